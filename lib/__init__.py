@@ -1,0 +1,1 @@
+"""The Leersessie domain: everything the pages call, none of it Streamlit-aware (except lib/ui/)."""

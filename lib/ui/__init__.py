@@ -1,0 +1,1 @@
+"""The only Streamlit-aware helpers: navigation, login, page guard, styling, shared widgets."""

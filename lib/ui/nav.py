@@ -1,0 +1,45 @@
+"""Every screen of the app, who may open it, and where it sits in the menu.
+
+One table, read by app.py (to build st.navigation and the menu) and by each page's guard (to refuse
+a role server-side). Add a screen here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.models import Role
+
+ALL_ROLES = frozenset(Role)
+AANJAGER = frozenset({Role.AANJAGER, Role.BEHEERDER})
+MANAGERS = frozenset({Role.MANAGER, Role.AANJAGER, Role.BEHEERDER})
+SUBMITTERS = frozenset({Role.PROFESSIONAL, Role.AANJAGER, Role.MANAGER})
+BEHEER = frozenset({Role.BEHEERDER})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    path: str  # relative to the repository root
+    title: str
+    icon: str  # an emoji: a :material/...: icon would load a font from the internet
+    roles: frozenset[Role]
+    section: str
+    default: bool = False
+    public: bool = False  # reachable without logging in (the scribes' join page)
+    in_menu: bool = True
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
+)
+
+BY_KEY = {spec.key: spec for spec in PAGES}
+
+
+def pages_for(role: Role | None) -> list[PageSpec]:
+    """The screens in the menu of `role` (None: not logged in)."""
+    if role is None:
+        return [spec for spec in PAGES if spec.public]
+    return [spec for spec in PAGES if role in spec.roles and spec.in_menu]

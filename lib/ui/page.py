@@ -1,0 +1,82 @@
+"""The one call every page starts with: the role guard (server-side) and shared styling."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import streamlit as st
+
+from lib import db
+from lib.auth import CurrentUser
+from lib.ui import session as ui_session
+from lib.ui.nav import BY_KEY
+
+log = logging.getLogger(__name__)
+
+NO_ACCESS = "Geen toegang"
+
+_CSS = """
+<style>
+/* Readable from the back of the room, and a visible keyboard focus everywhere. */
+html { font-size: 18px; }
+:focus-visible { outline: 3px solid #1a56db !important; outline-offset: 2px; }
+[data-testid="stSidebarNav"] { display: none; }
+</style>
+"""
+
+
+@st.cache_resource(show_spinner="De database wordt bijgewerkt…")
+def _upgrade_once(url: str) -> None:
+    db.upgrade(db.engine_for(url))
+
+
+def apply_secrets() -> None:
+    """Settings from .streamlit/secrets.toml fill in what the environment does not set."""
+    try:
+        secrets = dict(st.secrets)
+    except Exception:  # no secrets file: the environment and defaults apply
+        return
+    for name, value in secrets.items():
+        if (name == "DATABASE_URL" or name.startswith("LEERSESSIE_")) and name not in os.environ:
+            os.environ[name] = str(value)
+
+
+def ensure_database() -> None:
+    """Upgrade the database to the newest schema once per process; a clear page if that fails."""
+    from lib.config import get_settings
+
+    apply_secrets()
+    try:
+        _upgrade_once(get_settings().database_url)
+    except db.DatabaseUnavailable as error:
+        log.error("database unavailable: %s", error)
+        st.error(str(error), icon="🛑")
+        st.stop()
+
+
+def style() -> None:
+    st.html(_CSS)
+
+
+def guard(page_key: str) -> CurrentUser | None:
+    """Refuse, server-side, a visitor whose role may not see this page; return the current user.
+
+    Public pages return None for a visitor who is not logged in.
+    """
+    spec = BY_KEY[page_key]
+    user = ui_session.current_user()
+    if spec.public:
+        return user
+    if user is None or user.role not in spec.roles:
+        st.title(NO_ACCESS)
+        st.error("U heeft geen toegang tot deze pagina. Kies een pagina in het menu.", icon="🔒")
+        st.stop()
+    return user
+
+
+def setup(page_key: str) -> CurrentUser:
+    """Guard a page that needs a logged-in user; returns that user."""
+    user = guard(page_key)
+    assert user is not None  # only public pages return None
+    return user

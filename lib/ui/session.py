@@ -1,0 +1,110 @@
+"""Who is logged in: the login form, the login cookie that survives a refresh, and logout.
+
+The browser keeps an opaque random token in the cookie `leersessie_login` (set by a tiny script,
+read back by the server through st.context.cookies on the next connection). The server stores only
+its SHA-256 with an expiry; logout deletes it. See README "Inloggen en beveiliging" for the trade-off.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import streamlit as st
+
+from lib import auth, db
+from lib.auth import CurrentUser
+from lib.config import get_settings
+from lib.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+COOKIE = "leersessie_login"
+_USER_KEY = "_leersessie_user_id"
+_TOKEN_KEY = "_leersessie_token"
+_COOKIE_SCRIPT_KEY = "_leersessie_cookie_script"
+
+
+def _cookie_token() -> str | None:
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # AppTest and some proxies give no context
+        return None
+    return token if isinstance(token, str) else None
+
+
+def current_user() -> CurrentUser | None:
+    """The logged-in user, read fresh from the database each run (deactivation applies at once)."""
+    user_id = st.session_state.get(_USER_KEY)
+    with db.read() as session:
+        if user_id is not None:
+            user = auth.get_user(session=session, user_id=user_id)
+            if user is None:
+                st.session_state.pop(_USER_KEY, None)
+            return user
+        token = _cookie_token()
+        user = auth.user_for_token(session=session, token=token)
+    if user is not None:
+        st.session_state[_USER_KEY] = user.id
+        st.session_state[_TOKEN_KEY] = token
+    return user
+
+
+def log_in_as(user: CurrentUser, *, remember: bool) -> None:
+    """Mark `user` logged in for this browser tab, and (remember) in a cookie for refreshes."""
+    st.session_state[_USER_KEY] = user.id
+    if remember:
+        settings = get_settings()
+        with db.transaction() as session:
+            token, _expires = auth.issue_token(session=session, user_id=user.id, days=settings.login_days)
+        st.session_state[_TOKEN_KEY] = token
+        st.session_state[_COOKIE_SCRIPT_KEY] = _set_cookie_js(token, settings.login_days * 86400)
+
+
+def log_out() -> None:
+    token = st.session_state.get(_TOKEN_KEY) or _cookie_token()
+    with db.transaction() as session:
+        auth.revoke_token(session=session, token=token)
+    for key in (_USER_KEY, _TOKEN_KEY):
+        st.session_state.pop(key, None)
+    st.session_state[_COOKIE_SCRIPT_KEY] = _set_cookie_js("", 0)
+
+
+def _set_cookie_js(value: str, max_age: int) -> str:
+    cookie = f"{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict"
+    return (
+        "<script>(function(){var c=" + json.dumps(cookie) + ";"
+        "if (location.protocol === 'https:') { c += '; Secure'; }"
+        "document.cookie = c;})();</script>"
+    )
+
+
+def flush_cookie() -> None:
+    """Send a pending cookie change to the browser (called by app.py on every run)."""
+    script = st.session_state.pop(_COOKIE_SCRIPT_KEY, None)
+    if script:
+        st.html(script, unsafe_allow_javascript=True)
+
+
+def login_page() -> None:
+    """The login screen: username, password, one message for every failure."""
+    st.title("Leersessie")
+    st.write("Log in om casussen, leersessies en vervolgacties te zien.")
+    with st.form("login", enter_to_submit=True):
+        username = st.text_input("Gebruikersnaam", key="login_username", max_chars=60)
+        password = st.text_input("Wachtwoord", type="password", key="login_password", max_chars=200)
+        remember = st.checkbox("Ingelogd blijven op dit apparaat", value=True, key="login_remember")
+        submitted = st.form_submit_button("Inloggen", type="primary")
+    if not submitted:
+        return
+    try:
+        with db.transaction() as session:
+            user = auth.authenticate(session=session, username=username, password=password)
+    except DomainError as error:
+        st.error(str(error))
+        return
+    if user is None:
+        st.error(auth.LOGIN_FAILED)
+        return
+    log_in_as(user, remember=remember)
+    st.rerun()

@@ -1,0 +1,142 @@
+"""Shared fixtures: a real, migrated database per test — SQLite always, PostgreSQL when configured.
+
+SQLite: the schema is migrated once into a template file, copied for every test.
+PostgreSQL (TEST_DATABASE_URL): one database per xdist worker, migrated once, emptied per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from lib import db
+from lib.models import Base
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [f"database backends: {', '.join(BACKENDS)}"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = db.engine_for(f"sqlite:///{path}")
+    db.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL layer not run")
+    name = f"leersessie_test_{_worker()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    db.upgrade(db.engine_for(url))
+    yield url
+    db.dispose_all()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "leersessie.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    url = request.getfixturevalue("postgres_url")
+    _empty_postgres(db.engine_for(url))
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """A migrated, empty database on every backend under test; also the app's DATABASE_URL."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    engine = db.engine_for(database_url)
+    yield engine
+    if database_url.startswith("sqlite"):
+        db.dispose_all()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """SQLite only: for tests of the pages, which need not repeat on PostgreSQL."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    yield db.engine_for(sqlite_url)
+    db.dispose_all()
+
+
+# --- which layers ran -----------------------------------------------------------------------------
+
+_LAYERS = {"tests/lib": "unit", "tests/pages": "pages", "tests/browser": "browser"}
+_counts: dict[str, dict[str, int]] = {}
+
+
+def _layer_of(nodeid: str) -> str:
+    path = nodeid.split("::")[0]
+    layer = next((name for prefix, name in _LAYERS.items() if path.startswith(prefix)), "other")
+    if layer == "unit":
+        layer += " (postgresql)" if "postgresql" in nodeid.split("::")[-1] else " (sqlite)"
+    return layer
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or report.outcome != "passed":
+        outcome = "error" if report.when != "call" and report.failed else report.outcome
+        layer = _counts.setdefault(_layer_of(report.nodeid), {})
+        layer[outcome] = layer.get(outcome, 0) + 1
+
+
+def _missing_layers() -> list[str]:
+    missing = []
+    if os.environ.get("REQUIRE_BROWSER") == "1" and not _counts.get("browser", {}).get("passed"):
+        missing.append("browser")
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and not _counts.get("unit (postgresql)", {}).get("passed"):
+        missing.append("postgresql")
+    return missing
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A run that had to cover the browser or PostgreSQL and did not must not pass (CI sets REQUIRE_*).
+    if exitstatus == 0 and _missing_layers() and not session.config.option.keyword:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    terminalreporter.section("test layers")
+    for layer in sorted(_counts):
+        figures = ", ".join(f"{n} {outcome}" for outcome, n in sorted(_counts[layer].items()))
+        terminalreporter.write_line(f"{layer:20} {figures}")
+    if _missing_layers() and not config.option.keyword:
+        terminalreporter.write_line(f"REQUIRED LAYERS DID NOT RUN: {', '.join(_missing_layers())}", red=True)

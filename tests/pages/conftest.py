@@ -1,0 +1,57 @@
+"""AppTest helpers: the app on a fresh SQLite database with demo data, logged in as a role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from lib import db, demo
+from lib.config import ROOT
+from lib.models import User
+from lib.ui.session import _USER_KEY
+
+APP = str(ROOT / "app.py")
+DEMO_ACCOUNTS = {"professional": "professional", "aanjager": "aanjager", "manager": "manager",
+                 "beheerder": "beheerder"}
+
+
+@pytest.fixture
+def demo_db(sqlite_engine):
+    """A SQLite database with the demo series (dates relative to today)."""
+    with db.transaction(sqlite_engine) as session:
+        ids = demo.load(session=session, today=dt.date.today())
+    return ids
+
+
+def user_id(engine, username: str) -> int:
+    with db.read(engine) as session:
+        return session.scalar(select(User.id).where(User.username == username))
+
+
+@pytest.fixture
+def app_as(sqlite_engine, demo_db) -> Callable[..., AppTest]:
+    """`app_as("aanjager", "pages/x.py")`: AppTest of that page, logged in as that demo user."""
+
+    def open_page(username: str | None, page: str | None = None) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=30)
+        if username is not None:
+            at.session_state[_USER_KEY] = user_id(sqlite_engine, DEMO_ACCOUNTS.get(username, username))
+        at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        return at
+
+    return open_page
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text, for 'the user sees X' assertions."""
+    parts = [*(e.value for e in at.title), *(e.value for e in at.header), *(e.value for e in at.subheader),
+             *(e.value for e in at.markdown), *(e.value for e in at.caption), *(e.value for e in at.text),
+             *(e.value for e in at.error), *(e.value for e in at.warning), *(e.value for e in at.info),
+             *(e.value for e in at.success)]
+    return "\n".join(str(p) for p in parts)

@@ -442,3 +442,12 @@ def archive_case(*, session: Session, case_id: int, actor: CurrentUser, expected
     _bump(session, case, expected_version)
     audit.record(session=session, event="case_archived", user_id=actor.id, entity="case", entity_id=case.id)
     return case
+
+
+def series_options(*, session: Session) -> list[tuple[int, str]]:
+    """The series to filter the inbox on: (id, name), current ones first."""
+    from lib.models import Series
+
+    return [(row.id, row.name) for row in session.execute(
+        select(Series.id, Series.name).order_by(Series.archived, Series.name)
+    )]

@@ -47,6 +47,7 @@ def filters_ui(organisations, series) -> cases.CaseFilter:
     statuses = status_col.multiselect(
         "Status", list(CaseStatus), default=[CaseStatus.SUBMITTED, CaseStatus.SELECTED],
         format_func=lambda s: CASE_STATUS_LABELS[s], key="inbox_status", on_change=reset_page,
+        placeholder="Alle statussen",
     )
     org_names = {o.id: o.name for o in organisations}
     organisation = org_col.selectbox("Organisatie", [None, *org_names], key="inbox_organisation",

@@ -91,7 +91,7 @@ def case_ui(case: Case, status: str, organisations, slots) -> None:
         with st.expander("Volledige tekst"):
             case_text_ui(case)
         if case.status in cases.OPEN_STATUSES:
-            edit, withdraw = st.columns(2)
+            edit, withdraw = st.columns([1, 4])
             if edit.button("Wijzigen", key=f"edit_{case.id}_open"):
                 case_form.seed(f"edit_{case.id}", case)
                 st.session_state[EDITING] = case.id

@@ -42,7 +42,38 @@ def clear(key: str) -> None:
 def case_fields_ui(
     *, key: str, organisations: list[Organisation], slots: list[cases.SessionSlot]
 ) -> FormResult:
-    """The fields of a casus; returns what was typed and whether it may be saved as it is."""
+    """The fields of a casus beside the privacy check; returns what was typed and whether it may be saved."""
+    fields, check_column = st.columns([3, 2], gap="large")
+    with fields:
+        _fields_ui(key, organisations, slots)
+    value = st.session_state
+    data = cases.CaseInput(
+        title=value.get(f"{key}_title", ""),
+        description=value.get(f"{key}_description", ""),
+        tried=value.get(f"{key}_tried", ""),
+        learning_question=value.get(f"{key}_question", ""),
+        involved_ids=tuple(value.get(f"{key}_involved", [])),
+        preferred_session_id=value.get(f"{key}_preferred"),
+    )
+    with check_column:
+        st.markdown("**Privacycheck**")
+        check = privacy_check_ui({
+            "Titel": data.title, "Beschrijving van de situatie": data.description,
+            "Wat is al geprobeerd": data.tried, "Leervraag": data.learning_question,
+        })
+        confirmed = st.checkbox(
+            "Ik heb de casus geanonimiseerd: er staat niets in waarmee een inwoner te herkennen is.",
+            key=f"{key}_confirmed",
+        )
+    data = cases.CaseInput(**{**data.__dict__, "anonymised_confirmed": confirmed})
+    if check.blocked:
+        return FormResult(data, False, "Verwijder eerst het BSN of rekeningnummer.")
+    if check.sensitive and not confirmed:
+        return FormResult(data, False, "Bevestig eerst dat de casus geanonimiseerd is.")
+    return FormResult(data, True, "")
+
+
+def _fields_ui(key: str, organisations: list[Organisation], slots: list[cases.SessionSlot]) -> None:
     st.text_input("Titel", max_chars=cases.MAX_TITLE, key=f"{key}_title",
                   help="Kort en zonder namen, bijvoorbeeld 'Schulden en een dreigende huisuitzetting'.")
     st.text_area("Beschrijving van de situatie", max_chars=cases.MAX_DESCRIPTION, height=200,
@@ -54,34 +85,9 @@ def case_fields_ui(
                  key=f"{key}_question")
     names = {o.id: o.name for o in organisations}
     st.multiselect("Betrokken organisaties", list(names), format_func=lambda i: names.get(i, "?"),
-                   key=f"{key}_involved")
+                   key=f"{key}_involved", placeholder="Kies een of meer organisaties")
     labels = {slot.id: slot.label for slot in slots}
     if st.session_state.get(f"{key}_preferred") not in (None, *labels):
         st.session_state[f"{key}_preferred"] = None  # that session is no longer upcoming
     st.selectbox("Voorkeur voor een leersessie (optioneel)", [None, *labels],
                  format_func=lambda i: "Geen voorkeur" if i is None else labels[i], key=f"{key}_preferred")
-
-    value = st.session_state
-    data = cases.CaseInput(
-        title=value.get(f"{key}_title", ""),
-        description=value.get(f"{key}_description", ""),
-        tried=value.get(f"{key}_tried", ""),
-        learning_question=value.get(f"{key}_question", ""),
-        involved_ids=tuple(value.get(f"{key}_involved", [])),
-        preferred_session_id=value.get(f"{key}_preferred"),
-    )
-    st.markdown("**Privacycheck**")
-    check = privacy_check_ui({
-        "Titel": data.title, "Beschrijving van de situatie": data.description,
-        "Wat is al geprobeerd": data.tried, "Leervraag": data.learning_question,
-    })
-    confirmed = st.checkbox(
-        "Ik heb de casus geanonimiseerd: er staat niets in waarmee een inwoner te herkennen is.",
-        key=f"{key}_confirmed",
-    )
-    data = cases.CaseInput(**{**data.__dict__, "anonymised_confirmed": confirmed})
-    if check.blocked:
-        return FormResult(data, False, "Verwijder eerst het BSN of rekeningnummer.")
-    if check.sensitive and not confirmed:
-        return FormResult(data, False, "Bevestig eerst dat de casus geanonimiseerd is.")
-    return FormResult(data, True, "")

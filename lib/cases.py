@@ -198,6 +198,10 @@ def _bump(session: Session, case: Case, expected_version: int) -> None:
 
 def _leave_session(session: Session, case: Case) -> None:
     """Take a case out of its session, and off any group table it was placed on."""
+    if case.session is not None and case.session.status not in UPCOMING_SESSION_STATUSES:
+        raise DomainError(
+            f"{case.session.title} is al begonnen of voorbij: de casus kan er niet meer uit worden gehaald."
+        )
     if case.session_id is not None:
         session.execute(
             update(Group).where(Group.case_id == case.id).values(case_id=None)

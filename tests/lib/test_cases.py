@@ -417,3 +417,14 @@ def test_every_naughty_string_is_stored_exactly_or_refused_clearly(world):
         assert again.learning_question == data.learning_question.strip()
         stored += 1
     assert stored > 450 and stored + refused == 515
+
+
+def test_a_case_of_a_running_session_stays_there(world):
+    case = select_case(world, submit(world))
+    with db.transaction(world["engine"]) as session:
+        session.get(LearningSession, world["first"]).status = SessionStatus.RUNNING
+    with db.transaction(world["engine"]) as session, pytest.raises(DomainError, match="al begonnen"):
+        cases.withdraw_case(session=session, case_id=case.id, actor=world["pro"], expected_version=case.version)
+    with pytest.raises(DomainError, match="al begonnen"):
+        select_case(world, case, "second")
+    assert load(world, case.id).session_id == world["first"]

@@ -79,7 +79,10 @@ def select_ui(case: Case, slots: list[cases.SessionSlot]) -> None:
     if not labels:
         st.caption("Er is geen komende leersessie om deze casus voor te selecteren.")
         return
-    choice = st.selectbox("Leersessie", list(labels), format_func=labels.get, key=f"inbox_session_{case.id}")
+    options = list(labels)
+    preferred = options.index(case.preferred_session_id) if case.preferred_session_id in labels else 0
+    choice = st.selectbox("Leersessie", options, index=preferred, format_func=labels.get,
+                          key=f"inbox_session_{case.id}")
     if st.button("Selecteren voor deze sessie", type="primary", key=f"inbox_select_{case.id}"):
         act(f"'{md_escape(case.title)}' is geselecteerd.", lambda session: cases.select_for_session(
             session=session, case_id=case.id, learning_session_id=choice, actor=user,
@@ -119,6 +122,9 @@ def case_ui(case: Case, status: str, slots: list[cases.SessionSlot]) -> None:
             st.text(case.learning_question)
             if case.involved:
                 st.caption("Betrokken: " + md_escape(", ".join(o.name for o in case.involved)))
+            preferred = next((slot for slot in slots if slot.id == case.preferred_session_id), None)
+            if preferred is not None:
+                st.caption(f"Voorkeur van de indiener: {md_escape(preferred.title)}")
             if case.return_note:
                 st.caption("Teruggelegd met: " + md_escape(case.return_note))
         with manage_col:

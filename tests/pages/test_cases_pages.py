@@ -198,3 +198,10 @@ def test_selection_is_visible_as_new_status_for_the_professional(app_as, sqlite_
         title = session.get(LearningSession, later).title
     at = app_as("professional", "pages/mijn_casussen.py")
     assert f"geselecteerd voor {title}" in texts(at)
+
+
+def test_inbox_proposes_the_submitters_preferred_session(app_as, sqlite_engine, demo_db):
+    case = stored_case(sqlite_engine, "Eén gezin, zeven hulpverleners")
+    at = app_as("aanjager", "pages/casussen.py")
+    assert at.selectbox(key=f"inbox_session_{case.id}").value == demo_db["next_session_id"]
+    assert "Voorkeur van de indiener: Proeftuin Ruwaard — leersessie 2" in texts(at)

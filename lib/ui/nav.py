@@ -32,6 +32,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("casus_indienen", "pages/casus_indienen.py", "Casus indienen", "✍️", SUBMITTERS, "Casussen"),
+    PageSpec("mijn_casussen", "pages/mijn_casussen.py", "Mijn casussen", "📂", SUBMITTERS, "Casussen"),
+    PageSpec("casussen", "pages/casussen.py", "Casusinbox", "📥", AANJAGER, "Casussen"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

@@ -1,0 +1,45 @@
+"""Casus indienen: a professional brings a case, checked for personal data before it is stored."""
+
+import streamlit as st
+
+from lib import auth, cases, db
+from lib.errors import DomainError
+from lib.ui import case_form, page
+from lib.ui.text import md_escape
+
+user = page.setup("casus_indienen")
+FORM = "nieuw"
+SAVED = "casus_indienen_saved"
+
+
+def saved_ui() -> None:
+    title = st.session_state.pop(SAVED, None)
+    if title is not None:
+        st.success(f"Uw casus '{md_escape(title)}' is ingediend. De aanjager ziet hem nu in de casusinbox.",
+                   icon="✅")
+        st.page_link("pages/mijn_casussen.py", label="Bekijk Mijn casussen", icon="📂")
+
+
+st.title("Casus indienen")
+st.caption(
+    "Breng een casus uit uw werk in voor een leersessie. Schrijf hem zo dat geen inwoner te herkennen is: "
+    "geen namen, BSN, rekeningnummers, adressen, telefoonnummers of geboortedata."
+)
+saved_ui()
+with db.read() as session:
+    organisations = auth.list_organisations(session=session)
+    slots = cases.upcoming_sessions(session=session)
+
+form = case_form.case_fields_ui(key=FORM, organisations=organisations, slots=slots)
+if not form.can_save:
+    st.caption(form.reason)
+if st.button("Casus indienen", type="primary", disabled=not form.can_save, key="casus_indienen_save"):
+    try:
+        with db.transaction() as session:
+            case = cases.submit_case(session=session, data=form.data, author=user)
+    except DomainError as error:
+        st.error(str(error))
+    else:
+        case_form.clear(FORM)
+        st.session_state[SAVED] = case.title
+        st.rerun()

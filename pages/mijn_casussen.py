@@ -1,0 +1,115 @@
+"""Mijn casussen: the submitter's own cases with their status; change or withdraw until discussed."""
+
+import streamlit as st
+
+from lib import auth, cases, dates, db
+from lib.errors import DomainError
+from lib.models import Case, CaseStatus
+from lib.ui import case_form, page
+from lib.ui.text import md_escape
+
+user = page.setup("mijn_casussen")
+EDITING = "mijn_casussen_editing"
+CONFIRM_WITHDRAW = "mijn_casussen_confirm_withdraw"
+FLASH = "mijn_casussen_flash"
+
+
+def flash_ui() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon="✅")
+
+
+def case_text_ui(case: Case) -> None:
+    st.markdown("**Beschrijving van de situatie**")
+    st.text(case.description)
+    if case.tried:
+        st.markdown("**Wat is al geprobeerd**")
+        st.text(case.tried)
+    st.markdown("**Leervraag**")
+    st.text(case.learning_question)
+    if case.involved:
+        st.caption("Betrokken: " + md_escape(", ".join(o.name for o in case.involved)))
+
+
+def edit_ui(case: Case, organisations, slots) -> None:
+    key = f"edit_{case.id}"
+    form = case_form.case_fields_ui(key=key, organisations=organisations, slots=slots)
+    if not form.can_save:
+        st.caption(form.reason)
+    save, cancel = st.columns(2)
+    if save.button("Wijzigingen opslaan", type="primary", disabled=not form.can_save, key=f"{key}_save"):
+        try:
+            with db.transaction() as session:
+                cases.edit_case(session=session, case_id=case.id, data=form.data, actor=user,
+                                expected_version=case.version)
+        except DomainError as error:
+            st.error(str(error))
+        else:
+            case_form.clear(key)
+            st.session_state.pop(EDITING, None)
+            st.session_state[FLASH] = "De wijzigingen zijn opgeslagen."
+            st.rerun()
+    if cancel.button("Annuleren", key=f"{key}_cancel"):
+        case_form.clear(key)
+        st.session_state.pop(EDITING, None)
+        st.rerun()
+
+
+def withdraw_ui(case: Case) -> None:
+    if st.session_state.get(CONFIRM_WITHDRAW) != case.id:
+        if st.button("Intrekken", key=f"withdraw_{case.id}"):
+            st.session_state[CONFIRM_WITHDRAW] = case.id
+            st.rerun()
+        return
+    st.warning("Weet u zeker dat u deze casus wilt intrekken? Dat kan niet ongedaan worden gemaakt.")
+    yes, no = st.columns(2)
+    if yes.button("Ja, intrekken", type="primary", key=f"withdraw_yes_{case.id}"):
+        try:
+            with db.transaction() as session:
+                cases.withdraw_case(session=session, case_id=case.id, actor=user, expected_version=case.version)
+        except DomainError as error:
+            st.error(str(error))
+        else:
+            st.session_state.pop(CONFIRM_WITHDRAW, None)
+            st.session_state[FLASH] = "De casus is ingetrokken."
+            st.rerun()
+    if no.button("Nee, houden", key=f"withdraw_no_{case.id}"):
+        st.session_state.pop(CONFIRM_WITHDRAW, None)
+        st.rerun()
+
+
+def case_ui(case: Case, status: str, organisations, slots) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {md_escape(case.title)}")
+        st.markdown(f"Status: **{md_escape(status)}** · ingediend op {dates.moment(case.created_at)}")
+        if case.status == CaseStatus.RETURNED and case.return_note:
+            st.warning("Teruggelegd door de aanjager: " + md_escape(case.return_note), icon="↩️")
+        if st.session_state.get(EDITING) == case.id:
+            edit_ui(case, organisations, slots)
+            return
+        with st.expander("Volledige tekst"):
+            case_text_ui(case)
+        if case.status in cases.OPEN_STATUSES:
+            edit, withdraw = st.columns([1, 4])
+            if edit.button("Wijzigen", key=f"edit_{case.id}_open"):
+                case_form.seed(f"edit_{case.id}", case)
+                st.session_state[EDITING] = case.id
+                st.rerun()
+            with withdraw:
+                withdraw_ui(case)
+
+
+st.title("Mijn casussen")
+flash_ui()
+with db.read() as session:
+    own = cases.own_cases(session=session, actor=user)
+    statuses = {case.id: cases.status_text(case) for case in own}
+    organisations = auth.list_organisations(session=session)
+    slots = cases.upcoming_sessions(session=session)
+
+if not own:
+    st.info("U heeft nog geen casussen ingediend.")
+    st.page_link("pages/casus_indienen.py", label="Casus indienen", icon="✍️")
+for case in own:
+    case_ui(case, statuses[case.id], organisations, slots)

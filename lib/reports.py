@@ -471,6 +471,12 @@ CONTRIBUTION_COLUMNS = ["Sessie", "Sessiedatum", "Groep", "Ronde", "Perspectief"
                         "Uitvoerbaar", "Vastgelegd op"]
 
 
+def late_actions_csv(frame: pd.DataFrame) -> bytes:
+    """The dashboard's late-actions table as a safe CSV file."""
+    columns = ["Nr", "Actie", "Trekker", "Organisatie", "Streefdatum", "Dagen te laat", "Status"]
+    return to_csv(columns, frame.astype(object).values.tolist())
+
+
 def actions_csv(*, session: Session, viewer: CurrentUser, filters: stats.Filters) -> bytes:
     stats.ensure_may_view(viewer)
     return to_csv(ACTION_COLUMNS, _action_rows(session, filters))

@@ -101,6 +101,22 @@ class Choices:
     organisations: list[tuple[int, str]]
 
 
+PERIODS = ["Hele periode", "Afgelopen 3 maanden", "Afgelopen 12 maanden", "Dit kalenderjaar", "Vorig kalenderjaar"]
+
+
+def period_range(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day of a named period (None: open-ended)."""
+    if name == "Afgelopen 3 maanden":
+        return today - dt.timedelta(days=91), today
+    if name == "Afgelopen 12 maanden":
+        return today - dt.timedelta(days=365), today
+    if name == "Dit kalenderjaar":
+        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    if name == "Vorig kalenderjaar":
+        return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    return None, None
+
+
 def ensure_may_view(viewer: CurrentUser) -> None:
     if viewer.role not in VIEWERS:
         raise NotAllowed("Alleen managers, aanjagers en beheerders kunnen de cijfers en rapporten zien.")

@@ -18,7 +18,7 @@ from lib.exports.document import Cell, Chart, Document, Paragraph, Table
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Characters that are not allowed in an XML (xlsx) cell.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 HEADER_FILL = PatternFill("solid", fgColor="E1E8F5")
 MAX_WIDTH = 60
 

@@ -32,6 +32,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("dashboard", "pages/dashboard.py", "Dashboard", "📊", MANAGERS, "Opvolging"),
+    PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", MANAGERS, "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

@@ -68,9 +68,10 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        from lib.dates import moment
+        from lib.dates import to_local
 
-        return moment(value) if value.tzinfo else value.strftime("%d-%m-%Y %H:%M")
+        # strftime, not Babel: a CSV of 50,000 rows formats 50,000 timestamps.
+        return (to_local(value) if value.tzinfo else value).strftime("%d-%m-%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d-%m-%Y")
     if isinstance(value, float):

@@ -59,6 +59,12 @@ MIME = {
 class SessionChoice:
     id: int
     label: str
+    date: dt.date
+
+
+def latest_held(choices: list[SessionChoice], today: dt.date) -> int:
+    """The index of the most recent session up to today (the one a report is usually wanted of)."""
+    return next((index for index, choice in enumerate(choices) if choice.date <= today), 0)
 
 
 def render(document: Document, kind: str) -> bytes:
@@ -88,7 +94,7 @@ def session_choices(*, session: Session, viewer: CurrentUser, series_id: int | N
     if series_id is not None:
         query = query.where(LearningSession.series_id == series_id)
     rows = session.execute(query.order_by(LearningSession.date.desc(), LearningSession.id.desc()).limit(limit))
-    return [SessionChoice(i, f"{dates.short_date(day)} — {title}") for i, day, title in rows]
+    return [SessionChoice(i, f"{dates.short_date(day)} — {title}", day) for i, day, title in rows]
 
 
 # --- sessieverslag ------------------------------------------------------------------------------

@@ -387,7 +387,9 @@ def count_themes(texts: list[str], *, top: int = 15) -> pd.DataFrame:
         for word in phrase.split():
             if counts.get(word) == n:
                 counts.pop(word, None)
-    common = [(theme, n) for theme, n in counts.items() if n >= 2 or " " not in theme]
+    # Recurring means at least twice; only while nothing recurs yet, single mentions are shown.
+    least = 2 if any(n >= 2 for n in counts.values()) else 1
+    common = [(theme, n) for theme, n in counts.items() if n >= least and (n >= 2 or " " not in theme)]
     common.sort(key=lambda item: (-item[1], " " not in item[0], item[0]))
     return pd.DataFrame(common[:top], columns=["thema", "aantal"])
 

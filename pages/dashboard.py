@@ -43,7 +43,8 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
         if frame.empty:
             st.info(NO_DATA, icon="📭")
             return
-        st.plotly_chart(build(frame), key=key, config=CHART_CONFIG)
+        # theme=None: our own projector-sized fonts, not Streamlit's smaller chart theme.
+        st.plotly_chart(build(frame), key=key, config=CHART_CONFIG, theme=None)
 
 
 def late_actions_ui(frame) -> None:

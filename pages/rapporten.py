@@ -44,7 +44,8 @@ def session_report_ui(choices: list[reports.SessionChoice]) -> None:
             st.info("Er zijn nog geen leersessies.", icon="📭")
             return
         labels = {c.id: c.label for c in choices}
-        chosen = st.selectbox("Leersessie", list(labels), format_func=labels.get, key="report_session")
+        chosen = st.selectbox("Leersessie", list(labels), format_func=labels.get, key="report_session",
+                              index=reports.latest_held(choices, dates.local_today()))
         stem = "sessieverslag-" + labels[chosen].split(" — ", 1)[-1]
         columns = st.columns(3)
         for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel"), ("md", "Markdown")],

@@ -13,32 +13,42 @@ FONT_SIZE = 18
 HEIGHT = 440
 
 
-def _layout(figure: go.Figure, *, height: int = HEIGHT, legend: bool = True) -> go.Figure:
+def _layout(figure: go.Figure, *, height: int = HEIGHT, legend: bool = True, counts: str | None = "y",
+            total: float = 0, dates: bool = False) -> go.Figure:
+    """Projector defaults. `counts` names the axis of whole numbers (`total`: the sum of what is drawn, so
+    a small chart gets a tick per unit), `dates` makes x a day-month-year axis."""
     figure.update_layout(
-        font={"size": FONT_SIZE},
+        template="plotly_white",
+        font={"size": FONT_SIZE, "color": "#1f2328"},
+        hoverlabel={"font_size": FONT_SIZE},
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.18, "x": 0, "title": None} if legend else None,
         showlegend=legend,
         bargap=0.25,
     )
+    if counts:
+        axis = figure.update_yaxes if counts == "y" else figure.update_xaxes
+        axis(rangemode="tozero", tickformat=",d", **({"dtick": 1} if total <= 8 else {}))
+    if dates:
+        figure.update_xaxes(tickformat="%d-%m-%Y", hoverformat="%d-%m-%Y")
     return figure
 
 
 def status_by_organisation(frame: pd.DataFrame) -> go.Figure:
-    order = frame.groupby("organisatie")["aantal"].sum().sort_values().index.tolist()
+    order = frame.groupby("organisatie")["aantal"].sum().sort_values(ascending=False).index.tolist()
     figure = px.bar(frame, y="organisatie", x="aantal", color="status", orientation="h",
                     color_discrete_map=stats.STATUS_COLOURS,
                     category_orders={"status": stats.STATUS_ORDER, "organisatie": order},
                     labels={"aantal": "aantal acties", "organisatie": ""})
-    return _layout(figure, height=max(HEIGHT, 60 * len(order) + 120))
+    return _layout(figure, height=max(HEIGHT, 60 * len(order) + 120), counts="x", total=frame["aantal"].sum())
 
 
 def status_by_session(frame: pd.DataFrame) -> go.Figure:
     figure = px.bar(frame, x="datum", y="aantal", color="status", color_discrete_map=stats.STATUS_COLOURS,
                     category_orders={"status": stats.STATUS_ORDER}, hover_data=["sessie"],
                     labels={"datum": "sessie", "aantal": "aantal acties"})
-    return _layout(figure)
+    return _layout(figure, dates=True, total=frame["aantal"].sum())
 
 
 def on_time(frame: pd.DataFrame) -> go.Figure:
@@ -46,14 +56,14 @@ def on_time(frame: pd.DataFrame) -> go.Figure:
                      labels={"maand": "maand van de streefdatum", "percentage": "% op tijd gerealiseerd"})
     figure.update_traces(line={"width": 4, "color": stats.STATUS_COLOURS["gerealiseerd"]}, marker={"size": 12})
     figure.update_yaxes(range=[0, 105])
-    return _layout(figure, legend=False)
+    return _layout(figure, legend=False, counts=None)
 
 
 def realisation(frame: pd.DataFrame) -> go.Figure:
     figure = px.bar(frame, x="termijn", y="aantal", labels={"termijn": "", "aantal": "aantal acties"},
                     text="aantal")
     figure.update_traces(marker_color=stats.STATUS_COLOURS["gerealiseerd"], textposition="outside")
-    return _layout(figure, legend=False)
+    return _layout(figure, legend=False, total=frame["aantal"].sum())
 
 
 def perspectives(frame: pd.DataFrame) -> go.Figure:
@@ -63,27 +73,29 @@ def perspectives(frame: pd.DataFrame) -> go.Figure:
                     category_orders={"perspectief": order, "soort": ["belemmert", "helpt"]},
                     labels={"datum": "sessie", "aantal": "aantal"})
     figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    return _layout(figure, height=560)
+    return _layout(figure, height=560, dates=True, total=frame["aantal"].sum())
 
 
 def themes(frame: pd.DataFrame) -> go.Figure:
-    ordered = frame.iloc[::-1]
-    figure = px.bar(ordered, x="aantal", y="thema", orientation="h", text="aantal",
-                    labels={"aantal": "keer genoemd", "thema": ""})
+    figure = px.bar(frame, x="aantal", y="thema", orientation="h", text="aantal",
+                    labels={"aantal": "keer genoemd", "thema": ""},
+                    category_orders={"thema": frame["thema"].tolist()})
     figure.update_traces(marker_color=stats.KIND_COLOURS["belemmert"], textposition="outside")
-    return _layout(figure, height=max(HEIGHT, 34 * len(frame) + 100), legend=False)
+    height = max(HEIGHT, 34 * len(frame) + 100)
+    return _layout(figure, height=height, legend=False, counts="x", total=frame["aantal"].max())
 
 
 def attendance(frame: pd.DataFrame) -> go.Figure:
     figure = px.bar(frame, x="datum", y="aantal", color="rol", hover_data=["sessie"],
                     labels={"datum": "sessie", "aantal": "deelnemers"})
-    return _layout(figure)
+    return _layout(figure, dates=True, total=frame["aantal"].sum())
 
 
 def attendance_organisations(frame: pd.DataFrame) -> go.Figure:
     figure = px.bar(frame, y="organisatie", x="aantal", color="rol", orientation="h",
                     labels={"aantal": "aanwezigheden", "organisatie": ""})
-    return _layout(figure, height=max(HEIGHT, 60 * frame["organisatie"].nunique() + 120))
+    height = max(HEIGHT, 60 * frame["organisatie"].nunique() + 120)
+    return _layout(figure, height=height, counts="x", total=frame["aantal"].sum())
 
 
 def evaluations(frame: pd.DataFrame) -> go.Figure:
@@ -93,5 +105,5 @@ def evaluations(frame: pd.DataFrame) -> go.Figure:
     figure = px.line(long, x="datum", y="score", color="vraag", markers=True, hover_data=["sessie"],
                      labels={"datum": "sessie", "score": "gemiddelde score (1–5)"})
     figure.update_traces(line={"width": 4}, marker={"size": 11})
-    figure.update_yaxes(range=[0.8, 5.2])
-    return _layout(figure)
+    figure.update_yaxes(range=[0.8, 5.2], dtick=1)
+    return _layout(figure, counts=None, dates=True)

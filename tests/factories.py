@@ -173,3 +173,29 @@ def action(session: Session, meeting: LearningSession | None, owner: User | None
     session.add(row)
     session.flush()
     return row
+
+
+def evaluation(session: Session, meeting: LearningSession, **fields: Any) -> Any:
+    from lib.models import Evaluation
+
+    row = Evaluation(
+        session_id=meeting.id,
+        participant_key=fields.pop("participant_key", f"deelnemer-{next(_numbers)}"),
+        length=fields.pop("length", "goed"),
+        constructive=fields.pop("constructive", 4),
+        to_the_point=fields.pop("to_the_point", 4),
+        **fields,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def action_update(session: Session, action_row: Action, to_status: str, **fields: Any) -> Any:
+    from lib.models import ActionUpdate
+
+    row = ActionUpdate(action_id=action_row.id, from_status=fields.pop("from_status", action_row.status),
+                       to_status=to_status, **fields)
+    session.add(row)
+    session.flush()
+    return row

@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("casus_indienen", "pages/casus_indienen.py", "Casus indienen", "✍️", SUBMITTERS, "Casussen"),
     PageSpec("mijn_casussen", "pages/mijn_casussen.py", "Mijn casussen", "📂", SUBMITTERS, "Casussen"),
     PageSpec("casussen", "pages/casussen.py", "Casusinbox", "📥", AANJAGER, "Casussen"),
+    PageSpec("dashboard", "pages/dashboard.py", "Dashboard", "📊", MANAGERS, "Opvolging"),
+    PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", MANAGERS, "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

@@ -32,6 +32,7 @@ from lib.models import (
     LearningSession,
     Organisation,
     Role,
+    Series,
     SessionStatus,
     User,
     utcnow,
@@ -501,7 +502,7 @@ def owner_choices(*, session: Session) -> list[tuple[int, str]]:
     """Active users who can be trekker, as (id, name) sorted by name."""
     return list(session.execute(
         select(User.id, User.display_name).where(User.active.is_(True)).order_by(User.display_name)
-    ).tuples())
+    ).all())
 
 
 # --- terugblik ----------------------------------------------------------------------------------
@@ -624,3 +625,49 @@ def summary_text(counts: dict[str, int], *, verb: str = "besproken") -> str:
     parts = [f"{counts[s]} {status_label(s)}" for s in STATUS_ORDER if counts.get(s)]
     noun = "actie" if total == 1 else "acties"
     return f"{total} {noun} {verb}" + (f": {', '.join(parts)}" if parts else "")
+
+
+# --- choices for the pages ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    series: list[tuple[int, str]]
+    sessions: list[tuple[int, str, dt.date, int | None]]  # id, title, date, series id
+    organisations: list[tuple[int, str]]
+
+
+def filter_choices(*, session: Session) -> FilterChoices:
+    return FilterChoices(
+        series=list(session.execute(select(Series.id, Series.name).order_by(Series.name)).all()),
+        sessions=list(session.execute(
+            select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.series_id)
+            .where(LearningSession.status != SessionStatus.CANCELLED)
+            .order_by(LearningSession.date.desc())
+        ).all()),
+        organisations=list(session.execute(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()),
+    )
+
+
+def review_sessions(
+    *, session: Session, today: dt.date | None = None
+) -> tuple[list[tuple[int, str, dt.date]], int | None]:
+    """Sessions that can have a terugblik (a series session after the first), and the one to preselect:
+    the next session from today on, else the latest."""
+    today = today or local_today()
+    first = (
+        select(LearningSession.series_id, func.min(LearningSession.date).label("first"))
+        .where(LearningSession.series_id.is_not(None))
+        .group_by(LearningSession.series_id)
+        .subquery()
+    )
+    rows = list(session.execute(
+        select(LearningSession.id, LearningSession.title, LearningSession.date)
+        .join(first, first.c.series_id == LearningSession.series_id)
+        .where(LearningSession.date > first.c.first, LearningSession.status != SessionStatus.CANCELLED)
+        .order_by(LearningSession.date)
+    ).all())
+    upcoming = [r for r in rows if r[2] >= today]
+    preselect = upcoming[0][0] if upcoming else (rows[-1][0] if rows else None)
+    return rows, preselect

@@ -32,6 +32,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("opvolging", "pages/opvolging.py", "Opvolging", "📋", ALL_ROLES, "Opvolging"),
+    PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", MANAGERS, "Opvolging"),
+    PageSpec("oogst", "pages/oogst.py", "Oogst", "🌾", MANAGERS, "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

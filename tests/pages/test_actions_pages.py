@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lib import db
-from lib.models import Action, ActionStatus
-from tests.pages.conftest import texts
+from lib.models import Action
 
 
 def action_id(engine, title_start: str) -> int:

@@ -519,21 +519,26 @@ def _previous_session_date(session: Session, meeting: LearningSession) -> dt.dat
 
 
 def _review_query(session: Session, meeting: LearningSession) -> Select[Any]:
-    """Actions of earlier sessions of the series that are still open, that were due by this session
-    (or finished) since the previous session, or that were already updated in this session."""
+    """Actions of earlier sessions of the series that are still open; finished ones that were due by
+    this session or finished since the previous one and not yet discussed in an earlier session; and
+    every action already updated in this session."""
     if meeting.series_id is None:
         return select(Action).where(Action.id == -1)
     earlier = select(LearningSession.id).where(
         LearningSession.series_id == meeting.series_id, LearningSession.date < meeting.date
     )
+    updated_here = Action.updates.any(ActionUpdate.session_id == meeting.id)
     previous = _previous_session_date(session, meeting)
-    recent = [Action.updates.any(ActionUpdate.session_id == meeting.id)]
-    if previous is not None:
-        since = dt.datetime.combine(previous + dt.timedelta(days=1), dt.time(0), tzinfo=TZ).astimezone(dt.UTC)
-        recent += [and_(Action.due_date > previous, Action.due_date <= meeting.date), Action.finished_at >= since]
+    if previous is None:
+        return select(Action).where(Action.session_id.in_(earlier))
+    since = dt.datetime.combine(previous + dt.timedelta(days=1), dt.time(0), tzinfo=TZ).astimezone(dt.UTC)
+    recent = or_(and_(Action.due_date > previous, Action.due_date <= meeting.date), Action.finished_at >= since)
+    discussed_before = Action.updates.any(
+        and_(ActionUpdate.session_id.in_(earlier), ActionUpdate.from_status.is_not(None))
+    )
     return select(Action).where(
         Action.session_id.in_(earlier),
-        or_(Action.status.notin_(FINISHED_ACTION_STATUSES), *recent),
+        or_(Action.status.notin_(FINISHED_ACTION_STATUSES), updated_here, and_(recent, ~discussed_before)),
     )
 
 

@@ -60,6 +60,7 @@ class Overview:
     my_cases: list[CaseSummary]
     my_actions: list[ActionSummary]
     todo: list[str] = field(default_factory=list)
+    other_open_actions: int = 0
 
 
 def next_session(*, session: Session, today: dt.date, user: CurrentUser) -> SessionSummary | None:
@@ -97,13 +98,31 @@ def my_cases(*, session: Session, user: CurrentUser, limit: int = 10) -> list[Ca
 
 
 def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limit: int = 20) -> list[ActionSummary]:
+    """My unfinished actions that are late or due within DUE_SOON_DAYS, most urgent first."""
     rows = session.execute(
         select(Action.id, Action.title, Action.status, Action.due_date)
-        .where(Action.owner_user_id == user.id, Action.status.notin_(FINISHED_ACTION_STATUSES))
-        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+        .where(
+            Action.owner_user_id == user.id,
+            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            Action.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .order_by(Action.due_date, Action.id)
         .limit(limit)
     ).all()
-    return [ActionSummary(i, t, s, d, d is not None and d < today) for i, t, s, d in rows]
+    return [ActionSummary(i, t, s, d, d < today) for i, t, s, d in rows]
+
+
+def my_other_open_actions(*, session: Session, user: CurrentUser, today: dt.date) -> int:
+    """How many of my unfinished actions are due later than that, or have no due date."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .where(
+            Action.owner_user_id == user.id,
+            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            or_(Action.due_date.is_(None), Action.due_date > today + dt.timedelta(days=DUE_SOON_DAYS)),
+        )
+    ) or 0
 
 
 def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt.date) -> list[str]:
@@ -160,4 +179,5 @@ def overview(*, session: Session, user: CurrentUser, today: dt.date) -> Overview
         my_cases=my_cases(session=session, user=user),
         my_actions=my_open_actions(session=session, user=user, today=today),
         todo=todo,
+        other_open_actions=my_other_open_actions(session=session, user=user, today=today),
     )

@@ -11,7 +11,7 @@ from lib.ui.review import remember_version, review_ui, seen_version
 from lib.ui.text import md_escape
 
 user = page.setup("opvolging")
-ALL = None
+ALL = 0  # "Alle" in a filter; not None, which a selectbox treats as "no choice"
 FLASH = "opvolging_flash"
 
 
@@ -33,13 +33,13 @@ def filters_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> actio
                                  key=f"{prefix}_series")
     with two:
         sessions = {s[0]: f"{s[1]} ({dates.short_date(s[2])})" for s in choices.sessions
-                    if series_id is None or s[3] == series_id}
+                    if not series_id or s[3] == series_id}
         session_id = st.selectbox("Leersessie", [ALL, *sessions], format_func=lambda i: sessions.get(i, "Alle"),
                                   key=f"{prefix}_session")
     with three:
         options = [ALL, *organisation_names]
         organisation_id = st.selectbox(
-            "Organisatie", options, index=options.index(default.organisation_id),
+            "Organisatie", options, index=options.index(default.organisation_id or ALL),
             format_func=lambda i: organisation_names.get(i, "Alle"), key=f"{prefix}_organisation",
         )
     left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -48,8 +48,8 @@ def filters_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> actio
                                   key=f"{prefix}_status", placeholder="Alle statussen")
     with right:
         late = st.checkbox("Alleen te laat", key=f"{prefix}_late")
-    return actions.ActionFilter(series_id=series_id, session_id=session_id, organisation_id=organisation_id,
-                                statuses=tuple(statuses), late_only=late)
+    return actions.ActionFilter(series_id=series_id or None, session_id=session_id or None,
+                                organisation_id=organisation_id or None, statuses=tuple(statuses), late_only=late)
 
 
 def actions_table_ui(result: actions.ActionPage, today) -> None:

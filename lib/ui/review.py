@@ -72,7 +72,7 @@ def summary_ui(items: list[actions.ReviewItem]) -> None:
     line = actions.summary_text(counts)
     if remaining:
         line += f" — nog {remaining} te bespreken"
-    st.markdown(f"#### {md_escape(line)}")
+    st.markdown(f"#### {line}")  # counts and status labels only: no user text
 
 
 def one_by_one_ui(items: list[actions.ReviewItem], learning_session_id: int, user: CurrentUser, today) -> None:

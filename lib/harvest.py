@@ -219,7 +219,8 @@ def outcomes_figure(report: Harvest) -> Any:
         figure.add_bar(name=actions.status_label(status), x=labels,
                        y=[s.counts.get(status, 0) for s in report.sessions], marker_color=STATUS_COLOURS[status])
     figure.update_layout(barmode="stack", title="Wat werd er van de acties?", yaxis_title="aantal acties",
-                         legend_title="status", font={"size": 16}, height=440, margin={"t": 60, "b": 40})
+                         legend_title="status", legend_traceorder="normal", font={"size": 16}, height=440,
+                         margin={"t": 60, "b": 40})
     return figure
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lib.actions import actions_for_review
 from lib.auth import CurrentUser
 from lib.models import (
     FINISHED_ACTION_STATUSES,
@@ -157,16 +158,11 @@ def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt
     groups = session.scalar(select(func.count()).select_from(Group).where(Group.session_id == meeting.id))
     if groups == 0:
         todo.append("De groepen voor de volgende sessie zijn nog niet samengesteld.")
-    open_due = session.scalar(
-        select(func.count())
-        .select_from(Action)
-        .where(
-            Action.status.notin_(FINISHED_ACTION_STATUSES),
-            or_(Action.due_date.is_(None), Action.due_date <= meeting.date),
-        )
-    )
-    if open_due:
-        todo.append(f"{open_due} open vervolgactie(s) komen aan bod in de terugblik.")
+    in_review = actions_for_review(session=session, learning_session_id=meeting.id)
+    still_open = sum(1 for a in in_review if a.status not in FINISHED_ACTION_STATUSES)
+    if in_review:
+        todo.append(f"{still_open} open vervolgactie(s) komen aan bod in de terugblik "
+                    f"(van {len(in_review)} in totaal).")
     return todo
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from lib import actions, db
@@ -157,3 +159,21 @@ def test_home_shows_my_actions_due_soon_and_a_link_to_opvolging(app_as):
     assert "Mijn acties: te laat en binnenkort" in shown
     assert "Spoedprocedure schuldhulp" in shown  # due next Tuesday, within 14 days
     assert "Vanaf 17,5 jaar" not in shown  # vervallen
+
+
+def test_editing_the_due_date_to_before_creation_is_refused_in_dutch(app_as, sqlite_engine):
+    spoed = action_of(sqlite_engine, "Spoedprocedure")
+    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
+    at.date_input(key=f"mine_edit_due_{spoed.id}").set_value(spoed.created_at.date() - dt.timedelta(days=2))
+    at.button(key=f"mine_edit_save_{spoed.id}").click().run()
+    assert any("vóór de datum waarop de actie is aangemaakt" in e.value for e in at.error)
+    assert action_of(sqlite_engine, "Spoedprocedure").due_date == spoed.due_date
+
+
+def test_action_text_is_shown_inert(app_as, sqlite_engine):
+    spoed = action_of(sqlite_engine, "Spoedprocedure")
+    with db.transaction(sqlite_engine) as session:
+        session.get(Action, spoed.id).title = "**vet** [klik](http://x.example) <b>html</b>"
+    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
+    heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("###"))
+    assert heading == r"### \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lib.actions import actions_for_review
 from lib.auth import CurrentUser
 from lib.models import (
     FINISHED_ACTION_STATUSES,
@@ -60,6 +61,7 @@ class Overview:
     my_cases: list[CaseSummary]
     my_actions: list[ActionSummary]
     todo: list[str] = field(default_factory=list)
+    other_open_actions: int = 0
 
 
 def next_session(*, session: Session, today: dt.date, user: CurrentUser) -> SessionSummary | None:
@@ -97,13 +99,31 @@ def my_cases(*, session: Session, user: CurrentUser, limit: int = 10) -> list[Ca
 
 
 def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limit: int = 20) -> list[ActionSummary]:
+    """My unfinished actions that are late or due within DUE_SOON_DAYS, most urgent first."""
     rows = session.execute(
         select(Action.id, Action.title, Action.status, Action.due_date)
-        .where(Action.owner_user_id == user.id, Action.status.notin_(FINISHED_ACTION_STATUSES))
-        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+        .where(
+            Action.owner_user_id == user.id,
+            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            Action.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .order_by(Action.due_date, Action.id)
         .limit(limit)
     ).all()
-    return [ActionSummary(i, t, s, d, d is not None and d < today) for i, t, s, d in rows]
+    return [ActionSummary(i, t, s, d, d < today) for i, t, s, d in rows]
+
+
+def my_other_open_actions(*, session: Session, user: CurrentUser, today: dt.date) -> int:
+    """How many of my unfinished actions are due later than that, or have no due date."""
+    return session.scalar(
+        select(func.count())
+        .select_from(Action)
+        .where(
+            Action.owner_user_id == user.id,
+            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            or_(Action.due_date.is_(None), Action.due_date > today + dt.timedelta(days=DUE_SOON_DAYS)),
+        )
+    ) or 0
 
 
 def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt.date) -> list[str]:
@@ -138,16 +158,11 @@ def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt
     groups = session.scalar(select(func.count()).select_from(Group).where(Group.session_id == meeting.id))
     if groups == 0:
         todo.append("De groepen voor de volgende sessie zijn nog niet samengesteld.")
-    open_due = session.scalar(
-        select(func.count())
-        .select_from(Action)
-        .where(
-            Action.status.notin_(FINISHED_ACTION_STATUSES),
-            or_(Action.due_date.is_(None), Action.due_date <= meeting.date),
-        )
-    )
-    if open_due:
-        todo.append(f"{open_due} open vervolgactie(s) komen aan bod in de terugblik.")
+    in_review = actions_for_review(session=session, learning_session_id=meeting.id)
+    still_open = sum(1 for a in in_review if a.status not in FINISHED_ACTION_STATUSES)
+    if in_review:
+        todo.append(f"{still_open} open vervolgactie(s) komen aan bod in de terugblik "
+                    f"(van {len(in_review)} in totaal).")
     return todo
 
 
@@ -160,4 +175,5 @@ def overview(*, session: Session, user: CurrentUser, today: dt.date) -> Overview
         my_cases=my_cases(session=session, user=user),
         my_actions=my_open_actions(session=session, user=user, today=today),
         todo=todo,
+        other_open_actions=my_other_open_actions(session=session, user=user, today=today),
     )

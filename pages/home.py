@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import dates, db, home
+from lib.actions import due_text
 from lib.models import ACTION_STATUS_LABELS, CASE_STATUS_LABELS
 from lib.ui import page
 
@@ -34,15 +35,22 @@ def my_cases_ui(cases: list[home.CaseSummary]) -> None:
         st.text(f"• {case.title} — {status}")
 
 
-def my_actions_ui(actions: list[home.ActionSummary]) -> None:
-    st.subheader("Mijn open acties")
+def my_actions_ui(actions: list[home.ActionSummary], others: int) -> None:
+    st.subheader("Mijn acties: te laat en binnenkort")
+    today = dates.local_today()
     if not actions:
-        st.caption("U heeft geen open vervolgacties.")
-        return
+        st.caption(f"U heeft geen vervolgacties die te laat zijn of binnen {home.DUE_SOON_DAYS} dagen aflopen.")
+    late = [a for a in actions if a.late]
+    if late:
+        st.error(f"{len(late)} van uw acties {'is' if len(late) == 1 else 'zijn'} te laat.", icon="⏰")
     for action in actions:
-        due = f"uiterlijk {dates.long_date(action.due_date)}" if action.due_date else "geen datum"
-        late = " — te laat" if action.late else ""
-        st.text(f"• {action.title} ({ACTION_STATUS_LABELS.get(action.status, action.status)}, {due}{late})")
+        status = ACTION_STATUS_LABELS.get(action.status, action.status)
+        when = due_text(action.due_date, action.status, today)
+        st.text(f"{'⏰' if action.late else '•'} {action.title} ({status}, {dates.long_date(action.due_date)}: "
+                f"{when})")
+    if others:
+        st.caption(f"En {others} open actie(s) met een latere of geen streefdatum.")
+    st.page_link("pages/opvolging.py", label="Naar Opvolging", icon="📋")
 
 
 def todo_ui(todo: list[str]) -> None:
@@ -64,5 +72,5 @@ with left:
     if overview.todo or user.role in ("aanjager", "beheerder"):
         todo_ui(overview.todo)
 with right:
-    my_actions_ui(overview.my_actions)
+    my_actions_ui(overview.my_actions, overview.other_open_actions)
     my_cases_ui(overview.my_cases)

@@ -37,6 +37,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("casussen", "pages/casussen.py", "Casusinbox", "📥", AANJAGER, "Casussen"),
     PageSpec("dashboard", "pages/dashboard.py", "Dashboard", "📊", MANAGERS, "Opvolging"),
     PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", MANAGERS, "Opvolging"),
+    PageSpec("opvolging", "pages/opvolging.py", "Opvolging", "📋", ALL_ROLES, "Opvolging"),
+    PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", MANAGERS, "Opvolging"),
+    PageSpec("oogst", "pages/oogst.py", "Oogst", "🌾", MANAGERS, "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

@@ -1,6 +1,8 @@
-"""The terugblik on the projector: open actions of earlier sessions, each with a quick status update.
+"""The terugblik on the projector: actions of earlier sessions, one by one or as a list, each with its
+origin and a quick status update recorded against this session, and the running summary.
 
-Called by the projector page in its terugblik phase: `review_ui(learning_session_id=..., user=...)`.
+Called by the projector page in its terugblik phase, and by the opvolging page's Terugblik tab:
+`review_ui(learning_session_id=..., user=...)`.
 """
 
 from __future__ import annotations
@@ -9,37 +11,155 @@ import streamlit as st
 
 from lib import actions, dates, db
 from lib.auth import CurrentUser
-from lib.errors import DomainError
-from lib.models import ACTION_STATUS_LABELS, ActionStatus
+from lib.errors import Conflict, DomainError
+from lib.models import ActionStatus
+from lib.ui.text import md_escape
 
-QUICK_STATUSES = [ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.FAILED]
+QUICK_STATUSES = [ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.FAILED, ActionStatus.DROPPED,
+                  ActionStatus.OPEN]
+ONE_BY_ONE, AS_LIST = "Eén voor één", "Als lijst"
+STATUS_ICONS = {ActionStatus.DONE: "✅", ActionStatus.IN_PROGRESS: "⏳", ActionStatus.OPEN: "⚪",
+                ActionStatus.FAILED: "❌", ActionStatus.DROPPED: "➖"}
+
+
+def _flash_key(learning_session_id: int) -> str:
+    return f"review_flash_{learning_session_id}"
+
+
+def _index_key(learning_session_id: int) -> str:
+    return f"review_index_{learning_session_id}"
+
+
+def seen_version(key: str, current: int) -> int:
+    """The version the user saw when they clicked: the one rendered in the previous run.
+
+    Every rerun reads the action afresh, so the version of *this* run would hide a change somebody else
+    made between rendering and clicking. Call `remember_version` after rendering.
+    """
+    return st.session_state.get(key, current)
+
+
+def remember_version(key: str, current: int) -> None:
+    st.session_state[key] = current
 
 
 def review_ui(*, learning_session_id: int, user: CurrentUser) -> None:
+    today = dates.local_today()
     with db.read() as session:
-        items = actions.actions_for_review(session=session, learning_session_id=learning_session_id)
-        rows = [(a.id, a.title, a.owner_label, a.status, a.due_date, a.version) for a in items]
-    if not rows:
+        items = actions.review_items(session=session, learning_session_id=learning_session_id, today=today)
+    flash = st.session_state.pop(_flash_key(learning_session_id), None)
+    if flash:
+        st.success(flash, icon="💾")
+    if not items:
         st.info("Er staan geen vervolgacties uit eerdere sessies open.")
         return
-    for action_id, title, owner, status, due, version in rows:
-        with st.container(border=True):
-            st.text(title)
-            due_text = f", uiterlijk {dates.long_date(due)}" if due else ""
-            st.caption(f"Trekker: {owner} — {ACTION_STATUS_LABELS[ActionStatus(status)]}{due_text}")
-            choice = st.segmented_control(
-                "Nieuwe status", QUICK_STATUSES, format_func=lambda s: ACTION_STATUS_LABELS[s],
-                key=f"review_status_{action_id}",
+    summary_ui(items)
+    mode = st.segmented_control("Weergave", [ONE_BY_ONE, AS_LIST], default=ONE_BY_ONE,
+                                key=f"review_mode_{learning_session_id}") or ONE_BY_ONE
+    if mode == ONE_BY_ONE:
+        one_by_one_ui(items, learning_session_id, user, today)
+    else:
+        for item in items:
+            action_card_ui(item, learning_session_id, user, today)
+
+
+def summary_ui(items: list[actions.ReviewItem]) -> None:
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.discussed:
+            counts[item.status] = counts.get(item.status, 0) + 1
+    remaining = sum(1 for item in items if not item.discussed)
+    line = actions.summary_text(counts)
+    if remaining:
+        line += f" — nog {remaining} te bespreken"
+    st.markdown(f"#### {line}")  # counts and status labels only: no user text
+
+
+def one_by_one_ui(items: list[actions.ReviewItem], learning_session_id: int, user: CurrentUser, today) -> None:
+    key = _index_key(learning_session_id)
+    index = min(max(st.session_state.get(key, 0), 0), len(items) - 1)
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    with left:
+        if st.button("◀ Vorige", key="review_prev", disabled=index == 0, width="stretch"):
+            st.session_state[key] = index - 1
+            st.rerun()
+    with middle:
+        st.markdown(f"**Actie {index + 1} van {len(items)}**")
+    with right:
+        if st.button("Volgende ▶", key="review_next", disabled=index >= len(items) - 1, width="stretch"):
+            st.session_state[key] = index + 1
+            st.rerun()
+    action_card_ui(items[index], learning_session_id, user, today, advance_to=index + 1)
+
+
+def origin_ui(item: actions.ReviewItem) -> None:
+    when = f" op {dates.long_date(item.from_date)}" if item.from_date else ""
+    st.caption(f"Afgesproken in {item.from_session}{when}")
+    if item.origin is None:
+        return
+    parts = []
+    if item.origin.case_title:
+        parts.append(f"Casus: {item.origin.case_title}")
+    if item.origin.round_name:
+        parts.append(f"{item.origin.round_name} ({item.origin.perspective})")
+    if parts:
+        st.text(" · ".join(parts))
+    st.text(f"Oplossing: {item.origin.solution}")
+
+
+def action_card_ui(item: actions.ReviewItem, learning_session_id: int, user: CurrentUser, today,
+                   advance_to: int | None = None) -> None:
+    with st.container(border=True, key=f"review_card_{item.id}"):
+        st.markdown(f"### {STATUS_ICONS.get(item.status, '')} {md_escape(item.title)}")
+        due = f" · streefdatum {dates.long_date(item.due_date)}" if item.due_date else ""
+        late = " · **te laat**" if item.late else ""
+        organisation = f" ({md_escape(item.organisation)})" if item.organisation else ""
+        st.markdown(f"Trekker: **{md_escape(item.owner)}**{organisation} · status: "
+                    f"**{md_escape(item.status_label)}**{due}{late}")
+        if item.reason:
+            st.markdown(f"Waarom niet: {md_escape(item.reason)}")
+        if item.discussed:
+            st.caption("✔ Besproken in deze sessie.")
+        origin_ui(item)
+        quick_update_ui(item, learning_session_id, user, advance_to)
+
+
+def quick_update_ui(item: actions.ReviewItem, learning_session_id: int, user: CurrentUser,
+                    advance_to: int | None) -> None:
+    choice = st.segmented_control(
+        "Hoe staat het ervoor?", QUICK_STATUSES, format_func=actions.status_label,
+        key=f"review_status_{item.id}",
+    )
+    note = st.text_input("Toelichting (bij niet gelukt of vervallen: waarom niet?)", max_chars=2000,
+                         key=f"review_note_{item.id}")
+    save, same = st.columns(2)
+    target, text = None, note
+    with save:
+        if st.button("Opslaan", key=f"review_save_{item.id}", disabled=choice is None, type="primary"):
+            target = choice
+    with same:
+        if st.button("Besproken, geen wijziging", key=f"review_same_{item.id}"):
+            target, text = item.status, note or "Besproken in de terugblik; geen wijziging."
+    seen_key = f"review_seen_{item.id}"
+    expected = seen_version(seen_key, item.version)
+    remember_version(seen_key, item.version)
+    if target is None:
+        return
+    try:
+        with db.transaction() as session:
+            actions.change_status(
+                session=session, action_id=item.id, to_status=target, note=text, actor=user,
+                expected_version=expected, in_session_id=learning_session_id,
             )
-            note = st.text_input("Toelichting (bij niet gelukt: waarom niet?)", max_chars=2000,
-                                 key=f"review_note_{action_id}")
-            if st.button("Opslaan", key=f"review_save_{action_id}", disabled=choice is None):
-                try:
-                    with db.transaction() as session:
-                        actions.change_status(
-                            session=session, action_id=action_id, to_status=choice, note=note, actor=user,
-                            expected_version=version, in_session_id=learning_session_id,
-                        )
-                    st.rerun()
-                except DomainError as error:
-                    st.error(str(error))
+    except Conflict as error:
+        st.error(str(error))
+        st.button("Actuele stand tonen", key=f"review_refresh_{item.id}")
+        return
+    except DomainError as error:
+        st.error(str(error))
+        return
+    st.session_state[_flash_key(learning_session_id)] = (
+        f"Opgeslagen: '{md_escape(item.title)}' is {actions.status_label(target)}.")
+    if advance_to is not None:
+        st.session_state[_index_key(learning_session_id)] = advance_to
+    st.rerun()

@@ -1,0 +1,84 @@
+"""Terugkoppeling: for one organisation and a period, the solutions and actions that concern it."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib import dates, db, feedback
+from lib.errors import DomainError
+from lib.ui import page
+
+user = page.setup("terugkoppeling")
+
+
+def choose_ui() -> tuple[int | None, dt.date, dt.date]:
+    with db.read() as session:
+        organisations = dict(feedback.organisations_for(session=session, actor=user))
+    today = dates.local_today()
+    left, right = st.columns(2)
+    with left:
+        ids = list(organisations)
+        preselect = ids.index(user.organisation_id) if user.organisation_id in ids else 0
+        organisation_id = st.selectbox("Organisatie", ids, index=preselect if ids else None,
+                                       format_func=organisations.get, key="feedback_organisation")
+    with right:
+        period = st.date_input("Periode", value=(today - dt.timedelta(days=182), today), format="DD-MM-YYYY",
+                               key="feedback_period")
+    start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else (today, today)
+    return organisation_id, start, end
+
+
+def actions_ui(report: feedback.Feedback) -> None:
+    st.subheader("Vervolgacties")
+    if not report.actions:
+        st.caption("Geen vervolgacties van deze organisatie in deze periode.")
+        return
+    st.dataframe(pd.DataFrame([
+        {"Actie": a.title, "Status": a.status_label + (" (te laat)" if a.late else ""), "Trekker": a.owner,
+         "Streefdatum": dates.short_date(a.due_date) if a.due_date else "", "Waarom niet": a.reason,
+         "Laatste toelichting": a.last_note, "Leersessie": a.session_title}
+        for a in report.actions
+    ]), hide_index=True, width="stretch", key="feedback_actions")
+
+
+def solutions_ui(report: feedback.Feedback) -> None:
+    st.subheader("Oplossingen")
+    if not report.solutions:
+        st.caption("Geen oplossingen die deze organisatie raken in deze periode.")
+        return
+    st.dataframe(pd.DataFrame([
+        {"Oplossing": s.text, "Casus": s.case_title, "Leersessie": s.session_title,
+         "Datum": dates.short_date(s.session_date), "Werd actie": "; ".join(s.action_titles)}
+        for s in report.solutions
+    ]), hide_index=True, width="stretch", key="feedback_solutions")
+
+
+def downloads_ui(report: feedback.Feedback) -> None:
+    name = f"terugkoppeling-{report.organisation.lower().replace(' ', '-')}-{report.start}-{report.end}"
+    left, right = st.columns(2)
+    with left:
+        st.download_button("Download als Markdown", feedback.to_markdown(report), file_name=f"{name}.md",
+                           mime="text/markdown", key="feedback_markdown")
+    with right:
+        st.download_button("Download als CSV (Excel)", feedback.to_csv(report), file_name=f"{name}.csv",
+                           mime="text/csv", key="feedback_csv")
+
+
+st.title("Terugkoppeling per organisatie")
+st.caption("Wat de leersessies opleverden voor één organisatie: om terug te koppelen in de eigen organisatie.")
+organisation_id, start, end = choose_ui()
+if organisation_id is None:
+    st.info("Er is geen organisatie om terug te koppelen.")
+    st.stop()
+try:
+    with db.read() as session:
+        report = feedback.feedback(session=session, organisation_id=organisation_id, start=start, end=end,
+                                   actor=user)
+except DomainError as error:
+    st.error(str(error))
+    st.stop()
+st.markdown(f"**{report.summary}** — {dates.long_date(start)} tot en met {dates.long_date(end)}")
+actions_ui(report)
+solutions_ui(report)
+downloads_ui(report)

@@ -1,0 +1,179 @@
+"""The opvolging, terugkoppeling, oogst and home pages per role: what each user sees and can change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from lib import actions, db
+from lib.auth import CurrentUser
+from lib.models import Action, ActionStatus, Organisation, Role
+from tests.pages.conftest import texts, user_id
+
+
+def action_of(engine, title_start: str) -> Action:
+    with db.read(engine) as session:
+        return session.scalar(select(Action).where(Action.title.startswith(title_start)))
+
+
+def tab_labels(at) -> list[str]:
+    return [tab.label for tab in at.tabs]
+
+
+def test_professional_sees_only_mijn_acties(app_as):
+    at = app_as("professional", "pages/opvolging.py")
+    assert not at.exception
+    assert tab_labels(at) == ["Mijn acties"]
+    assert "U bent van geen enkele vervolgactie de trekker." in texts(at)
+
+
+def test_manager_sees_own_actions_and_all_of_the_own_organisation_by_default(app_as):
+    at = app_as("manager", "pages/opvolging.py")
+    assert not at.exception, at.exception
+    assert tab_labels(at) == ["Mijn acties", "Alle acties"]
+    mine, everything = (f.value for f in at.dataframe)
+    assert set(mine["Actie"]) == {"Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
+                                  "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent"}
+    assert set(everything["Organisatie"]) == {"Gemeente Oss"}
+    at.selectbox(key="all_organisation").set_value(0).run()  # Alle
+    assert len(at.dataframe[1].value) == 6
+    at.multiselect(key="all_status").set_value(["niet_gelukt"]).run()
+    reasons = list(at.dataframe[1].value["Waarom niet"])
+    assert reasons == ["Geen capaciteit in het wijkteam om de handreiking te schrijven."]
+
+
+def pick(at, prefix: str, action_id: int):
+    # AppTest applies the page's format_func to the value: set the raw value, never a shown label.
+    at.selectbox(key=f"{prefix}_pick").set_value(action_id).run()
+    return at
+
+
+def organisation_id(engine, name: str) -> int:
+    with db.read(engine) as session:
+        return session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+def test_manager_marks_an_action_niet_gelukt_only_with_a_reason(app_as, sqlite_engine):
+    spoed = action_of(sqlite_engine, "Spoedprocedure")
+    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
+    assert "Geschiedenis" in texts(at)
+    at.selectbox(key=f"mine_new_status_{spoed.id}").set_value(ActionStatus.FAILED).run()
+    at.button(key=f"mine_save_{spoed.id}").click().run()
+    assert [e.value for e in at.error] == ["Waarom niet? Geef een reden op."]
+    assert action_of(sqlite_engine, "Spoedprocedure").status == ActionStatus.IN_PROGRESS
+    at.text_area(key=f"mine_note_{spoed.id}").input("De corporatie wil geen pilot").run()
+    at.button(key=f"mine_save_{spoed.id}").click().run()
+    assert not at.exception
+    assert "Opgeslagen: de status is nu 'niet gelukt'." in texts(at)
+    stored = action_of(sqlite_engine, "Spoedprocedure")
+    assert (stored.status, stored.reason) == (ActionStatus.FAILED, "De corporatie wil geen pilot")
+
+
+def test_a_version_conflict_is_shown_with_the_current_state(app_as, sqlite_engine):
+    spoed = action_of(sqlite_engine, "Spoedprocedure")
+    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
+    # Meanwhile the aanjager marks it done on another screen.
+    aanjager = CurrentUser(user_id(sqlite_engine, "aanjager"), "aanjager", "Annelies", Role.AANJAGER, None)
+    with db.transaction(sqlite_engine) as session:
+        actions.change_status(session=session, action_id=spoed.id, to_status=ActionStatus.DONE, note="Staat",
+                              actor=aanjager, expected_version=spoed.version)
+    at.text_area(key=f"mine_note_{spoed.id}").input("Loopt nog")
+    at.button(key=f"mine_save_{spoed.id}").click().run()
+    assert any("Iemand anders heeft deze actie intussen gewijzigd" in e.value for e in at.error)
+    assert any("Actuele stand: status **gerealiseerd**" in w.value for w in at.warning)
+    assert action_of(sqlite_engine, "Spoedprocedure").status == ActionStatus.DONE
+
+
+def test_manager_cannot_change_an_action_of_another_organisation(app_as, sqlite_engine):
+    handreiking = action_of(sqlite_engine, "Handreiking")
+    at = app_as("manager", "pages/opvolging.py")
+    at.selectbox(key="all_organisation").set_value(0).run()  # Alle
+    pick(at, "all", handreiking.id)
+    assert f"all_save_{handreiking.id}" not in [b.key for b in at.button]
+    assert "Alleen de trekker, een manager van de organisatie of de aanjager" in texts(at)
+
+
+def test_aanjager_walks_through_the_terugblik_and_records_niet_gelukt(app_as, sqlite_engine):
+    at = app_as("aanjager", "pages/opvolging.py")
+    assert tab_labels(at) == ["Mijn acties", "Alle acties", "Terugblik"]
+    shown = texts(at)
+    assert "0 acties besproken — nog 6 te bespreken" in shown
+    assert "Actie 1 van 6" in shown
+    assert "Casus: Schulden en een dreigende huisuitzetting" in shown
+    first = action_of(sqlite_engine, "Spoedprocedure")
+    at.segmented_control(key=f"review_status_{first.id}").set_value(ActionStatus.FAILED).run()
+    at.text_input(key=f"review_note_{first.id}").input("Geen budget dit jaar").run()
+    at.button(key=f"review_save_{first.id}").click().run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "1 actie besproken: 1 niet gelukt — nog 5 te bespreken" in shown
+    assert "Actie 2 van 6" in shown
+    with db.read(sqlite_engine) as session:
+        stored = session.get(Action, first.id)
+        assert stored.reason == "Geen budget dit jaar"
+        assert stored.updates[-1].session_id is not None  # recorded against session 2
+
+
+def test_aanjager_lists_the_terugblik_and_marks_one_discussed_without_change(app_as, sqlite_engine, demo_db):
+    done = action_of(sqlite_engine, "Vast aanspreekpunt")
+    at = app_as("aanjager", "pages/opvolging.py")
+    at.segmented_control(key=f"review_mode_{demo_db['next_session_id']}").set_value("Als lijst").run()
+    assert len([b for b in at.button if b.key and b.key.startswith("review_save_")]) == 6
+    at.button(key=f"review_same_{done.id}").click().run()
+    assert "1 actie besproken: 1 gerealiseerd" in texts(at)
+
+
+def test_manager_terugkoppeling_shows_the_own_organisation(app_as):
+    at = app_as("manager", "pages/terugkoppeling.py")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="feedback_organisation").options == ["Gemeente Oss"]
+    frame = at.dataframe[0].value
+    assert set(frame["Actie"]) == {"Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
+                                   "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent"}
+    assert "Wordt opgepakt in het landelijke programma 18-/18+." in set(frame["Waarom niet"])
+    assert "2 acties voor deze organisatie: 1 bezig, 1 vervallen" in texts(at)
+
+
+def test_aanjager_chooses_another_organisation_for_terugkoppeling(app_as, sqlite_engine):
+    at = app_as("aanjager", "pages/terugkoppeling.py")
+    at.selectbox(key="feedback_organisation").set_value(organisation_id(sqlite_engine, "Wijkteam Ruwaard")).run()
+    assert not at.exception
+    assert "Geen capaciteit in het wijkteam" in " ".join(at.dataframe[0].value["Waarom niet"])
+
+
+def test_oogst_shows_counts_reasons_and_a_chart(app_as):
+    at = app_as("manager", "pages/oogst.py")
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Leersessies": "1", "Casussen besproken": "3", "Oplossingen": "6", "Vervolgacties": "6"}
+    reasons = at.dataframe[0].value
+    assert list(reasons["Status"]) == ["niet gelukt", "vervallen"]
+    assert "Geen capaciteit in het wijkteam om de handreiking te schrijven." in list(reasons["Waarom niet"])
+    assert at.get("plotly_chart")
+
+
+def test_home_shows_my_actions_due_soon_and_a_link_to_opvolging(app_as):
+    at = app_as("manager", "pages/home.py")
+    shown = texts(at)
+    assert "Mijn acties: te laat en binnenkort" in shown
+    assert "Spoedprocedure schuldhulp" in shown  # due next Tuesday, within 14 days
+    assert "Vanaf 17,5 jaar" not in shown  # vervallen
+
+
+def test_editing_the_due_date_to_before_creation_is_refused_in_dutch(app_as, sqlite_engine):
+    spoed = action_of(sqlite_engine, "Spoedprocedure")
+    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
+    at.date_input(key=f"mine_edit_due_{spoed.id}").set_value(spoed.created_at.date() - dt.timedelta(days=2))
+    at.button(key=f"mine_edit_save_{spoed.id}").click().run()
+    assert any("vóór de datum waarop de actie is aangemaakt" in e.value for e in at.error)
+    assert action_of(sqlite_engine, "Spoedprocedure").due_date == spoed.due_date
+
+
+def test_action_text_is_shown_inert(app_as, sqlite_engine):
+    spoed = action_of(sqlite_engine, "Spoedprocedure")
+    with db.transaction(sqlite_engine) as session:
+        session.get(Action, spoed.id).title = "**vet** [klik](http://x.example) <b>html</b>"
+    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
+    heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("###"))
+    assert heading == r"### \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"

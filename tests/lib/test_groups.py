@@ -105,7 +105,7 @@ def _prepared_session(session, people=8, cases=3):
 def test_generate_stores_groups_and_regenerating_replaces_them(engine):
     with db.transaction(engine) as session:
         aanjager = f.current(f.user(session, Role.AANJAGER))
-        meeting, users = _prepared_session(session)
+        meeting, _users = _prepared_session(session)
         f.attendance(session, meeting, f.user(session, Role.AANJAGER))  # the facilitator is not seated
         groups.generate(session=session, learning_session_id=meeting.id, group_count=3, actor=aanjager)
         first = groups.groups_of(session=session, learning_session_id=meeting.id)
@@ -121,7 +121,7 @@ def test_generate_stores_groups_and_regenerating_replaces_them(engine):
 def test_move_person_and_swap_cases(engine):
     with db.transaction(engine) as session:
         aanjager = f.current(f.user(session, Role.AANJAGER))
-        meeting, users = _prepared_session(session)
+        meeting, _users = _prepared_session(session)
         groups.generate(session=session, learning_session_id=meeting.id, group_count=2, actor=aanjager)
     with db.transaction(engine) as session:
         one, two = groups.groups_of(session=session, learning_session_id=meeting.id)

@@ -45,7 +45,7 @@ def test_series_with_four_dates_gets_the_default_werkvorm_snapshot(engine, aanja
         stored = planning.get_series(session=session, series_id=series.id)
         meetings = stored.sessions
     assert [m.date for m in meetings] == days
-    assert [m.title for m in meetings][0] == "Proeftuin Oss-Noord — leersessie 1"
+    assert next(m.title for m in meetings) == "Proeftuin Oss-Noord — leersessie 1"
     assert all(m.template_name == "Drie perspectieven" and len(m.rounds) == 3 for m in meetings)
     assert meetings[2].rounds[2]["yields_solutions"] is True
     assert all((m.start_time, m.end_time, m.location) == (NINE, HALF_ELEVEN, "gemeentehuis Oss") for m in meetings)

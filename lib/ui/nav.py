@@ -32,6 +32,12 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("mijn_sessies", "pages/mijn_sessies.py", "Mijn sessies", "🗓️",
+             frozenset({Role.PROFESSIONAL, Role.MANAGER, Role.AANJAGER}), "Planning"),
+    PageSpec("reeksen", "pages/reeksen.py", "Reeksen", "📅", AANJAGER, "Planning"),
+    PageSpec("sessie_voorbereiden", "pages/sessie_voorbereiden.py", "Sessie voorbereiden", "🧩", AANJAGER,
+             "Planning"),
+    PageSpec("werkvormen", "pages/werkvormen.py", "Werkvormen", "🔁", AANJAGER, "Planning"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

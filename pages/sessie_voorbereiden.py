@@ -200,7 +200,8 @@ labels = {i: label for i, label, _ in meetings}
 meeting_id = st.selectbox("Leersessie", list(labels), format_func=lambda i: labels[i], key="prep_session")
 group_count = next(count for i, _, count in meetings if i == meeting_id)
 
-agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(["Agenda", "Casussen", "Deelnemers", "Groepen"])
+agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(
+    ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun")  # stays put on reruns
 with agenda_tab:
     agenda_ui(meeting_id)
 with cases_tab:

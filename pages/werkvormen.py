@@ -109,7 +109,7 @@ if not templates:  # a fresh database: add the shipped werkvormen once
         werkvormen.ensure_builtin(session=session)
         templates = werkvormen.list_templates(session=session)
 if user.role == Role.BEHEERDER:
-    overview_tab, edit_tab = st.tabs(["Overzicht", "Bewerken"])
+    overview_tab, edit_tab = st.tabs(["Overzicht", "Bewerken"], key="wv_tab", on_change="rerun")
     with overview_tab:
         overview_ui(templates)
     with edit_tab:

@@ -106,7 +106,8 @@ def parse_dates(text: str) -> list[dt.date]:
                 raise ValueError
             result.append(dt.date(year, month, day))
         except ValueError:
-            raise DomainError(f"'{token[:40]}' is geen geldige datum. Schrijf een datum als 5-9-2016.") from None
+            shown = f"'{token}'" if re.fullmatch(r"[0-9/.-]{1,12}", token) else "Een van de data"
+            raise DomainError(f"{shown} is geen geldige datum. Schrijf een datum als 5-9-2016.") from None
     return result
 
 
@@ -144,7 +145,7 @@ def _validated_series(session: Session, data: SeriesInput, series_id: int | None
     if series_id is not None:
         clash = clash.where(Series.id != series_id)
     if session.scalar(clash) is not None:
-        raise DomainError(f"Er bestaat al een reeks met de naam '{name}'.")
+        raise DomainError("Er bestaat al een reeks met deze naam. Kies een andere naam.")
     return SeriesInput(name, data.default_start, data.default_end, location, description, data.template_id)
 
 

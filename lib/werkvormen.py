@@ -123,7 +123,7 @@ def _validated(session: Session, data: TemplateInput, template_id: int | None) -
     if template_id is not None:
         clash = clash.where(Template.id != template_id)
     if session.scalar(clash) is not None:
-        raise DomainError(f"Er bestaat al een werkvorm met de naam '{name}'.")
+        raise DomainError("Er bestaat al een werkvorm met deze naam. Kies een andere naam.")
     return TemplateInput(name, rounds, description)
 
 

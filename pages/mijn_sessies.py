@@ -6,6 +6,7 @@ from lib import attendance, dates, db, ical
 from lib.errors import DomainError
 from lib.models import SessionStatus
 from lib.ui import page
+from lib.ui.text import md_escape
 
 user = page.setup("mijn_sessies")
 
@@ -15,7 +16,7 @@ SHOWN = 20
 
 def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
     with st.container(border=True):
-        st.subheader(item.title)
+        st.subheader(md_escape(item.title))
         st.markdown(f"**{item.when}**")
         if item.location:
             st.text(item.location)

@@ -10,6 +10,7 @@ from lib.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import SESSION_STATUS_LABELS
 from lib.ui import page
+from lib.ui.text import md_escape
 
 user = page.setup("reeksen")
 
@@ -67,7 +68,7 @@ def new_series_ui(templates) -> None:
     try:
         with db.transaction() as session:
             created = planning.create_series(session=session, data=data, actor=user)
-        done(f"De reeks '{created.name}' is aangemaakt. Voeg nu de data toe.", series_id=created.id)
+        done(f"De reeks '{md_escape(created.name)}' is aangemaakt. Voeg nu de data toe.", series_id=created.id)
     except DomainError as error:
         st.error(str(error))
 
@@ -181,11 +182,11 @@ def series_ui(series_id: int, templates) -> None:
     with db.read() as session:
         series = planning.get_series(session=session, series_id=series_id)
         series_file = ical.series_ics(session=session, series_id=series_id)
-    st.header(series.name)
+    st.header(md_escape(series.name))
     details = [series.location, f"{dates.clock(series.default_start)}–{dates.clock(series.default_end)}"]
     if series.template:
         details.append(f"werkvorm {series.template.name}")
-    st.caption(" · ".join(d for d in details if d))
+    st.caption(" · ".join(md_escape(d) for d in details if d))
     if series.description:
         st.text(series.description)
     st.download_button("📆 Agenda-bestand van de hele reeks (.ics)", series_file, file_name=ical.filename(series.name),

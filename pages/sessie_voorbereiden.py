@@ -6,6 +6,7 @@ import streamlit as st
 from lib import agenda, attendance, auth, dates, db, groups, planning
 from lib.errors import DomainError
 from lib.ui import page
+from lib.ui.text import md_escape
 
 user = page.setup("sessie_voorbereiden")
 
@@ -106,7 +107,7 @@ def attendees_ui(meeting_id: int) -> None:
         gone = st.selectbox("Deelnemer afmelden", list(by_id), format_func=lambda i: by_id[i], key="remove_pick")
         if st.button("Afmelden", key="remove_button"):
             attempt(lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
-                    f"{by_id[gone]} is afgemeld.")
+                    f"{md_escape(by_id[gone])} is afgemeld.")
 
 
 def guest_ui(meeting_id: int, organisations) -> None:
@@ -144,7 +145,7 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
         st.info("Nog geen groepen. Kies het aantal en klik op 'Groepen maken'.")
         return
     if waiting:
-        st.warning("Nog niet ingedeeld: " + ", ".join(p.name for p in waiting), icon="🪑")
+        st.warning("Nog niet ingedeeld: " + ", ".join(md_escape(p.name) for p in waiting), icon="🪑")
     columns = st.columns(min(len(tables), 4))
     for index, table in enumerate(tables):
         with columns[index % len(columns)], st.container(border=True):
@@ -169,7 +170,7 @@ def move_ui(tables, waiting) -> None:
     right.write("")
     if right.button("Verplaatsen", key="move_button"):
         attempt(lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
-                f"{people[person].rsplit(' (', 1)[0]} zit nu in {names[target]}.")
+                f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.")
 
 
 def swap_ui(tables) -> None:

@@ -7,6 +7,7 @@ from lib import db, werkvormen
 from lib.errors import DomainError
 from lib.models import Role
 from lib.ui import page
+from lib.ui.text import md_escape
 from lib.werkvormen import RoundInput, TemplateInput
 
 user = page.setup("werkvormen")
@@ -18,7 +19,7 @@ NEW = 0
 def template_ui(template) -> None:
     """One werkvorm, read-only: its rounds in order with minutes and guiding questions."""
     default = " (standaard)" if template.is_default else ""
-    with st.expander(f"{template.name}{default} — {werkvormen.total_minutes(template.rounds)} minuten"):
+    with st.expander(f"{md_escape(template.name)}{default} — {werkvormen.total_minutes(template.rounds)} minuten"):
         if template.description:
             st.text(template.description)
         for number, r in enumerate(template.rounds, start=1):
@@ -41,6 +42,8 @@ def overview_ui(templates) -> None:
 def editor_ui(templates) -> None:
     st.subheader("Werkvorm bewerken")
     names = {t.id: t.name for t in templates}
+    if st.session_state.get("wv_choice") not in [NEW, *names]:
+        st.session_state["wv_choice"] = templates[0].id if templates else NEW
     choice = st.selectbox("Werkvorm", [NEW, *names], format_func=lambda i: "➕ Nieuwe werkvorm" if i == NEW
                           else names[i], key="wv_choice")
     template = next((t for t in templates if t.id == choice), None)
@@ -67,14 +70,14 @@ def editor_ui(templates) -> None:
         except DomainError as error:
             st.error(str(error))
             return
-        st.session_state[FLASH] = (f"De werkvorm '{name.strip()}' is opgeslagen. "
+        st.session_state[FLASH] = (f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. "
                                    "Geplande sessies houden hun eigen rondes.")
         st.rerun()
     if template is not None and not template.is_default and st.button("Maak dit de standaardwerkvorm",
                                                                       key="wv_default"):
         with db.transaction() as session:
             werkvormen.set_default(session=session, template_id=template.id, actor=user)
-        st.session_state[FLASH] = f"'{template.name}' is nu de standaardwerkvorm."
+        st.session_state[FLASH] = f"'{md_escape(template.name)}' is nu de standaardwerkvorm."
         st.rerun()
 
 

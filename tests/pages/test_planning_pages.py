@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lib import db
 from lib.models import Attendance, Group, GroupMember, LearningSession, Series, Template, User
+from lib.ui.text import md_escape
 from tests.pages.conftest import texts
 
 REEKSEN = "pages/reeksen.py"
@@ -38,7 +39,7 @@ def test_aanjager_creates_a_series_and_adds_four_dates(app_as, sqlite_engine):
     at.text_input(key="new_series_location").input("gemeentehuis Oss")
     button(at, "Reeks aanmaken").click().run()
     assert not at.exception
-    assert "De reeks 'Leertraject Oss-Noord' is aangemaakt." in texts(at)
+    assert f"De reeks '{md_escape('Leertraject Oss-Noord')}' is aangemaakt." in texts(at)
     at.date_input(key="add_first").set_value(dt.date.today() + dt.timedelta(days=14))
     button(at, "Sessies toevoegen").click().run()
     assert "4 sessie(s) toegevoegd." in texts(at)
@@ -134,7 +135,7 @@ def test_voorbereiden_generates_groups_and_moves_a_person(app_as, sqlite_engine)
     button(at, "Verplaatsen").click().run()
     assert not at.exception
     name = mover.rsplit(" (", 1)[0]
-    assert f"{name} zit nu in Groep 3." in texts(at)
+    assert f"{md_escape(name)} zit nu in Groep 3." in texts(at)
     with db.read(sqlite_engine) as session:
         where = session.execute(
             select(Group.number).join(GroupMember).join(Attendance).join(User)
@@ -175,3 +176,12 @@ def test_mijn_sessies_calendar_file_is_a_valid_ics(app_as):
         meeting_id = session.scalars(select(LearningSession.id).order_by(LearningSession.date)).all()[1]
         parsed = Calendar.from_ical(ical.session_ics(session=session, learning_session_id=meeting_id))
     assert [str(e["SUMMARY"]) for e in parsed.walk("VEVENT")] == ["Proeftuin Ruwaard — leersessie 2"]
+
+
+def test_a_series_name_with_markdown_is_shown_as_typed(app_as):
+    at = app_as("aanjager", REEKSEN)
+    at.selectbox(key="series_choice").set_value(0).run()
+    at.text_input(key="new_series_name").input("**Vet** [klik](http://example.org) <b>x</b>")
+    button(at, "Reeks aanmaken").click().run()
+    assert not at.exception
+    assert [h.value for h in at.header] == [md_escape("**Vet** [klik](http://example.org) <b>x</b>")]

@@ -5,6 +5,8 @@ import streamlit as st
 
 from lib import agenda, attendance, auth, dates, db, groups, planning
 from lib.errors import DomainError
+from lib.models import SessionStatus
+from lib.planning import SESSION_STATUS_LABELS
 from lib.ui import page
 from lib.ui.text import md_escape
 
@@ -27,6 +29,15 @@ def attempt(action, message: str) -> None:
         st.error(str(error))
         return
     done(message)
+
+
+def status_ui(meeting_id: int, status: SessionStatus, version: int) -> None:
+    left, right = st.columns([3, 1])
+    left.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
+    if status == SessionStatus.PLANNED and right.button("✅ Markeer als voorbereid", key="mark_prepared"):
+        attempt(lambda s: planning.set_status(session=s, learning_session_id=meeting_id,
+                                              to_status=SessionStatus.PREPARED, expected_version=version, actor=user),
+                "De sessie is voorbereid.")
 
 
 def agenda_ui(meeting_id: int) -> None:
@@ -192,14 +203,15 @@ flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(flash)
 with db.read() as session:
-    meetings = [(m.id, f"{m.title} — {planning.describe(m)}", m.group_count)
+    meetings = [(m.id, f"{m.title} — {planning.describe(m)}", m.group_count, m.status, m.version)
                 for m in planning.sessions_to_prepare(session=session, today=dates.local_today())]
 if not meetings:
     st.info("Er is geen leersessie om voor te bereiden. Plan eerst sessies onder Reeksen.")
     st.stop()
-labels = {i: label for i, label, _ in meetings}
+labels = {i: label for i, label, *_ in meetings}
 meeting_id = st.selectbox("Leersessie", list(labels), format_func=lambda i: labels[i], key="prep_session")
-group_count = next(count for i, _, count in meetings if i == meeting_id)
+_, _, group_count, status, version = next(m for m in meetings if m[0] == meeting_id)
+status_ui(meeting_id, SessionStatus(status), version)
 
 agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(
     ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun")  # stays put on reruns

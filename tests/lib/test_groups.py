@@ -67,6 +67,11 @@ def test_proposal_properties_hold_for_random_inputs(data):
         fair = math.ceil(count / n) + 1
         for g in proposal:
             assert sum(1 for m in g.member_ids if by_id[m].organisation_id == organisation) <= fair
+    # roles spread in the same way (managers first to tables without one)
+    for role, count in Counter(p.role for p in people).items():
+        fair = math.ceil(count / n) + 1
+        for g in proposal:
+            assert sum(1 for m in g.member_ids if by_id[m].role == role) <= fair
     # deterministic: the same input in another order gives the same groups
     assert groups.propose(list(shuffled), list(reversed(cases)), n) == proposal
 

@@ -185,3 +185,68 @@ def test_a_series_name_with_markdown_is_shown_as_typed(app_as):
     button(at, "Reeks aanmaken").click().run()
     assert not at.exception
     assert [h.value for h in at.header] == [md_escape("**Vet** [klik](http://example.org) <b>x</b>")]
+
+
+def test_move_a_session_to_another_time_and_place(app_as, sqlite_engine):
+    at = app_as("aanjager", REEKSEN)
+    last = at.selectbox(key="change_session").options[-1]
+    at.selectbox(key="change_session").select(last).run()
+    meeting_id = at.selectbox(key="change_session").value
+    at.time_input(key=f"move_start_{meeting_id}").set_value(dt.time(13, 0))
+    at.time_input(key=f"move_end_{meeting_id}").set_value(dt.time(14, 30))
+    at.text_input(key=f"move_location_{meeting_id}").input("Wijkcentrum De Ruwaard")
+    button(at, "Verplaatsen").click().run()
+    assert not at.exception
+    assert "De sessie is verplaatst." in texts(at)
+    frame = at.dataframe[0].value
+    assert frame["Wanneer"].iloc[-1].endswith(", 13:00–14:30")
+    assert frame["Locatie"].iloc[-1] == "Wijkcentrum De Ruwaard"
+
+
+def test_beheerder_creates_a_werkvorm_with_two_rounds(app_as, sqlite_engine):
+    at = app_as("beheerder", WERKVORMEN)
+    at.selectbox(key="wv_choice").select(0).run()
+    at.number_input(key="wv_count_0").set_value(2).run()
+    at.text_input(key="wv_name_0").input("Vijf keer waarom")
+    for index, (name, perspective) in enumerate([("Waarom?", "systeem"), ("Wat nu?", "veranderproces")]):
+        at.text_input(key=f"wv_0_{index}_name").input(name)
+        at.text_input(key=f"wv_0_{index}_perspective").input(perspective)
+    at.number_input(key="wv_0_0_position").set_value(2)
+    at.number_input(key="wv_0_1_position").set_value(1)
+    at.checkbox(key="wv_0_1_solutions").check()
+    button(at, "Werkvorm opslaan").click().run()
+    assert not at.exception
+    assert "De werkvorm 'Vijf keer waarom' is opgeslagen." in texts(at)
+    with db.read(sqlite_engine) as session:
+        stored = session.scalar(select(Template).where(Template.name == "Vijf keer waarom"))
+        assert [(r.name, r.yields_solutions) for r in stored.rounds] == [("Wat nu?", True), ("Waarom?", False)]
+
+
+def test_aanjager_adds_a_guest_and_sees_the_counts_change(app_as):
+    at = app_as("aanjager", VOORBEREIDEN)
+    before = int(next(m.value for m in at.metric if m.label == "Aangemeld"))
+    at.text_input(key="guest_name").input("Els de Wit (wijkverpleging)")
+    button(at, "Gast toevoegen").click().run()
+    assert "De gast is toegevoegd." in texts(at)
+    assert int(next(m.value for m in at.metric if m.label == "Aangemeld")) == before + 1
+
+
+def test_swap_cases_between_two_groups(app_as):
+    at = app_as("aanjager", VOORBEREIDEN)
+    at.number_input(key="group_count").set_value(2)
+    button(at, "Groepen maken").click().run()
+    before = [label.split(": ", 1)[1] for label in at.selectbox(key="swap_a").options]
+    button(at, "Wisselen").click().run()
+    assert "De casussen zijn gewisseld." in texts(at)
+    after = [label.split(": ", 1)[1] for label in at.selectbox(key="swap_a").options]
+    assert after == [before[1], before[0]]
+
+
+def test_mark_a_planned_session_prepared(app_as):
+    at = app_as("aanjager", VOORBEREIDEN)
+    options = at.selectbox(key="prep_session").options
+    at.selectbox(key="prep_session").select(next(o for o in options if "leersessie 3" in o)).run()
+    assert "Status: gepland" in texts(at)
+    at.button(key="mark_prepared").click().run()
+    assert "De sessie is voorbereid." in texts(at)
+    assert "Status: voorbereid" in texts(at)

@@ -40,6 +40,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("opvolging", "pages/opvolging.py", "Opvolging", "📋", ALL_ROLES, "Opvolging"),
     PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", MANAGERS, "Opvolging"),
     PageSpec("oogst", "pages/oogst.py", "Oogst", "🌾", MANAGERS, "Opvolging"),
+    PageSpec("mijn_sessies", "pages/mijn_sessies.py", "Mijn sessies", "🗓️",
+             frozenset({Role.PROFESSIONAL, Role.MANAGER, Role.AANJAGER}), "Planning"),
+    PageSpec("reeksen", "pages/reeksen.py", "Reeksen", "📅", AANJAGER, "Planning"),
+    PageSpec("sessie_voorbereiden", "pages/sessie_voorbereiden.py", "Sessie voorbereiden", "🧩", AANJAGER,
+             "Planning"),
+    PageSpec("werkvormen", "pages/werkvormen.py", "Werkvormen", "🔁", AANJAGER, "Planning"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

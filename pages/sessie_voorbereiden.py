@@ -1,0 +1,225 @@
+"""Sessie voorbereiden (aanjager): the agenda with its time check, the cases, who comes, and the groups."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import agenda, attendance, auth, dates, db, groups, planning
+from lib.errors import DomainError
+from lib.models import SessionStatus
+from lib.planning import SESSION_STATUS_LABELS
+from lib.ui import page
+from lib.ui.text import md_escape
+
+user = page.setup("sessie_voorbereiden")
+
+FLASH = "voorbereiden_flash"
+
+
+def done(message: str) -> None:
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def attempt(action, message: str) -> None:
+    """Run one write in one transaction; show a Dutch error or, after a rerun, `message`."""
+    try:
+        with db.transaction() as session:
+            action(session)
+    except DomainError as error:
+        st.error(str(error))
+        return
+    done(message)
+
+
+def status_ui(meeting_id: int, status: SessionStatus, version: int) -> None:
+    left, right = st.columns([3, 1])
+    left.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
+    if status == SessionStatus.PLANNED and right.button("✅ Markeer als voorbereid", key="mark_prepared"):
+        attempt(lambda s: planning.set_status(session=s, learning_session_id=meeting_id,
+                                              to_status=SessionStatus.PREPARED, expected_version=version, actor=user),
+                "De sessie is voorbereid.")
+
+
+def agenda_ui(meeting_id: int) -> None:
+    with db.read() as session:
+        plan = agenda.agenda_for_session(session=session, learning_session_id=meeting_id)
+    if plan.warning:
+        st.warning(plan.warning, icon="⏰")
+    else:
+        st.caption(f"Het programma duurt {plan.planned_minutes} van de {plan.available_minutes} minuten.")
+    frame = pd.DataFrame([
+        {"Tijd": item.when, "Onderdeel": item.title, "Perspectief": item.perspective, "Minuten": item.minutes}
+        for item in plan.items
+    ])
+    st.dataframe(frame, hide_index=True, width="stretch")
+    review = plan.items[0].details
+    st.markdown("**Terugblik: openstaande acties**")
+    if not review:
+        st.caption("Er staan geen acties uit eerdere sessies open.")
+    for line in review:
+        st.text(f"• {line}")
+
+
+def cases_ui(meeting_id: int) -> None:
+    with db.read() as session:
+        chosen = planning.selected_cases(session=session, learning_session_id=meeting_id)
+        available = planning.selectable_cases(session=session)
+        chosen_rows = [(c.title, c.learning_question) for c in chosen]
+        options = {c.id: c.title for c in available}
+    st.markdown(f"**Geselecteerde casussen ({len(chosen_rows)})**")
+    if not chosen_rows:
+        st.caption("Nog geen casussen geselecteerd voor deze sessie.")
+    for title, question in chosen_rows:
+        with st.container(border=True):
+            st.text(title)
+            st.caption("Leervraag")
+            st.text(question)
+    if not options:
+        st.caption("Er zijn geen ingediende casussen die nog gekozen kunnen worden.")
+        return
+    pick = st.selectbox("Ingediende casus", list(options), format_func=lambda i: options[i], key="case_pick")
+    if st.button("Casus selecteren voor deze sessie", key="case_select"):
+        attempt(lambda s: planning.select_case_for_session(session=s, case_id=pick, learning_session_id=meeting_id,
+                                                           actor=user),
+                "De casus is geselecteerd.")
+
+
+def attendees_ui(meeting_id: int) -> None:
+    with db.read() as session:
+        people = attendance.attendees(session=session, learning_session_id=meeting_id)
+        candidates = attendance.candidates(session=session, learning_session_id=meeting_id)
+        others = [(u.id, u.display_name) for u in candidates]
+        organisations = [(o.id, o.name) for o in auth.list_organisations(session=session)]
+    totals = attendance.counts(people)
+    first, second, third = st.columns(3)
+    first.metric("Aangemeld", totals.total)
+    second.metric("Managers", totals.managers)
+    third.metric("Organisaties", len(totals.by_organisation))
+    if people and totals.managers == 0:
+        st.warning("Er komt nog geen manager. Deelnemers vragen om managers aan tafel.", icon="👔")
+    left, right = st.columns(2)
+    left.dataframe(pd.DataFrame({"Rol": list(totals.by_role), "Aantal": list(totals.by_role.values())}),
+                   hide_index=True, width="stretch")
+    right.dataframe(pd.DataFrame({"Organisatie": list(totals.by_organisation),
+                                  "Aantal": list(totals.by_organisation.values())}), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([
+        {"Naam": p.name, "Organisatie": p.organisation, "Rol": attendance.role_label(p.role),
+         "Soort": "gast" if p.is_guest else "gebruiker"} for p in people
+    ], columns=["Naam", "Organisatie", "Rol", "Soort"]), hide_index=True, width="stretch")
+
+    names = dict(others)
+    chosen = st.multiselect("Deelnemers aanmelden", list(names), format_func=lambda i: names[i], key="add_attendees")
+    if st.button("Aanmelden", key="add_attendees_button", disabled=not chosen):
+        attempt(lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen, actor=user),
+                f"{len(chosen)} deelnemer(s) aangemeld.")
+    guest_ui(meeting_id, organisations)
+    if people:
+        by_id = {p.attendance_id: p.name for p in people}
+        gone = st.selectbox("Deelnemer afmelden", list(by_id), format_func=lambda i: by_id[i], key="remove_pick")
+        if st.button("Afmelden", key="remove_button"):
+            attempt(lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
+                    f"{md_escape(by_id[gone])} is afgemeld.")
+
+
+def guest_ui(meeting_id: int, organisations) -> None:
+    org_names = dict(organisations)
+    with st.form("guest_form"):
+        st.markdown("**Gast toevoegen**")
+        left, middle, right = st.columns(3)
+        name = left.text_input("Naam", max_chars=120, key="guest_name")
+        organisation = middle.selectbox("Organisatie", [None, *org_names],
+                                        format_func=lambda i: "—" if i is None else org_names[i], key="guest_org")
+        role = right.selectbox("Rol", list(attendance.GUEST_ROLES), format_func=attendance.role_label,
+                               index=2, key="guest_role")
+        submitted = st.form_submit_button("Gast toevoegen")
+    if submitted:
+        attempt(lambda s: attendance.add_guest(session=s, learning_session_id=meeting_id, name=name,
+                                               organisation_id=organisation, role=role, actor=user),
+                "De gast is toegevoegd.")
+
+
+def groups_ui(meeting_id: int, default_count: int) -> None:
+    with db.read() as session:
+        tables = groups.groups_of(session=session, learning_session_id=meeting_id)
+        waiting = groups.unplaced(session=session, learning_session_id=meeting_id)
+        case_count = len(planning.selected_cases(session=session, learning_session_id=meeting_id))
+    left, right = st.columns([1, 2])
+    count = left.number_input("Aantal groepen", min_value=1, max_value=20,
+                              value=max(1, min(default_count, case_count or default_count)), key="group_count")
+    label = "Opnieuw indelen" if tables else "Groepen maken"
+    right.write("")
+    if right.button(label, key="generate_groups", type="primary"):
+        attempt(lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count),
+                                          actor=user),
+                f"De deelnemers zijn in {int(count)} groepen ingedeeld.")
+    if not tables:
+        st.info("Nog geen groepen. Kies het aantal en klik op 'Groepen maken'.")
+        return
+    if waiting:
+        st.warning("Nog niet ingedeeld: " + ", ".join(md_escape(p.name) for p in waiting), icon="🪑")
+    columns = st.columns(min(len(tables), 4))
+    for index, table in enumerate(tables):
+        with columns[index % len(columns)], st.container(border=True):
+            st.subheader(table.name)
+            st.text(table.case_title or "geen casus")
+            managers = sum(1 for m in table.members if m.role == "manager")
+            st.caption(f"{len(table.members)} deelnemers, {managers} manager(s)")
+            for member in table.members:
+                st.text(f"• {member.name} — {member.organisation} ({attendance.role_label(member.role)})")
+    move_ui(tables, waiting)
+    swap_ui(tables)
+
+
+def move_ui(tables, waiting) -> None:
+    people = {m.attendance_id: f"{m.name} ({t.name})" for t in tables for m in t.members}
+    people.update({p.attendance_id: f"{p.name} (niet ingedeeld)" for p in waiting})
+    names = {t.id: t.name for t in tables}
+    st.markdown("**Iemand verplaatsen**")
+    left, middle, right = st.columns([2, 1, 1])
+    person = left.selectbox("Deelnemer", list(people), format_func=lambda i: people[i], key="move_person")
+    target = middle.selectbox("Naar", list(names), format_func=lambda i: names[i], key="move_to")
+    right.write("")
+    if right.button("Verplaatsen", key="move_button"):
+        attempt(lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
+                f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.")
+
+
+def swap_ui(tables) -> None:
+    if len(tables) < 2:
+        return
+    names = {t.id: f"{t.name}: {t.case_title}" for t in tables}
+    st.markdown("**Casussen wisselen**")
+    left, middle, right = st.columns([2, 2, 1])
+    first = left.selectbox("Groep", list(names), format_func=lambda i: names[i], key="swap_a")
+    second = middle.selectbox("met groep", list(names), index=1, format_func=lambda i: names[i], key="swap_b")
+    right.write("")
+    if right.button("Wisselen", key="swap_button"):
+        attempt(lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
+                "De casussen zijn gewisseld.")
+
+
+st.title("Sessie voorbereiden")
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
+with db.read() as session:
+    meetings = [(m.id, f"{m.title} — {planning.describe(m)}", m.group_count, m.status, m.version)
+                for m in planning.sessions_to_prepare(session=session, today=dates.local_today())]
+if not meetings:
+    st.info("Er is geen leersessie om voor te bereiden. Plan eerst sessies onder Reeksen.")
+    st.stop()
+labels = {i: label for i, label, *_ in meetings}
+meeting_id = st.selectbox("Leersessie", list(labels), format_func=lambda i: labels[i], key="prep_session")
+_, _, group_count, status, version = next(m for m in meetings if m[0] == meeting_id)
+status_ui(meeting_id, SessionStatus(status), version)
+
+agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(
+    ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun")  # stays put on reruns
+with agenda_tab:
+    agenda_ui(meeting_id)
+with cases_tab:
+    cases_ui(meeting_id)
+with people_tab:
+    attendees_ui(meeting_id)
+with groups_tab:
+    groups_ui(meeting_id, group_count)

@@ -391,23 +391,3 @@ def selectable_cases(*, session: Session) -> list[Case]:
     return list(session.scalars(
         select(Case).where(Case.status.in_([CaseStatus.SUBMITTED, CaseStatus.RETURNED])).order_by(Case.created_at)
     ))
-
-
-def select_case_for_session(
-    *, session: Session, case_id: int, learning_session_id: int, actor: CurrentUser
-) -> Case:
-    """Put a submitted case on a session's programme (status geselecteerd)."""
-    require_planner(actor)
-    case = session.get(Case, case_id, with_for_update=True)
-    if case is None:
-        raise NotFound("Deze casus bestaat niet.")
-    meeting = get_session(session=session, learning_session_id=learning_session_id)
-    if meeting.status not in CHANGEABLE:
-        raise DomainError("Casussen kiest u voor een leersessie die nog niet begonnen is.")
-    if case.status not in (CaseStatus.SUBMITTED, CaseStatus.RETURNED):
-        raise DomainError("Deze casus is al geselecteerd of afgehandeld.")
-    case.status, case.session_id = CaseStatus.SELECTED, meeting.id
-    case.version += 1
-    audit.record(session=session, event="case_selected", user_id=actor.id, entity="case", entity_id=case.id,
-                 session_id=meeting.id)
-    return case

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from lib import agenda, attendance, auth, dates, db, groups, planning
+from lib import agenda, attendance, auth, cases, dates, db, groups, planning
 from lib.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import SESSION_STATUS_LABELS
@@ -66,6 +66,7 @@ def cases_ui(meeting_id: int) -> None:
         available = planning.selectable_cases(session=session)
         chosen_rows = [(c.title, c.learning_question) for c in chosen]
         options = {c.id: c.title for c in available}
+        versions = {c.id: c.version for c in available}
     st.markdown(f"**Geselecteerde casussen ({len(chosen_rows)})**")
     if not chosen_rows:
         st.caption("Nog geen casussen geselecteerd voor deze sessie.")
@@ -79,8 +80,8 @@ def cases_ui(meeting_id: int) -> None:
         return
     pick = st.selectbox("Ingediende casus", list(options), format_func=lambda i: options[i], key="case_pick")
     if st.button("Casus selecteren voor deze sessie", key="case_select"):
-        attempt(lambda s: planning.select_case_for_session(session=s, case_id=pick, learning_session_id=meeting_id,
-                                                           actor=user),
+        attempt(lambda s: cases.select_for_session(session=s, case_id=pick, learning_session_id=meeting_id,
+                                                   actor=user, expected_version=versions[pick]),
                 "De casus is geselecteerd.")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from lib import db, planning, werkvormen
 from lib.errors import Conflict, DomainError, NotAllowed
-from lib.models import Case, CaseStatus, LearningSession, Role, Series, SessionStatus
+from lib.models import LearningSession, Role, Series, SessionStatus
 from tests import factories as f
 from tests.corpus import blns
 
@@ -206,17 +206,3 @@ def test_parse_dates_reads_dutch_notation_and_refuses_nonsense():
         dt.date(2016, 9, 5), dt.date(2016, 10, 3), dt.date(2016, 11, 7)]
     with pytest.raises(DomainError, match="'31-2-2016' is geen geldige datum"):
         planning.parse_dates("31-2-2016")
-
-
-def test_select_case_for_session(engine, aanjager):
-    meeting = _one_session(engine, aanjager)
-    with db.transaction(engine) as session:
-        case = f.case(session, f.user(session))
-        planning.select_case_for_session(session=session, case_id=case.id, learning_session_id=meeting.id,
-                                         actor=aanjager)
-    with db.read(engine) as session:
-        assert [c.id for c in planning.selected_cases(session=session, learning_session_id=meeting.id)] == [case.id]
-        assert session.get(Case, case.id).status == CaseStatus.SELECTED
-    with pytest.raises(DomainError, match="al geselecteerd"), db.transaction(engine) as session:
-        planning.select_case_for_session(session=session, case_id=case.id, learning_session_id=meeting.id,
-                                         actor=aanjager)

@@ -7,9 +7,7 @@ directly), with every cell that Excel would read as a formula neutralised.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -23,6 +21,7 @@ from lib import actions
 from lib.auth import CurrentUser
 from lib.dates import TZ, local_today, long_date, short_date
 from lib.errors import DomainError, NotAllowed, NotFound
+from lib.exports import safe_csv
 from lib.models import (
     Action,
     ActionUpdate,
@@ -37,7 +36,6 @@ from lib.models import (
     User,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>|~$])")
 
 
@@ -50,24 +48,9 @@ def md_escape(text: str) -> str:
 # --- safe exports -------------------------------------------------------------------------------
 
 
-def safe_cell(value: Any) -> str:
-    """A cell Excel shows as text: a leading = + - @ tab or CR gets a quote in front."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM, semicolon-separated, every cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 with BOM, semicolon-separated, every cell formula-safe (see lib/exports/safe_csv.py)."""
+    return safe_csv.to_csv(list(header), rows)
 
 
 # --- the data -----------------------------------------------------------------------------------

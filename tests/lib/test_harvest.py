@@ -92,7 +92,7 @@ def test_chart_and_downloads_show_the_outcomes(known):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == harvest.CSV_HEADER and len(rows) == 7
-    assert ["Sessie 2", (TODAY - dt.timedelta(weeks=4)).isoformat(), "Actie 5", "Trekker 5", "Gemeente Oss",
+    assert ["Sessie 2", (TODAY - dt.timedelta(weeks=4)).strftime("%d-%m-%Y"), "Actie 5", "Trekker 5", "Gemeente Oss",
             "niet gelukt", "", "Geen budget"] in rows
 
 

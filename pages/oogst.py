@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from lib import actions, dates, db, harvest
+from lib import actions, dates, db, harvest, reports
 from lib.errors import DomainError
-from lib.ui import page
+from lib.ui import downloads, page
 
 user = page.setup("oogst")
 
@@ -63,7 +63,11 @@ def session_ui(item: harvest.SessionHarvest) -> None:
 
 def downloads_ui(report: harvest.Harvest) -> None:
     name = f"oogst-{report.name.lower().replace(' ', '-')}"
-    left, right = st.columns(2)
+    pdf, excel, left, right = st.columns(4)
+    pdf.download_button("Download als PDF", downloads.harvest_file(user, series_id, None, "pdf"), on_click="ignore",
+                        file_name=f"{name}.pdf", mime=reports.MIME["pdf"], key="harvest_pdf")
+    excel.download_button("Download als Excel", downloads.harvest_file(user, series_id, None, "xlsx"),
+                          on_click="ignore", file_name=f"{name}.xlsx", mime=reports.MIME["xlsx"], key="harvest_xlsx")
     with left:
         st.download_button("Download als Markdown", harvest.to_markdown(report), file_name=f"{name}.md",
                            mime="text/markdown", key="harvest_markdown")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib import dates, db, reports, stats
 from lib.auth import CurrentUser
-from lib.ui import page
+from lib.ui import downloads, page
 
 user = page.setup("rapporten")
 
@@ -14,15 +14,6 @@ def _session_report(viewer: CurrentUser, learning_session_id: int, kind: str):
     def build() -> bytes:
         with db.read() as session:
             document = reports.session_report(session=session, viewer=viewer, learning_session_id=learning_session_id)
-        return reports.render(document, kind)
-    return build
-
-
-def _harvest(viewer: CurrentUser, series_id: int, organisation_id: int | None, kind: str):
-    def build() -> bytes:
-        with db.read() as session:
-            document = reports.harvest_report(session=session, viewer=viewer, series_id=series_id,
-                                              organisation_id=organisation_id, today=dates.local_today())
         return reports.render(document, kind)
     return build
 
@@ -76,7 +67,8 @@ def harvest_ui(options: stats.Choices) -> None:
         columns = st.columns(2)
         for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel")], strict=True):
             column.download_button(
-                f"Oogst als {label}", data=_harvest(user, series_id, organisation_id, kind), on_click="ignore",
+                f"Oogst als {label}", data=downloads.harvest_file(user, series_id, organisation_id, kind),
+                on_click="ignore",
                 file_name=reports.file_name(stem, dates.local_today(), kind), mime=reports.MIME[kind],
                 key=f"harvest_{kind}", icon="⬇️", width="stretch")
 

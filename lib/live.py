@@ -201,11 +201,12 @@ def _open_meeting(session: Session, learning_session_id: int, *, lock: bool = Fa
 
 
 def sessions_for_projector(*, session: Session, today: dt.date) -> list[SessionChoice]:
-    """Running sessions first, then the planned ones from a week ago on (nearest first)."""
+    """Running sessions first, then those closed today and the planned ones from a week ago on."""
     rows = session.execute(
         select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.status)
         .where(
             (LearningSession.status == SessionStatus.RUNNING)
+            | ((LearningSession.status == SessionStatus.FINISHED) & (LearningSession.date >= today))
             | (
                 LearningSession.status.in_([SessionStatus.PLANNED, SessionStatus.PREPARED])
                 & (LearningSession.date >= today - dt.timedelta(days=7))

@@ -32,6 +32,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("projector", "pages/projector.py", "Projector", "📽️", AANJAGER, "Leersessie"),
+    PageSpec("deelnemen", "pages/deelnemen.py", "Deelnemen", "📱", ALL_ROLES, "Leersessie", public=True),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

@@ -146,7 +146,7 @@ def votes_ui(view: live.LiveView) -> None:
             except DomainError as error:
                 st.error(str(error))
                 return
-            st.rerun(scope="fragment")
+            st.rerun()
 
 
 def add_contribution_ui(view: live.LiveView, group: live.GroupInfo) -> None:

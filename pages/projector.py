@@ -137,7 +137,7 @@ def moderation_ui(view: live.LiveView) -> None:
             if right.button("Tonen" if item.hidden else "Verbergen", key=f"hide_{item.id}"):
                 with db.transaction() as session:
                     live.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
-                st.rerun(scope="fragment")
+                st.rerun()
 
 
 def evaluation_chart_ui(view: live.LiveView) -> None:

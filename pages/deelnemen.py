@@ -65,7 +65,7 @@ def try_join(code: str) -> None:
 
 
 def join_form_ui() -> None:
-    st.title("Meedoen met de leersessie")
+    st.header("Meedoen met de leersessie")
     st.write("Vul de code in die op het scherm in de zaal staat.")
     with st.form("join"):
         code = st.text_input("Code", max_chars=20, key="join_code", placeholder="bijv. K7QM 4XPA")
@@ -96,12 +96,10 @@ def group_choice_ui(view: live.LiveView) -> live.GroupInfo | None:
 
 
 @st.fragment(run_every=2)
-def follow_ui(session_id: int, group: live.GroupInfo | None) -> None:
+def follow_ui(session_id: int) -> None:
     """The current phase and round, re-read every 2 s; a new phase redraws the page."""
     with db.read() as session:
         view = live.live_view(session=session, learning_session_id=session_id)
-        boards = (live.board(session=session, learning_session_id=session_id, round_index=view.state.current_round)
-                  if view.phase == Phase.ROUND and group else [])
     if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
         st.rerun()
     st.markdown(f"**{md_escape(board.phase_text(view))}**")
@@ -110,20 +108,26 @@ def follow_ui(session_id: int, group: live.GroupInfo | None) -> None:
     elif view.phase == Phase.REVIEW:
         st.info("Terugblik op de acties van vorige keer. De rondes beginnen daarna.")
     elif view.phase == Phase.ROUND and view.current:
-        st.subheader(view.current.get("name", ""))
+        st.markdown(f"#### {md_escape(view.current.get('name', ''))}")
         st.markdown(f"Perspectief: **{md_escape(view.current.get('perspective', ''))}**")
-        with st.expander("Richtvragen", expanded=True):
+        with st.expander("Richtvragen"):
             for question in view.current.get("guiding_questions", []):
                 st.markdown(f"- {md_escape(str(question))}")
-        mine = next((b for b in boards if group and b.group_id == group.id), None)
-        if mine is not None:
-            st.caption(f"Wat {mine.name} tot nu toe heeft ingebracht: {len(mine.items)}")
-            for item in mine.items:
-                st.text(f"• {board.kind_label(item.kind)}: {item.text}")
-    if view.phase in (Phase.ROUND, Phase.CLOSING) and (
-        view.phase == Phase.CLOSING or (view.current or {}).get("yields_solutions")
-    ):
+    if view.phase == Phase.CLOSING or (view.phase == Phase.ROUND and (view.current or {}).get("yields_solutions")):
         votes_ui(view)
+
+
+@st.fragment(run_every=2)
+def group_board_ui(session_id: int, round_index: int, group: live.GroupInfo) -> None:
+    """What the whole group has captured in this round so far (from every phone and the projector)."""
+    with db.read() as session:
+        boards = live.board(session=session, learning_session_id=session_id, round_index=round_index)
+    mine = next((b for b in boards if b.group_id == group.id), None)
+    if mine is None:
+        return
+    st.markdown(f"**Wat {md_escape(mine.name)} in deze ronde heeft ingebracht ({len(mine.items)})**")
+    for item in mine.items:
+        st.text(f"• {board.kind_label(item.kind)}: {item.text}")
 
 
 def votes_ui(view: live.LiveView) -> None:
@@ -261,13 +265,14 @@ else:
         st.error(live.CLOSED_CODE)
         leave_ui()
         st.stop()
-    st.title(view.title)
+    st.subheader(view.title)
     group = group_choice_ui(view)
     st.session_state[RENDERED] = (view.phase, view.state.current_round)
-    follow_ui(view.id, group)
+    follow_ui(view.id)
     if view.phase == Phase.ROUND and group is not None:
         add_contribution_ui(view, group)
         own_contributions_ui(view)
+        group_board_ui(view.id, view.state.current_round, group)
     elif view.phase == Phase.CLOSING:
         evaluation_ui(view)
     leave_ui()

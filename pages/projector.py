@@ -186,6 +186,8 @@ def live_ui(session_id: int) -> None:
     if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
         st.rerun()  # another screen moved the session: redraw the whole page for the new phase
     board.show(board.banner_html(view))
+    if view.phase != Phase.CLOSED:
+        controls_ui(view)
     if view.phase == Phase.OPENING:
         left, right = st.columns([3, 1])
         with left:
@@ -194,22 +196,22 @@ def live_ui(session_id: int) -> None:
             qr_ui(view.join_code or "")
         board.show(board.groups_html(view.groups))
     elif view.phase == Phase.ROUND:
-        left, right = st.columns([3, 2])
+        left, right = st.columns([1, 2])
         with left:
-            board.show(board.round_header_html(view))
-        with right:
             timer_ui(view, server_now=utcnow(), sound=st.session_state.get("timer_sound", False))
+            board.show(board.round_header_html(view))
             st.caption(f"Code om mee te doen: {live.format_code(view.join_code or '')}")
-        board.show(board.board_html(boards, yields_solutions=bool((view.current or {}).get("yields_solutions"))))
+        with right:
+            board.show(board.board_html(boards, yields_solutions=bool((view.current or {}).get("yields_solutions"))))
     elif view.phase == Phase.CLOSING:
+        board.show(f'<p class="ls ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
+                   f'<strong>{board.esc(live.format_code(view.join_code or ""))}</strong></p>')
         actions_list_ui(view)
         evaluation_chart_ui(view)
     elif view.phase == Phase.CLOSED:
         st.success("De leersessie is gesloten. De code werkt niet meer. Dank voor het meedoen!")
         actions_list_ui(view)
         evaluation_chart_ui(view)
-    if view.phase != Phase.CLOSED:
-        controls_ui(view)
     if view.phase == Phase.ROUND:
         moderation_ui(view)
 
@@ -285,6 +287,7 @@ def create_action(view, item, owner, trekkers, organisation, work_group, due_dat
     st.rerun()
 
 
+st.html(board.PAGE_CSS)
 choice = session_choice_ui()
 if choice is not None:
     if choice.status not in (SessionStatus.RUNNING, SessionStatus.FINISHED):

@@ -23,12 +23,12 @@ CSS = """
            padding: 16px 22px; margin: 0 0 12px 0; }
 .ls-banner { background: #12355b; color: #ffffff; border-radius: 14px; padding: 10px 22px; font-size: 32px;
              font-weight: 700; margin: 0 0 12px 0; }
-.ls-title { font-size: 48px; font-weight: 800; margin: 0 0 6px 0; line-height: 1.15; }
+.ls-title { font-size: 44px; font-weight: 800; margin: 0 0 6px 0; line-height: 1.15; }
 .ls-sub { font-size: 32px; margin: 0 0 8px 0; }
-.ls-questions { font-size: 32px; line-height: 1.3; margin: 8px 0 0 0; padding-left: 1.2em; }
+.ls-questions { font-size: 32px; line-height: 1.22; margin: 8px 0 0 0; padding-left: 1.2em; }
 .ls-code { font-family: ui-monospace, monospace; font-size: 120px; font-weight: 800; letter-spacing: 8px;
            line-height: 1.05; margin: 8px 0; }
-.ls-board { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 14px; }
+.ls-board { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 14px; }
 .ls-group h3 { font-size: 36px; margin: 0 0 4px 0; color: #12355b; }
 .ls-case { font-size: 32px; margin: 0 0 8px 0; color: #3b4148; }
 .ls-kind { font-size: 32px; font-weight: 800; margin: 10px 0 4px 0; }
@@ -128,6 +128,14 @@ def board_html(boards: list[GroupBoard], *, yields_solutions: bool) -> str:
     if not cards:
         return '<p class="ls ls-empty">Er zijn nog geen groepen.</p>'
     return f'<div class="ls ls-board" aria-label="Wat de groepen inbrengen">{"".join(cards)}</div>'
+
+
+PAGE_CSS = """
+<style>
+/* The projector needs every pixel: less empty space above the content. */
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-bottom: 2rem; max-width: 100%; }
+</style>
+"""
 
 
 def show(markup: str) -> None:

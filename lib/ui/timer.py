@@ -26,15 +26,15 @@ _TEMPLATE = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>Timer</title>
 <style>
   html, body { margin: 0; padding: 0; background: transparent; font-family: system-ui, sans-serif; }
-  .box { border-radius: 16px; padding: 12px 28px; display: flex; align-items: center; gap: 32px;
-         background: #12355b; color: #ffffff; }
+  .box { border-radius: 16px; padding: 10px 24px 16px 24px; display: flex; flex-direction: column;
+         align-items: flex-start; gap: 4px; background: #12355b; color: #ffffff; }
   .box.amber { background: #f2b705; color: #1b1b1b; }
   .box.red { background: #b3001b; color: #ffffff; }
   .box.over { background: #6e0012; color: #ffffff; }
   .box.paused { background: #3d4650; color: #ffffff; }
-  .time { font-size: 140px; font-weight: 800; line-height: 1; font-variant-numeric: tabular-nums;
-          letter-spacing: 2px; min-width: 4.2ch; }
-  .side { display: flex; flex-direction: column; gap: 8px; font-size: 32px; line-height: 1.2; }
+  .time { font-size: 128px; font-weight: 800; line-height: 1.05; font-variant-numeric: tabular-nums;
+          letter-spacing: 2px; }
+  .side { display: flex; flex-direction: column; gap: 4px; font-size: 32px; line-height: 1.2; }
   .state { font-weight: 700; }
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style></head>
@@ -44,6 +44,7 @@ _TEMPLATE = """<!doctype html>
   <div class="time" id="time" role="timer" aria-label="Resterende tijd van de ronde">--:--</div>
   <div class="side">
     <div class="state" id="state"></div>
+    <div id="planned"></div>
     <div id="session"></div>
   </div>
 </div>
@@ -55,6 +56,7 @@ _TEMPLATE = """<!doctype html>
   var offset = c.server_now_ms - Date.now();
   var box = document.getElementById("box"), time = document.getElementById("time");
   var stateEl = document.getElementById("state"), sessionEl = document.getElementById("session");
+  document.getElementById("planned").textContent = "Gepland einde " + hhmm(c.planned_end_ms);
   var announce = document.getElementById("announce");
   var said = {}, beeped = false;
   function two(n) { return (n < 10 ? "0" : "") + n; }
@@ -94,9 +96,8 @@ _TEMPLATE = """<!doctype html>
     }
     var roundsEnd = (c.paused ? now + Math.max(0, c.remaining_ms) : Math.max(now, c.end_ms)) + c.later_ms;
     var slack = Math.round((c.target_end_ms - roundsEnd) / 60000);
-    var plan = "Gepland einde " + hhmm(c.planned_end_ms) + " · ";
-    var ahead = Math.abs(slack) + " min " + (slack > 0 ? "voor" : "achter");
-    sessionEl.textContent = plan + (slack === 0 ? "op schema" : ahead);
+    var ahead = Math.abs(slack) + " min " + (slack > 0 ? "voor" : "achter") + " op schema";
+    sessionEl.textContent = slack === 0 ? "Op schema" : ahead;
   }
   tick();
   setInterval(tick, 250);
@@ -113,7 +114,8 @@ def _ms(moment: dt.datetime) -> int:
 def widget_config(view: LiveView, *, server_now: dt.datetime, sound: bool = False) -> dict:
     """Everything the browser needs to count down on its own (plain JSON, no user text)."""
     state = view.state
-    planned_end = dates.local_datetime(view.date, view.end_time)
+    # The room runs on today's clock, also when a session is held on another day than planned.
+    planned_end = dates.local_datetime(dates.local_today(), view.end_time)
     ends = timer.ends_at(state)
     return {
         "paused": state.paused,
@@ -149,4 +151,4 @@ def timer_ui(view: LiveView, *, server_now: dt.datetime, sound: bool = False) ->
     if not cached or cached[0] != key:
         cached = (key, widget_html(widget_config(view, server_now=server_now, sound=sound)))
         st.session_state[_CACHE_KEY] = cached
-    st.iframe(cached[1], height=170)
+    st.iframe(cached[1], height=300)

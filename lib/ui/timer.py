@@ -53,7 +53,11 @@ _TEMPLATE = """<!doctype html>
 <script>
 (function () {
   var c = __CONFIG__;
-  var offset = c.server_now_ms - Date.now();
+  // The server's clock arrives with the page's loading delay (seconds on a busy machine). Only a real clock
+  // error (a projector laptop minutes off) is worth correcting; otherwise every screen uses its own
+  // NTP-synchronised clock, so screens agree within a fraction of a second.
+  var skew = c.server_now_ms - Date.now();
+  var offset = Math.abs(skew) > 60000 ? skew : 0;
   var box = document.getElementById("box"), time = document.getElementById("time");
   var stateEl = document.getElementById("state"), sessionEl = document.getElementById("session");
   document.getElementById("planned").textContent = "Gepland einde " + hhmm(c.planned_end_ms);

@@ -133,7 +133,7 @@ def board_html(boards: list[GroupBoard], *, yields_solutions: bool) -> str:
 PAGE_CSS = """
 <style>
 /* The projector needs every pixel: less empty space above the content. */
-[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-bottom: 2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; padding-bottom: 2rem; max-width: 100%; }
 </style>
 """
 

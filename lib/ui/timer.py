@@ -34,6 +34,7 @@ _TEMPLATE = """<!doctype html>
   .box.paused { background: #3d4650; color: #ffffff; }
   .time { font-size: 128px; font-weight: 800; line-height: 1.05; font-variant-numeric: tabular-nums;
           letter-spacing: 2px; }
+  .time.long { font-size: 96px; }
   .side { display: flex; flex-direction: column; gap: 4px; font-size: 32px; line-height: 1.2; }
   .state { font-weight: 700; }
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -85,7 +86,9 @@ _TEMPLATE = """<!doctype html>
     var now = Date.now() + offset;
     var left = c.paused ? c.remaining_ms : c.end_ms - now;
     var fraction = c.total_ms > 0 ? left / c.total_ms : 0;
-    time.textContent = clock(left);
+    var shown = clock(left);
+    time.textContent = shown;
+    time.className = shown.length > 5 ? "time long" : "time";
     var cls = "box";
     if (c.paused) { cls += " paused"; }
     else if (left < 0) { cls += " over"; }

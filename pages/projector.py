@@ -204,7 +204,7 @@ def live_ui(session_id: int) -> None:
         with right:
             board.show(board.board_html(boards, yields_solutions=bool((view.current or {}).get("yields_solutions"))))
     elif view.phase == Phase.CLOSING:
-        board.show(f'<p class="ls ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
+        board.show(f'<p class="ls ls-card ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
                    f'<strong>{board.esc(live.format_code(view.join_code or ""))}</strong></p>')
         actions_list_ui(view)
         evaluation_chart_ui(view)

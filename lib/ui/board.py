@@ -88,7 +88,7 @@ def opening_html(view: LiveView) -> str:
 
 def groups_html(groups: tuple[GroupInfo, ...]) -> str:
     if not groups:
-        return '<p class="ls ls-empty">Er zijn nog geen groepen.</p>'
+        return '<p class="ls ls-card ls-empty">Er zijn nog geen groepen.</p>'
     cards = []
     for group in groups:
         members = ", ".join(group.members) or "nog geen deelnemers ingedeeld"
@@ -126,7 +126,7 @@ def board_html(boards: list[GroupBoard], *, yields_solutions: bool) -> str:
         parts.append("</article>")
         cards.append("".join(parts))
     if not cards:
-        return '<p class="ls ls-empty">Er zijn nog geen groepen.</p>'
+        return '<p class="ls ls-card ls-empty">Er zijn nog geen groepen.</p>'
     return f'<div class="ls ls-board" aria-label="Wat de groepen inbrengen">{"".join(cards)}</div>'
 
 

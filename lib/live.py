@@ -47,6 +47,7 @@ from lib.validation import clean_text
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_JOIN_FAILURES = 10
+MAX_NETWORK_FAILURES = 100
 JOIN_WINDOW = dt.timedelta(minutes=15)
 MAX_CONTRIBUTION = 500
 MAX_REMARK = 1000
@@ -358,18 +359,27 @@ def control(
 # --- joining with the code ----------------------------------------------------------------------
 
 
-def join(*, session: Session, code: str, attempt_key: str, now: dt.datetime | None = None) -> int:
-    """The id of the open session with this code. Wrong codes are counted per `attempt_key` (the
-    visitor's address or browser) and refused after MAX_JOIN_FAILURES in JOIN_WINDOW: commit the
-    transaction also when this raises, so the failed attempt is kept."""
+def join(
+    *, session: Session, code: str, attempt_key: str, network_key: str | None = None, now: dt.datetime | None = None
+) -> int:
+    """The id of the open session with this code.
+
+    Wrong codes are counted per `attempt_key` (the visitor's browser) and refused after MAX_JOIN_FAILURES
+    in JOIN_WINDOW; and per `network_key` (the address) after MAX_NETWORK_FAILURES, a higher limit because
+    a whole room of phones on one wifi shares an address. Commit the transaction also when this raises,
+    so the failed attempt is kept.
+    """
     now = now or utcnow()
-    key = (attempt_key or "onbekend")[:120]
-    failures = session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(LoginAttempt.scope == "join", LoginAttempt.key == key, LoginAttempt.at >= now - JOIN_WINDOW)
-    )
-    if failures >= MAX_JOIN_FAILURES:
-        raise DomainError(TOO_MANY_TRIES)
+    keys = [(f"device:{attempt_key or 'onbekend'}"[:120], MAX_JOIN_FAILURES)]
+    if network_key:
+        keys.append((f"net:{network_key}"[:120], MAX_NETWORK_FAILURES))
+    for key, limit in keys:
+        failures = session.scalar(
+            select(func.count()).select_from(LoginAttempt)
+            .where(LoginAttempt.scope == "join", LoginAttempt.key == key, LoginAttempt.at >= now - JOIN_WINDOW)
+        )
+        if failures >= limit:
+            raise DomainError(TOO_MANY_TRIES)
     wanted = normalise_code(code)
     if not wanted:
         raise DomainError("Vul de code in die op het scherm staat.")
@@ -378,7 +388,7 @@ def join(*, session: Session, code: str, attempt_key: str, now: dt.datetime | No
         .where(LearningSession.join_code == wanted)
     ).first()
     if row is None:
-        session.add(LoginAttempt(scope="join", key=key, at=now))
+        session.add_all([LoginAttempt(scope="join", key=key, at=now) for key, _limit in keys])
         raise DomainError(WRONG_CODE)
     learning_session_id, status, phase = row
     if status != SessionStatus.RUNNING or phase == Phase.CLOSED:

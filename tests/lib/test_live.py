@@ -126,12 +126,27 @@ def test_wrong_codes_are_counted_and_then_refused_even_the_right_one(engine):
             LoginAttempt.scope == "join")) == live.MAX_JOIN_FAILURES
 
 
+def test_one_address_guessing_from_many_browsers_is_stopped_too(engine):
+    room = open_room(engine, phase_steps=0)
+    for attempt in range(live.MAX_NETWORK_FAILURES):
+        with db.transaction(engine) as session:
+            try:
+                live.join(session=session, code="WRONG", attempt_key=f"browser-{attempt // 5}", network_key="10.0.0.9")
+            except DomainError as error:
+                assert str(error) == live.WRONG_CODE
+    with db.transaction(engine) as session, pytest.raises(DomainError, match="Te veel onjuiste codes"):
+        live.join(session=session, code=room.code, attempt_key="nieuwe-browser", network_key="10.0.0.9")
+    with db.transaction(engine) as session:  # a phone on another network still joins
+        assert live.join(session=session, code=room.code, attempt_key="nieuwe-browser",
+                         network_key="10.0.0.10") == room.session_id
+
+
 def test_wrong_attempts_outside_the_window_do_not_count(engine):
     room = open_room(engine, phase_steps=0)
     long_ago = dt.datetime.now(dt.UTC) - live.JOIN_WINDOW - dt.timedelta(minutes=1)
     with db.transaction(engine) as session:
         for _ in range(live.MAX_JOIN_FAILURES):
-            session.add(LoginAttempt(scope="join", key="oud", at=long_ago))
+            session.add(LoginAttempt(scope="join", key="device:oud", at=long_ago))
     with db.transaction(engine) as session:
         assert live.join(session=session, code=room.code, attempt_key="oud") == room.session_id
 

@@ -32,20 +32,22 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("projector", "pages/projector.py", "Projector", "📽️", AANJAGER, "Leersessie"),
+    PageSpec("deelnemen", "pages/deelnemen.py", "Deelnemen", "📱", ALL_ROLES, "Leersessie", public=True),
     PageSpec("casus_indienen", "pages/casus_indienen.py", "Casus indienen", "✍️", SUBMITTERS, "Casussen"),
     PageSpec("mijn_casussen", "pages/mijn_casussen.py", "Mijn casussen", "📂", SUBMITTERS, "Casussen"),
     PageSpec("casussen", "pages/casussen.py", "Casusinbox", "📥", AANJAGER, "Casussen"),
-    PageSpec("dashboard", "pages/dashboard.py", "Dashboard", "📊", MANAGERS, "Opvolging"),
-    PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", MANAGERS, "Opvolging"),
-    PageSpec("opvolging", "pages/opvolging.py", "Opvolging", "📋", ALL_ROLES, "Opvolging"),
-    PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", MANAGERS, "Opvolging"),
-    PageSpec("oogst", "pages/oogst.py", "Oogst", "🌾", MANAGERS, "Opvolging"),
     PageSpec("mijn_sessies", "pages/mijn_sessies.py", "Mijn sessies", "🗓️",
              frozenset({Role.PROFESSIONAL, Role.MANAGER, Role.AANJAGER}), "Planning"),
     PageSpec("reeksen", "pages/reeksen.py", "Reeksen", "📅", AANJAGER, "Planning"),
     PageSpec("sessie_voorbereiden", "pages/sessie_voorbereiden.py", "Sessie voorbereiden", "🧩", AANJAGER,
              "Planning"),
     PageSpec("werkvormen", "pages/werkvormen.py", "Werkvormen", "🔁", AANJAGER, "Planning"),
+    PageSpec("opvolging", "pages/opvolging.py", "Opvolging", "📋", ALL_ROLES, "Opvolging"),
+    PageSpec("dashboard", "pages/dashboard.py", "Dashboard", "📊", MANAGERS, "Opvolging"),
+    PageSpec("oogst", "pages/oogst.py", "Oogst", "🌾", MANAGERS, "Opvolging"),
+    PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", MANAGERS, "Opvolging"),
+    PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", MANAGERS, "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
 )
 

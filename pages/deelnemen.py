@@ -1,0 +1,278 @@
+"""Deelnemen (public, phone-sized): a scribe joins with the session's code or QR link, picks the group,
+and types what the group finds; participants vote on solutions and fill in the evaluation.
+
+No account is needed. The phone is known by a random device key in a cookie, so a scribe can change
+their own contributions after a refresh; the session itself is only reachable while it is open.
+"""
+
+import json
+import secrets
+
+import streamlit as st
+
+from lib import db, live
+from lib.errors import DomainError
+from lib.models import ContributionKind, EvaluationLength, Phase
+from lib.ui import board, page
+from lib.ui.text import md_escape
+
+page.guard("deelnemen")
+DEVICE_COOKIE = "leersessie_device"
+JOINED = "_join_session_id"
+GROUP = "_join_group_id"
+EDITING = "_join_editing"
+RENDERED = "_join_rendered"
+KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
+
+
+def device_key() -> str:
+    """This phone's random key: from its cookie, or new (and then stored in the cookie)."""
+    key = st.session_state.get("_device_key")
+    if key:
+        return key
+    try:
+        key = st.context.cookies.get(DEVICE_COOKIE)
+    except Exception:  # AppTest has no cookies
+        key = None
+    if not isinstance(key, str) or not 16 <= len(key) <= 64 or not key.replace("-", "").replace("_", "").isalnum():
+        key = secrets.token_urlsafe(24)
+        cookie = f"{DEVICE_COOKIE}={key}; path=/; max-age={60 * 60 * 24 * 30}; SameSite=Strict"
+        st.html("<script>document.cookie = " + json.dumps(cookie) + ";</script>", unsafe_allow_javascript=True)
+    st.session_state["_device_key"] = key
+    return key
+
+
+def network_key() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # AppTest has no context
+        return None
+
+
+def try_join(code: str) -> None:
+    message = None
+    with db.transaction() as session:
+        try:
+            session_id = live.join(session=session, code=code, attempt_key=device_key(),
+                                   network_key=network_key())
+        except DomainError as error:  # caught inside the transaction: the failed attempt is kept
+            message = str(error)
+    if message:
+        st.error(message)
+        return
+    st.session_state[JOINED] = session_id
+    st.query_params["code"] = live.normalise_code(code)
+
+
+def join_form_ui() -> None:
+    st.header("Meedoen met de leersessie")
+    st.write("Vul de code in die op het scherm in de zaal staat.")
+    with st.form("join"):
+        code = st.text_input("Code", max_chars=20, key="join_code", placeholder="bijv. K7QM 4XPA")
+        if st.form_submit_button("Meedoen", type="primary"):
+            try_join(code)
+            if st.session_state.get(JOINED):
+                st.rerun()
+
+
+def group_choice_ui(view: live.LiveView) -> live.GroupInfo | None:
+    if not view.groups:
+        st.info("Er zijn nog geen groepen. Wacht even tot de aanjager ze heeft gemaakt.")
+        return None
+    ids = [g.id for g in view.groups]
+    wanted = st.query_params.get("groep", "")
+    by_number = {str(g.number): g.id for g in view.groups}
+    if st.session_state.get(GROUP) not in ids and wanted in by_number:
+        st.session_state[GROUP] = by_number[wanted]
+    index = ids.index(st.session_state[GROUP]) if st.session_state.get(GROUP) in ids else None
+    chosen = st.selectbox(
+        "Uw groep", view.groups, index=index, placeholder="Kies uw groep", key="join_group",
+        format_func=lambda g: f"{g.name}{' — ' + g.case_title if g.case_title else ''}",
+    )
+    if chosen is not None:
+        st.session_state[GROUP] = chosen.id
+        st.query_params["groep"] = str(chosen.number)
+    return chosen
+
+
+@st.fragment(run_every=2)
+def follow_ui(session_id: int) -> None:
+    """The current phase and round, re-read every 2 s; a new phase redraws the page."""
+    with db.read() as session:
+        view = live.live_view(session=session, learning_session_id=session_id)
+    if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
+        st.rerun()
+    st.markdown(f"**{md_escape(board.phase_text(view))}**")
+    if view.phase == Phase.OPENING:
+        st.info("De leersessie begint zo. Kies alvast uw groep.")
+    elif view.phase == Phase.REVIEW:
+        st.info("Terugblik op de acties van vorige keer. De rondes beginnen daarna.")
+    elif view.phase == Phase.ROUND and view.current:
+        st.markdown(f"#### {md_escape(view.current.get('name', ''))}")
+        st.markdown(f"Perspectief: **{md_escape(view.current.get('perspective', ''))}**")
+        with st.expander("Richtvragen"):
+            for question in view.current.get("guiding_questions", []):
+                st.markdown(f"- {md_escape(str(question))}")
+    if view.phase == Phase.CLOSING or (view.phase == Phase.ROUND and (view.current or {}).get("yields_solutions")):
+        votes_ui(view)
+
+
+@st.fragment(run_every=2)
+def group_board_ui(session_id: int, round_index: int, group: live.GroupInfo) -> None:
+    """What the whole group has captured in this round so far (from every phone and the projector)."""
+    with db.read() as session:
+        boards = live.board(session=session, learning_session_id=session_id, round_index=round_index)
+    mine = next((b for b in boards if b.group_id == group.id), None)
+    if mine is None:
+        return
+    st.markdown(f"**Wat {md_escape(mine.name)} in deze ronde heeft ingebracht ({len(mine.items)})**")
+    for item in mine.items:
+        st.text(f"• {board.kind_label(item.kind)}: {item.text}")
+
+
+def votes_ui(view: live.LiveView) -> None:
+    key = device_key()
+    with db.read() as session:
+        items = live.solutions(session=session, learning_session_id=view.id)
+        mine = live.my_votes(session=session, learning_session_id=view.id, voter_key=key)
+    if not items:
+        return
+    st.subheader("Stemmen op oplossingen")
+    st.caption(f"U heeft {view.votes_per_participant - len(mine)} van {view.votes_per_participant} stemmen over.")
+    for item in items:
+        left, right = st.columns([4, 2], vertical_alignment="center")
+        left.text(f"{item.text} ({item.votes})")
+        label = "✖ Intrekken" if item.id in mine else "● Stem"
+        if right.button(label, key=f"vote_{item.id}"):
+            try:
+                with db.transaction() as session:
+                    live.toggle_vote(session=session, contribution_id=item.id, voter_key=key)
+            except DomainError as error:
+                st.error(str(error))
+                return
+            st.rerun()
+
+
+def add_contribution_ui(view: live.LiveView, group: live.GroupInfo) -> None:
+    solutions_round = bool((view.current or {}).get("yields_solutions"))
+    options = KIND_OPTIONS if solutions_round else KIND_OPTIONS[:2]
+    with st.form("contribution", clear_on_submit=True):
+        kind = st.radio("Soort", options, format_func=board.kind_label, horizontal=True, key="contribution_kind")
+        text = st.text_area(f"Inbreng van {group.name}", max_chars=live.MAX_CONTRIBUTION, key="contribution_text",
+                            placeholder="Wat belemmert, wat helpt?")
+        if st.form_submit_button("Toevoegen", type="primary"):
+            try:
+                with db.transaction() as session:
+                    live.add_contribution(session=session, learning_session_id=view.id, group_id=group.id,
+                                          kind=kind, text=text, author_key=device_key())
+                st.success("Toegevoegd: het staat nu op het scherm.")
+            except DomainError as error:
+                st.error(str(error))
+
+
+def own_contributions_ui(view: live.LiveView) -> None:
+    key = device_key()
+    with db.read() as session:
+        items = live.own_contributions(session=session, learning_session_id=view.id, author_key=key,
+                                       round_index=view.state.current_round)
+    if not items:
+        return
+    st.subheader("Wat u in deze ronde typte")
+    for item in items:
+        with st.container(border=True):
+            if st.session_state.get(EDITING) == item.id:
+                edit_ui(item)
+                continue
+            st.text(f"{board.kind_label(item.kind)}: {item.text}")
+            left, right = st.columns(2)
+            if left.button("✏️ Wijzig", key=f"edit_{item.id}"):
+                st.session_state[EDITING] = item.id
+                st.rerun()
+            if right.button("🗑️ Verwijder", key=f"delete_{item.id}"):
+                try:
+                    with db.transaction() as session:
+                        live.delete_contribution(session=session, contribution_id=item.id, author_key=key)
+                except DomainError as error:
+                    st.error(str(error))
+                    return
+                st.rerun()
+
+
+def edit_ui(item: live.BoardItem) -> None:
+    with st.form(f"edit_form_{item.id}"):
+        text = st.text_area("Inbreng", value=item.text, max_chars=live.MAX_CONTRIBUTION, key=f"edit_text_{item.id}")
+        save, cancel = st.columns(2)
+        saved = save.form_submit_button("Opslaan", type="primary")
+        cancelled = cancel.form_submit_button("Annuleren")
+    if cancelled:
+        st.session_state.pop(EDITING, None)
+        st.rerun()
+    if saved:
+        try:
+            with db.transaction() as session:
+                live.edit_contribution(session=session, contribution_id=item.id, text=text, author_key=device_key())
+        except DomainError as error:
+            st.error(str(error))
+            return
+        st.session_state.pop(EDITING, None)
+        st.rerun()
+
+
+def evaluation_ui(view: live.LiveView) -> None:
+    st.subheader("Korte evaluatie")
+    with db.read() as session:
+        done = live.has_evaluated(session=session, learning_session_id=view.id, participant_key=device_key())
+    if done:
+        st.success("Dank u wel! Uw evaluatie is ontvangen. U kunt haar hieronder nog aanpassen.")
+    with st.form("evaluation"):
+        length = st.radio("De lengte van de sessie was", list(EvaluationLength), horizontal=True, key="eval_length",
+                          format_func=lambda v: live.EVALUATION_LENGTH_LABELS[v], index=1)
+        constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
+        to_the_point = st.slider("Hoe to the point was het? (1–5)", 1, 5, 4, key="eval_point")
+        remark = st.text_area("Opmerking (optioneel)", max_chars=live.MAX_REMARK, key="eval_remark")
+        if st.form_submit_button("Evaluatie versturen", type="primary"):
+            try:
+                with db.transaction() as session:
+                    live.submit_evaluation(session=session, learning_session_id=view.id, participant_key=device_key(),
+                                           length=length, constructive=constructive, to_the_point=to_the_point,
+                                           remark=remark)
+                st.success("Dank u wel! Uw evaluatie is ontvangen.")
+            except DomainError as error:
+                st.error(str(error))
+
+
+def leave_ui() -> None:
+    if st.button("Andere code invullen", key="leave"):
+        for name in (JOINED, GROUP, EDITING):
+            st.session_state.pop(name, None)
+        st.query_params.clear()
+        st.rerun()
+
+
+device_key()
+if not st.session_state.get(JOINED) and st.query_params.get("code"):
+    try_join(st.query_params["code"])
+
+session_id = st.session_state.get(JOINED)
+if not session_id:
+    join_form_ui()
+else:
+    with db.read() as session:
+        view = live.live_view(session=session, learning_session_id=session_id)
+    if not view.is_open:
+        st.session_state.pop(JOINED, None)
+        st.title("Meedoen met de leersessie")
+        st.error(live.CLOSED_CODE)
+        leave_ui()
+        st.stop()
+    st.subheader(view.title)
+    group = group_choice_ui(view)
+    st.session_state[RENDERED] = (view.phase, view.state.current_round)
+    follow_ui(view.id)
+    if view.phase == Phase.ROUND and group is not None:
+        add_contribution_ui(view, group)
+        own_contributions_ui(view)
+        group_board_ui(view.id, view.state.current_round, group)
+    elif view.phase == Phase.CLOSING:
+        evaluation_ui(view)
+    leave_ui()

@@ -1,0 +1,308 @@
+"""Projector (aanjager): runs the live leersessie — opening with the join code, terugblik, the timed
+rounds with the live board, solutions to actions, and the afsluiting with the evaluation.
+
+Everything shown comes from the database and is re-read every 2 s, so a second screen, a refresh or a
+restarted server shows the same phase and time.
+"""
+
+import datetime as dt
+import io
+import os
+from urllib.parse import urlsplit
+
+import plotly.graph_objects as go
+import segno
+import streamlit as st
+
+from lib import actions, auth, dates, db, live
+from lib.errors import Conflict, DomainError
+from lib.models import ContributionKind, Phase, Role, SessionStatus, utcnow
+from lib.ui import board, page
+from lib.ui.review import review_ui
+from lib.ui.timer import timer_ui
+
+user = page.setup("projector")
+RENDERED = "_projector_rendered"
+KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
+
+
+def join_url(code: str, group_number: int | None = None) -> str:
+    """The scribes' link; LEERSESSIE_PUBLIC_URL overrides the address this screen was opened on."""
+    base = os.environ.get("LEERSESSIE_PUBLIC_URL", "").rstrip("/")
+    if not base:
+        try:
+            parts = urlsplit(st.context.url or "")
+            base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        except Exception:  # AppTest has no context
+            base = ""
+    link = f"{base}/deelnemen?code={code}"
+    return link + (f"&groep={group_number}" if group_number else "")
+
+
+def session_choice_ui() -> live.SessionChoice | None:
+    with db.read() as session:
+        choices = live.sessions_for_projector(session=session, today=dates.local_today())
+    if not choices:
+        st.info("Er is geen leersessie gepland of bezig. Plan eerst een leersessie.")
+        return None
+    ids = [c.id for c in choices]
+    wanted = st.query_params.get("sessie", "")
+    index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in ids else 0
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Leersessie", choices, index=index, key="projector_session",
+            format_func=lambda c: f"{c.title} ({dates.short_date(c.date)}{', bezig' if c.status == 'bezig' else ''})",
+        )
+        st.toggle("Geluid als de tijd om is", key="timer_sound")
+    st.query_params["sessie"] = str(chosen.id)
+    return chosen
+
+
+def open_session_ui(choice: live.SessionChoice) -> None:
+    st.title(choice.title)
+    st.write(f"{dates.long_date(choice.date)} — deze leersessie is nog niet geopend.")
+    if st.button("▶️ Sessie openen", key="open_session", type="primary"):
+        try:
+            with db.transaction() as session:
+                live.open_session(session=session, learning_session_id=choice.id, actor=user)
+        except DomainError as error:
+            st.error(str(error))
+            return
+        st.rerun()
+
+
+def run_command(view: live.LiveView, command: str, minutes: int = 0) -> None:
+    try:
+        with db.transaction() as session:
+            live.control(session=session, learning_session_id=view.id, command=command,
+                         expected_version=view.version, actor=user, minutes=minutes)
+    except Conflict:
+        pass  # another screen or a double click got there first: show the current state
+    except DomainError as error:
+        st.error(str(error))
+        return
+    st.rerun()
+
+
+def next_label(view: live.LiveView) -> str:
+    if view.phase == Phase.OPENING:
+        return "Naar de terugblik ▶️"
+    if view.phase == Phase.REVIEW:
+        return "Start ronde 1 ▶️"
+    if view.phase == Phase.ROUND:
+        return "Naar de afsluiting ▶️" if view.state.is_last_round else "Volgende ronde ▶️"
+    return "Sessie sluiten 🔒"
+
+
+def controls_ui(view: live.LiveView) -> None:
+    cols = st.columns([1.2, 1, 0.8, 0.8, 0.8, 1.6])
+    if cols[0].button("◀️ Vorige fase", key="ctl_back", disabled=view.phase == Phase.OPENING):
+        run_command(view, "back")
+    if view.phase == Phase.ROUND:
+        if view.state.paused:
+            if cols[1].button("▶️ Hervat", key="ctl_resume", type="primary"):
+                run_command(view, "resume")
+        elif cols[1].button("⏸️ Pauze", key="ctl_pause"):
+            run_command(view, "pause")
+        if cols[2].button("+1 min", key="ctl_add1"):
+            run_command(view, "add", 1)
+        if cols[3].button("+5 min", key="ctl_add5"):
+            run_command(view, "add", 5)
+        if cols[4].button("−1 min", key="ctl_sub1"):
+            run_command(view, "add", -1)
+    if cols[5].button(next_label(view), key="ctl_next", type="primary"):
+        run_command(view, "next")
+
+
+def qr_ui(code: str) -> None:
+    link = join_url(code)
+    image = io.BytesIO()
+    segno.make(link, error="m").save(image, kind="png", scale=10, border=2)
+    st.image(image.getvalue(), width=320, caption="Scan om mee te doen")
+    st.text(link)
+
+
+def moderation_ui(view: live.LiveView) -> None:
+    with st.expander("🛡️ Moderatie: inbreng verbergen of weer tonen"):
+        with db.read() as session:
+            boards = live.board(session=session, learning_session_id=view.id,
+                                round_index=view.state.current_round, include_hidden=True)
+        items = [(group.name, item) for group in boards for item in group.items]
+        if not items:
+            st.caption("Nog geen inbreng in deze ronde.")
+        for group_name, item in items:
+            left, right = st.columns([5, 1])
+            left.text(f"{group_name} · {board.kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: "
+                      f"{item.text}")
+            if right.button("Tonen" if item.hidden else "Verbergen", key=f"hide_{item.id}"):
+                with db.transaction() as session:
+                    live.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
+                st.rerun()
+
+
+def evaluation_chart_ui(view: live.LiveView) -> None:
+    with db.read() as session:
+        result = live.evaluation_results(session=session, learning_session_id=view.id)
+    st.subheader(f"Evaluatie — {result.count} {'antwoord' if result.count == 1 else 'antwoorden'}")
+    if not result.count:
+        st.caption("Nog geen evaluaties. Deelnemers vullen ze in op hun telefoon.")
+        return
+    scores = [str(n) for n in range(1, 6)]
+    figure = go.Figure([
+        go.Bar(name="Constructief", x=scores, y=[result.constructive[n] for n in range(1, 6)], marker_color="#12355b"),
+        go.Bar(name="To the point", x=scores, y=[result.to_the_point[n] for n in range(1, 6)], marker_color="#b35c00"),
+    ])
+    figure.update_layout(barmode="group", height=320, margin={"t": 30, "b": 30}, font={"size": 20},
+                         xaxis_title="score (1–5)", yaxis_title="aantal", legend={"orientation": "h"})
+    left, right = st.columns([2, 1])
+    left.plotly_chart(figure, key="evaluation_chart")
+    lengths = {live.EVALUATION_LENGTH_LABELS[k]: result.length[str(k)] for k in live.EVALUATION_LENGTH_LABELS}
+    length_figure = go.Figure([go.Bar(x=list(lengths), y=list(lengths.values()), marker_color="#14532d")])
+    length_figure.update_layout(height=320, margin={"t": 30, "b": 30}, font={"size": 20}, title="Lengte")
+    right.plotly_chart(length_figure, key="evaluation_length_chart")
+    for remark in result.remarks[:5]:
+        st.text(f"“{remark}”")
+
+
+def actions_list_ui(view: live.LiveView) -> None:
+    with db.read() as session:
+        rows = [(a.title, a.owner_label, a.organisation.name if a.organisation else "", a.due_date)
+                for a in live.session_actions(session=session, learning_session_id=view.id)]
+    st.subheader(f"Afgesproken vervolgacties ({len(rows)})")
+    if not rows:
+        st.caption("Nog geen vervolgacties afgesproken.")
+    for title, owner, organisation, due in rows:
+        due_text = f" — uiterlijk {dates.long_date(due)}" if due else ""
+        st.text(f"• {title} — trekker: {owner}{f' ({organisation})' if organisation else ''}{due_text}")
+
+
+@st.fragment(run_every=2)
+def live_ui(session_id: int) -> None:
+    """The part of the projector that follows the database on its own."""
+    with db.read() as session:
+        view = live.live_view(session=session, learning_session_id=session_id)
+        boards = (live.board(session=session, learning_session_id=session_id, round_index=view.state.current_round)
+                  if view.phase == Phase.ROUND else [])
+    if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
+        st.rerun()  # another screen moved the session: redraw the whole page for the new phase
+    board.show(board.banner_html(view))
+    if view.phase != Phase.CLOSED:
+        controls_ui(view)
+    if view.phase == Phase.OPENING:
+        left, right = st.columns([3, 1])
+        with left:
+            board.show(board.opening_html(view))
+        with right:
+            qr_ui(view.join_code or "")
+        board.show(board.groups_html(view.groups))
+    elif view.phase == Phase.ROUND:
+        left, right = st.columns([1, 2])
+        with left:
+            timer_ui(view, server_now=utcnow(), sound=st.session_state.get("timer_sound", False))
+            board.show(board.round_header_html(view))
+            st.caption(f"Code om mee te doen: {live.format_code(view.join_code or '')}")
+        with right:
+            board.show(board.board_html(boards, yields_solutions=bool((view.current or {}).get("yields_solutions"))))
+    elif view.phase == Phase.CLOSING:
+        board.show(f'<p class="ls ls-card ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
+                   f'<strong>{board.esc(live.format_code(view.join_code or ""))}</strong></p>')
+        actions_list_ui(view)
+        evaluation_chart_ui(view)
+    elif view.phase == Phase.CLOSED:
+        st.success("De leersessie is gesloten. De code werkt niet meer. Dank voor het meedoen!")
+        actions_list_ui(view)
+        evaluation_chart_ui(view)
+    if view.phase == Phase.ROUND:
+        moderation_ui(view)
+
+
+def type_for_group_ui(view: live.LiveView) -> None:
+    with st.expander("⌨️ Inbreng typen voor een groep (zonder telefoon)"), st.form("projector_contribution"):
+        group = st.selectbox("Groep", view.groups, format_func=lambda g: g.name, key="type_group")
+        kind = st.radio("Soort", KIND_OPTIONS, format_func=board.kind_label, horizontal=True, key="type_kind")
+        text = st.text_area("Inbreng", max_chars=live.MAX_CONTRIBUTION, key="type_text")
+        if st.form_submit_button("Toevoegen", type="primary"):
+            try:
+                with db.transaction() as session:
+                    live.add_contribution(session=session, learning_session_id=view.id, group_id=group.id,
+                                          kind=kind, text=text, actor=user)
+                st.success("Toegevoegd: het staat op het bord.")
+            except DomainError as error:
+                st.error(str(error))
+
+
+def trekker_options() -> dict[str, int]:
+    with db.read() as session:
+        users = [u for u in auth.list_users(session=session) if u.active]
+        organisations = {o.id: o.name for o in auth.list_organisations(session=session)}
+    users.sort(key=lambda u: (u.role != Role.MANAGER, u.display_name))
+    return {f"{u.display_name} ({organisations.get(u.organisation_id, 'geen organisatie')})": u.id for u in users}
+
+
+def solutions_ui(view: live.LiveView) -> None:
+    st.subheader("Oplossingen → vervolgacties")
+    st.caption("Kies een trekker (een gebruiker, of typ een naam) en klik op Maak actie. "
+               "De streefdatum is de volgende sessie van de reeks.")
+    st.button("🔄 Oplossingen vernieuwen", key="refresh_solutions")
+    with db.read() as session:
+        items = live.solutions(session=session, learning_session_id=view.id)
+        organisations = auth.list_organisations(session=session)
+        due = actions.default_due_date(session=session, learning_session_id=view.id)
+    if not items:
+        st.caption("Nog geen oplossingen ingebracht.")
+        return
+    trekkers = trekker_options()
+    for item in items:
+        with st.container(border=True):
+            st.text(f"{item.text}  — {item.group_name}, {item.votes} stem(men)")
+            if item.action_id:
+                st.caption("✅ Vervolgactie gemaakt")
+                continue
+            with st.form(f"action_form_{item.id}", border=False):
+                cols = st.columns([3, 2, 2, 2, 1.3])
+                owner = cols[0].selectbox("Trekker", list(trekkers), index=None, accept_new_options=True,
+                                          placeholder="Kies of typ een naam", key=f"action_owner_{item.id}")
+                organisation = cols[1].selectbox(
+                    "Organisatie", [None, *organisations], key=f"action_org_{item.id}",
+                    format_func=lambda o: "die van de trekker" if o is None else o.name)
+                work_group = cols[2].text_input("Werkgroep (optioneel)", max_chars=120, key=f"action_wg_{item.id}")
+                due_date = cols[3].date_input("Streefdatum", value=due, format="DD-MM-YYYY",
+                                              key=f"action_due_{item.id}")
+                if cols[4].form_submit_button("➕ Maak actie", type="primary"):
+                    create_action(view, item, owner, trekkers, organisation, work_group, due_date)
+
+
+def create_action(view, item, owner, trekkers, organisation, work_group, due_date) -> None:
+    try:
+        with db.transaction() as session:
+            live.solution_to_action(
+                session=session, contribution_id=item.id, actor=user,
+                owner_user_id=trekkers.get(owner), owner_name=None if owner in trekkers else owner,
+                organisation_id=organisation.id if organisation else None, work_group=work_group,
+                due_date=due_date if isinstance(due_date, dt.date) else None,
+            )
+    except DomainError as error:
+        st.error(str(error))
+        return
+    st.rerun()
+
+
+st.html(board.PAGE_CSS)
+choice = session_choice_ui()
+if choice is not None:
+    if choice.status not in (SessionStatus.RUNNING, SessionStatus.FINISHED):
+        open_session_ui(choice)
+    else:
+        with db.read() as session:
+            current = live.live_view(session=session, learning_session_id=choice.id)
+        st.session_state[RENDERED] = (current.phase, current.state.current_round)
+        live_ui(choice.id)
+        if current.phase == Phase.REVIEW:
+            st.subheader("Terugblik op de vervolgacties")
+            review_ui(learning_session_id=current.id, user=user)
+        elif current.phase == Phase.ROUND:
+            type_for_group_ui(current)
+            if (current.current or {}).get("yields_solutions"):
+                solutions_ui(current)
+        elif current.phase == Phase.CLOSING:
+            solutions_ui(current)

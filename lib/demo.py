@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lib import audit, auth, werkvormen
+from lib import audit, auth, groups, werkvormen
 from lib.dates import local_datetime
 from lib.models import (
     Action,
@@ -307,6 +307,9 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
     session.flush()
 
     _run_past_session(session, past, cases[:3], users, organisations, next_date)
+    # The next session is prepared: its groups are composed from the attendees and selected cases.
+    groups.generate(session=session, learning_session_id=upcoming.id, group_count=3,
+                    actor=auth.CurrentUser.of(users["aanjager"]))
     audit.record(session=session, event="demo_loaded", user_id=None, entity="series", entity_id=series.id)
     return {"series_id": series.id, "session_ids": [s.id for s in sessions], "next_session_id": upcoming.id}
 

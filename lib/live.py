@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from lib import actions, audit, timer
 from lib.auth import CurrentUser
 from lib.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.groups import generate as compose_groups
 from lib.models import (
     Action,
     Attendance,
@@ -237,13 +238,20 @@ def format_code(code: str) -> str:
     return f"{code[:4]} {code[4:]}" if len(code) == CODE_LENGTH else code
 
 
-def _ensure_groups(session: Session, meeting: LearningSession) -> None:
-    """A session opened without composed groups gets one group per selected case (or empty groups)."""
+def _ensure_groups(session: Session, meeting: LearningSession, actor: CurrentUser) -> None:
+    """A session opened without composed groups gets them now: composed from the attendees and the
+    selected cases where there are enough people (lib/groups.py), else one empty group per case."""
     if session.scalar(select(func.count()).select_from(Group).where(Group.session_id == meeting.id)):
         return
     cases = session.scalars(
         select(Case).where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED).order_by(Case.id)
     ).all()
+    if cases:
+        try:
+            compose_groups(session=session, learning_session_id=meeting.id, group_count=len(cases), actor=actor)
+            return
+        except DomainError:
+            pass  # fewer attendees than cases: the room composes its tables itself
     count = max(len(cases), meeting.group_count or 1)
     for number in range(1, count + 1):
         case_row = cases[number - 1] if number <= len(cases) else None
@@ -260,6 +268,7 @@ def open_session(*, session: Session, learning_session_id: int, actor: CurrentUs
         return meeting
     if meeting.status not in (SessionStatus.PLANNED, SessionStatus.PREPARED):
         raise DomainError("Deze leersessie is al afgerond of geannuleerd en kan niet opnieuw worden geopend.")
+    _ensure_groups(session, meeting, actor)
     code = new_join_code()
     while session.scalar(select(LearningSession.id).where(LearningSession.join_code == code)) is not None:
         code = new_join_code()
@@ -268,7 +277,6 @@ def open_session(*, session: Session, learning_session_id: int, actor: CurrentUs
     meeting.started_at = utcnow()
     timer.store(meeting, timer.TimerState(Phase.OPENING, 0, timer.state_of(meeting).round_seconds))
     meeting.version += 1
-    _ensure_groups(session, meeting)
     audit.record(session=session, event="session_opened", user_id=actor.id, entity="learning_session",
                  entity_id=meeting.id)
     return meeting
@@ -350,6 +358,14 @@ def control(
     if result.rowcount != 1:
         raise Conflict("De sessie is intussen al verder gezet (op een ander scherm of door een dubbele klik).")
     session.refresh(meeting)
+    if after.phase == Phase.CLOSED:
+        # The cases of a closed session have been discussed.
+        session.execute(
+            update(Case)
+            .where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED)
+            .values(status=CaseStatus.DISCUSSED, version=Case.version + 1)
+            .execution_options(synchronize_session=False)
+        )
     if before.phase != after.phase or before.current_round != after.current_round:
         audit.record(session=session, event="session_phase", user_id=actor.id, entity="learning_session",
                      entity_id=meeting.id, phase=str(after.phase), round=after.current_round)

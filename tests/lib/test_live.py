@@ -13,6 +13,7 @@ from lib import db, live
 from lib.errors import Conflict, DomainError, NotAllowed
 from lib.models import (
     Action,
+    Case,
     CaseStatus,
     Contribution,
     ContributionKind,
@@ -93,6 +94,37 @@ def test_opening_without_groups_makes_one_group_per_selected_case(engine):
         view = live.live_view(session=session, learning_session_id=meeting.id)
     assert [(g.name, g.case_title) for g in view.groups] == [
         ("Groep 1", "Huurachterstand"), ("Groep 2", "Zorgmijder"), ("Groep 3", "Mantelzorg")]
+
+
+def test_opening_composes_groups_from_attendees_with_each_submitter_at_their_case(engine):
+    with db.transaction(engine) as session:
+        aanjager = factories.current(factories.user(session, Role.AANJAGER))
+        meeting = factories.learning_session(session, group_count=2)
+        people = [factories.user(session, Role.PROFESSIONAL) for _ in range(5)] + [
+            factories.user(session, Role.MANAGER) for _ in range(2)]
+        for person in people:
+            factories.attendance(session, meeting, person)
+        for author, title in zip(people[:2], ("Huurachterstand", "Zorgmijder"), strict=True):
+            factories.case(session, author, title=title, status=CaseStatus.SELECTED, session_id=meeting.id)
+        live.open_session(session=session, learning_session_id=meeting.id, actor=aanjager)
+        view = live.live_view(session=session, learning_session_id=meeting.id)
+        names = {p.id: p.display_name for p in people}
+    assert [g.case_title for g in view.groups] == ["Huurachterstand", "Zorgmijder"]
+    assert names[people[0].id] in view.groups[0].members and names[people[1].id] in view.groups[1].members
+    assert sorted(len(g.members) for g in view.groups) == [3, 4]
+
+
+def test_closing_a_session_marks_its_cases_discussed(engine):
+    with db.transaction(engine) as session:
+        aanjager = factories.current(factories.user(session, Role.AANJAGER))
+        meeting = factories.learning_session(session, group_count=1)
+        case_id = factories.case(session, factories.user(session), status=CaseStatus.SELECTED,
+                                 session_id=meeting.id).id
+        live.open_session(session=session, learning_session_id=meeting.id, actor=aanjager)
+        room = Room(meeting.id, meeting.date, [], aanjager, 0, meeting.join_code)
+    _control(engine, room, "end")
+    with db.read(engine) as session:
+        assert session.get(Case, case_id).status == CaseStatus.DISCUSSED
 
 
 def test_only_an_aanjager_opens_a_session(engine):

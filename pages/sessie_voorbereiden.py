@@ -145,8 +145,10 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
         waiting = groups.unplaced(session=session, learning_session_id=meeting_id)
         case_count = len(planning.selected_cases(session=session, learning_session_id=meeting_id))
     left, right = st.columns([1, 2])
+    # Keyed by the number of cases, so the proposal follows when cases are selected or taken out.
     count = left.number_input("Aantal groepen", min_value=1, max_value=20,
-                              value=max(1, min(default_count, case_count or default_count)), key="group_count")
+                              value=max(1, min(default_count, case_count or default_count)),
+                              key=f"group_count_{meeting_id}_{case_count}")
     label = "Opnieuw indelen" if tables else "Groepen maken"
     right.write("")
     if right.button(label, key="generate_groups", type="primary"):

@@ -18,6 +18,10 @@ VOORBEREIDEN = "pages/sessie_voorbereiden.py"
 MIJN = "pages/mijn_sessies.py"
 
 
+def group_count(at):
+    return next(n for n in at.number_input if n.label == "Aantal groepen")
+
+
 def button(at, label):
     return next(b for b in at.button if b.label == label)
 
@@ -125,8 +129,8 @@ def test_voorbereiden_shows_agenda_cases_attendees_and_managers(app_as):
 
 def test_voorbereiden_generates_groups_and_moves_a_person(app_as, sqlite_engine):
     at = app_as("aanjager", VOORBEREIDEN)
-    at.number_input(key="group_count").set_value(3)
-    button(at, "Groepen maken").click().run()
+    group_count(at).set_value(3)
+    button(at, "Opnieuw indelen").click().run()  # the demo session already has groups
     assert "De deelnemers zijn in 3 groepen ingedeeld." in texts(at)
     mover = at.selectbox(key="move_person").options[0]
     target_label = at.selectbox(key="move_to").options[-1]
@@ -146,8 +150,8 @@ def test_voorbereiden_generates_groups_and_moves_a_person(app_as, sqlite_engine)
 
 def test_too_many_groups_is_refused_in_dutch(app_as):
     at = app_as("aanjager", VOORBEREIDEN)
-    at.number_input(key="group_count").set_value(5)
-    button(at, "Groepen maken").click().run()
+    group_count(at).set_value(5)
+    button(at, "Opnieuw indelen").click().run()  # the demo session already has groups
     assert any("maak hoogstens 3 groepen" in e.value for e in at.error)
 
 
@@ -233,8 +237,8 @@ def test_aanjager_adds_a_guest_and_sees_the_counts_change(app_as):
 
 def test_swap_cases_between_two_groups(app_as):
     at = app_as("aanjager", VOORBEREIDEN)
-    at.number_input(key="group_count").set_value(2)
-    button(at, "Groepen maken").click().run()
+    group_count(at).set_value(2)
+    button(at, "Opnieuw indelen").click().run()  # the demo session already has groups
     before = [label.split(": ", 1)[1] for label in at.selectbox(key="swap_a").options]
     button(at, "Wisselen").click().run()
     assert "De casussen zijn gewisseld." in texts(at)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from lib import actions
+from lib import actions, stats
 from lib.auth import CurrentUser
 from lib.dates import long_date
 from lib.errors import NotAllowed, NotFound
@@ -205,8 +205,6 @@ def harvest(*, session: Session, series_id: int, actor: CurrentUser) -> Harvest:
 
 # --- chart and downloads ------------------------------------------------------------------------
 
-STATUS_COLOURS = {ActionStatus.DONE: "#1a7f37", ActionStatus.IN_PROGRESS: "#1a56db", ActionStatus.OPEN: "#6b7280",
-                  ActionStatus.FAILED: "#c0392b", ActionStatus.DROPPED: "#b7791f"}
 
 
 def outcomes_figure(report: Harvest) -> Any:
@@ -217,7 +215,8 @@ def outcomes_figure(report: Harvest) -> Any:
     figure = go.Figure()
     for status in actions.STATUS_ORDER:
         figure.add_bar(name=actions.status_label(status), x=labels,
-                       y=[s.counts.get(status, 0) for s in report.sessions], marker_color=STATUS_COLOURS[status])
+                       y=[s.counts.get(status, 0) for s in report.sessions],
+                       marker_color=stats.STATUS_COLOURS[actions.status_label(status)])
     figure.update_layout(barmode="stack", title="Wat werd er van de acties?", yaxis_title="aantal acties",
                          legend_title="status", legend_traceorder="normal", font={"size": 16}, height=440,
                          margin={"t": 60, "b": 40})

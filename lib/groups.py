@@ -7,6 +7,7 @@ spread, a manager per group where there are enough, sizes within one of each oth
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -85,19 +86,25 @@ def propose(people: list[Person], cases: list[CaseRef], group_count: int) -> lis
             place(index, submitter)
             placed.add(submitter.id)
 
+    org_total = Counter(p.organisation_id for p in people)
+    role_total = Counter(p.role for p in people)
+
     def spread_score(index: int, person: Person) -> tuple[int, ...]:
+        """Lower is better: the table where this person least exceeds a fair share of their
+        organisation and of their role (both count; neither may pile up at one table)."""
         group = members[index]
-        same_org = sum(1 for p in group if p.organisation_id == person.organisation_id)
-        same_role = sum(1 for p in group if p.role == person.role)
-        return (same_org, same_role, len(group), index)
+        org_excess = sum(1 for p in group if p.organisation_id == person.organisation_id) + 1 - math.ceil(
+            org_total[person.organisation_id] / n)
+        role_excess = sum(1 for p in group if p.role == person.role) + 1 - math.ceil(role_total[person.role] / n)
+        return (max(org_excess, role_excess, 0), org_excess + role_excess, len(group), index)
 
     # 2. Managers first, each to a table without a manager while there is one; 3. then the rest, the
-    # largest organisations first, so every organisation is spread as evenly as the tables allow.
+    # largest organisation-and-role blocks first, so every block is spread as evenly as the tables allow.
     rest = [p for p in people if p.id not in placed]
-    org_size = Counter(p.organisation_id for p in rest)
+    block_size = Counter((p.organisation_id, p.role) for p in rest)
     managers = [p for p in rest if p.role == Role.MANAGER]
     others = sorted((p for p in rest if p.role != Role.MANAGER),
-                    key=lambda p: (-org_size[p.organisation_id], str(p.organisation_id), p.role, p.id))
+                    key=lambda p: (-block_size[(p.organisation_id, p.role)], str(p.organisation_id), p.role, p.id))
     for person in managers + others:
         open_tables = [i for i in range(n) if has_room(i)]
         if person.role == Role.MANAGER:

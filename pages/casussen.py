@@ -8,7 +8,7 @@ import streamlit as st
 from lib import auth, cases, dates, db
 from lib.errors import DomainError
 from lib.models import CASE_STATUS_LABELS, Case, CaseStatus
-from lib.ui import page
+from lib.ui import case_form, page
 from lib.ui.text import md_escape
 
 user = page.setup("casussen")
@@ -113,15 +113,7 @@ def case_ui(case: Case, status: str, slots: list[cases.SessionSlot]) -> None:
                    + (" · geanonimiseerd bevestigd" if case.anonymised_confirmed else ""))
         text_col, manage_col = st.columns([3, 2], gap="large")
         with text_col:
-            st.markdown("**Beschrijving van de situatie**")
-            st.text(case.description)
-            if case.tried:
-                st.markdown("**Wat is al geprobeerd**")
-                st.text(case.tried)
-            st.markdown("**Leervraag**")
-            st.text(case.learning_question)
-            if case.involved:
-                st.caption("Betrokken: " + md_escape(", ".join(o.name for o in case.involved)))
+            case_form.case_text_ui(case)
             preferred = next((slot for slot in slots if slot.id == case.preferred_session_id), None)
             if preferred is not None:
                 st.caption(f"Voorkeur van de indiener: {md_escape(preferred.title)}")

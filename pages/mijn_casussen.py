@@ -20,18 +20,6 @@ def flash_ui() -> None:
         st.success(message, icon="✅")
 
 
-def case_text_ui(case: Case) -> None:
-    st.markdown("**Beschrijving van de situatie**")
-    st.text(case.description)
-    if case.tried:
-        st.markdown("**Wat is al geprobeerd**")
-        st.text(case.tried)
-    st.markdown("**Leervraag**")
-    st.text(case.learning_question)
-    if case.involved:
-        st.caption("Betrokken: " + md_escape(", ".join(o.name for o in case.involved)))
-
-
 def edit_ui(case: Case, organisations, slots) -> None:
     key = f"edit_{case.id}"
     form = case_form.case_fields_ui(key=key, organisations=organisations, slots=slots)
@@ -89,7 +77,7 @@ def case_ui(case: Case, status: str, organisations, slots) -> None:
             edit_ui(case, organisations, slots)
             return
         with st.expander("Volledige tekst"):
-            case_text_ui(case)
+            case_form.case_text_ui(case)
         if case.status in cases.OPEN_STATUSES:
             edit, withdraw = st.columns([1, 4])
             if edit.button("Wijzigen", key=f"edit_{case.id}_open"):

@@ -12,6 +12,7 @@ import streamlit as st
 from lib import cases
 from lib.models import Case, Organisation
 from lib.ui.privacy import privacy_check_ui
+from lib.ui.text import md_escape
 
 FIELDS = ("title", "description", "tried", "question", "involved", "preferred", "confirmed")
 
@@ -91,3 +92,16 @@ def _fields_ui(key: str, organisations: list[Organisation], slots: list[cases.Se
         st.session_state[f"{key}_preferred"] = None  # that session is no longer upcoming
     st.selectbox("Voorkeur voor een leersessie (optioneel)", [None, *labels],
                  format_func=lambda i: "Geen voorkeur" if i is None else labels[i], key=f"{key}_preferred")
+
+
+def case_text_ui(case: Case) -> None:
+    """A casus as its reader sees it: situation, what was tried, leervraag, organisations (all inert)."""
+    st.markdown("**Beschrijving van de situatie**")
+    st.text(case.description)
+    if case.tried:
+        st.markdown("**Wat is al geprobeerd**")
+        st.text(case.tried)
+    st.markdown("**Leervraag**")
+    st.text(case.learning_question)
+    if case.involved:
+        st.caption("Betrokken: " + md_escape(", ".join(o.name for o in case.involved)))

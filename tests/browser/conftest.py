@@ -6,6 +6,7 @@ clear reason only where no Chromium exists — unless REQUIRE_BROWSER=1 (CI), wh
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lib import db, demo
 from lib.config import ROOT
@@ -153,6 +155,28 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until the rerun that the last action started (if any) has finished and the stale elements of
+    the previous run are gone: on a busy machine a locator can otherwise grab a widget that is about to
+    be replaced. A click's rerun may show up a moment after the click, so first give it a second."""
+    with contextlib.suppress(PlaywrightTimeout):  # the action may start no rerun at all
+        page.wait_for_function(
+            """() => { const app = document.querySelector('[data-testid="stApp"]');
+                       const state = app && app.getAttribute('data-test-script-state');
+                       return state === 'running' || state === 'rerunRequested'; }""",
+            timeout=1_000,
+        )
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const state = app && app.getAttribute('data-test-script-state');
+            return state !== null && state !== 'running' && state !== 'rerunRequested'
+                && !document.querySelector('[data-stale="true"]');
+        }""",
+        timeout=timeout,
+    )
+
+
 def login(page, base_url: str, username: str, password: str = demo.DEMO_PASSWORD) -> None:
     """Log in through the real form and wait for the home page."""
     page.goto(base_url)
@@ -160,3 +184,4 @@ def login(page, base_url: str, username: str, password: str = demo.DEMO_PASSWORD
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_text("Welkom,").wait_for()
+    settle(page)

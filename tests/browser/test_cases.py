@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, settle
 
 TITLE = "Huurachterstand bij een jong gezin"
 SAVE = "Casus indienen"
@@ -49,17 +49,22 @@ def test_bsn_blocks_until_removed_then_the_aanjager_selects_the_case(browser, co
     login(inbox, server.base_url, "aanjager")
     inbox.goto(f"{server.base_url}/casussen")
     expect(inbox.get_by_text("3 van 3 casussen gekozen (vol)")).to_be_visible()
+    settle(inbox)
     # The next session is full: take one case out of it first.
     search = inbox.get_by_label("Zoeken in titel, tekst en leervraag")
     search.fill("Statushouder")
     search.press("Enter")
+    settle(inbox)
     inbox.get_by_text("Statushouder en de wachtlijst voor taalles —").click()
+    settle(inbox)
     inbox.get_by_role("button", name="Uit de sessie halen").click()
     expect(inbox.get_by_text("De casus is uit de sessie gehaald.")).to_be_visible()
 
     search.fill("jong gezin")
     search.press("Enter")
+    settle(inbox)
     inbox.get_by_text(f"{TITLE} — ingediend").click()
+    settle(inbox)
     expect(inbox.get_by_text("Een moeder op de Kruisstraat 12")).to_be_visible()
     inbox.get_by_role("button", name="Selecteren voor deze sessie").click()
     expect(inbox.get_by_text(f"'{TITLE}' is geselecteerd.")).to_be_visible()

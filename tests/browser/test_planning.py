@@ -7,7 +7,7 @@ import re
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import PHONE, login, settle
 
 SERIES = "Leertraject Oss-Noord"
 ATTENDEES = ["Priya Ramdin", "Joost Verhagen", "Fatima El Amrani", "Marco de Bruijn", "Ruud van Dijk",
@@ -15,12 +15,16 @@ ATTENDEES = ["Priya Ramdin", "Joost Verhagen", "Fatima El Amrani", "Marco de Bru
 
 
 def choose(page, label: str, option: str | re.Pattern) -> None:
+    settle(page)
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option).first.click()
+    settle(page)
 
 
 def tab(page, name: str) -> None:
+    settle(page)
     page.get_by_role("tab", name=name).click()
+    settle(page)
 
 
 def group_card(page, number: int):
@@ -61,6 +65,7 @@ def test_aanjager_plans_a_series_and_composes_groups(page, server, tmp_path):
         people.click()
         page.get_by_role("option", name=name, exact=True).click()
     page.keyboard.press("Escape")
+    settle(page)
     page.get_by_role("button", name="Aanmelden", exact=True).click()
     page.get_by_text("6 deelnemer(s) aangemeld.").wait_for()
 

@@ -6,24 +6,16 @@ At the top, per upcoming session, the cases chosen for it and their learning que
 import streamlit as st
 
 from lib import auth, cases, dates, db
-from lib.errors import DomainError
 from lib.models import CASE_STATUS_LABELS, Case, CaseStatus
-from lib.ui import case_form, page
+from lib.ui import case_form, flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("casussen")
 PAGE = "inbox_page"
-FLASH = "inbox_flash"
 
 
 def reset_page() -> None:
     st.session_state[PAGE] = 0
-
-
-def flash_ui() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon="✅")
 
 
 def upcoming_ui(slots: list[cases.SessionSlot]) -> None:
@@ -62,18 +54,6 @@ def filters_ui(organisations, series) -> cases.CaseFilter:
     return cases.CaseFilter(tuple(statuses), organisation, series_id, search)
 
 
-def act(message: str, change) -> None:
-    """Run one change in its own transaction; show the outcome."""
-    try:
-        with db.transaction() as session:
-            change(session)
-    except DomainError as error:
-        st.error(str(error))
-    else:
-        st.session_state[FLASH] = message
-        st.rerun()
-
-
 def select_ui(case: Case, slots: list[cases.SessionSlot]) -> None:
     labels = {slot.id: slot.label + (" — vol" if slot.full else "") for slot in slots}
     if not labels:
@@ -84,25 +64,28 @@ def select_ui(case: Case, slots: list[cases.SessionSlot]) -> None:
     choice = st.selectbox("Leersessie", options, index=preferred, format_func=labels.get,
                           key=f"inbox_session_{case.id}")
     if st.button("Selecteren voor deze sessie", type="primary", key=f"inbox_select_{case.id}"):
-        act(f"'{md_escape(case.title)}' is geselecteerd.", lambda session: cases.select_for_session(
+        flash.save(lambda session: cases.select_for_session(
             session=session, case_id=case.id, learning_session_id=choice, actor=user,
-            expected_version=case.version))
+            expected_version=case.version), f"'{md_escape(case.title)}' is geselecteerd.")
 
 
 def manage_ui(case: Case, slots: list[cases.SessionSlot]) -> None:
     if case.status in cases.SELECTABLE_STATUSES:
         select_ui(case, slots)
     if case.status == CaseStatus.SELECTED and st.button("Uit de sessie halen", key=f"inbox_unselect_{case.id}"):
-        act("De casus is uit de sessie gehaald.", lambda session: cases.unselect_case(
-            session=session, case_id=case.id, actor=user, expected_version=case.version))
+        flash.save(lambda session: cases.unselect_case(
+            session=session, case_id=case.id, actor=user, expected_version=case.version),
+            "De casus is uit de sessie gehaald.")
     if case.status in cases.SELECTABLE_STATUSES:
         note = st.text_input("Toelichting voor de indiener", max_chars=cases.MAX_NOTE, key=f"inbox_note_{case.id}")
         if st.button("Teruggeven aan de indiener", key=f"inbox_return_{case.id}"):
-            act("De casus is teruggelegd bij de indiener.", lambda session: cases.return_case(
-                session=session, case_id=case.id, note=note, actor=user, expected_version=case.version))
+            flash.save(lambda session: cases.return_case(
+                session=session, case_id=case.id, note=note, actor=user, expected_version=case.version),
+                "De casus is teruggelegd bij de indiener.")
     if case.status != CaseStatus.ARCHIVED and st.button("Archiveren", key=f"inbox_archive_{case.id}"):
-        act("De casus is gearchiveerd.", lambda session: cases.archive_case(
-            session=session, case_id=case.id, actor=user, expected_version=case.version))
+        flash.save(lambda session: cases.archive_case(
+            session=session, case_id=case.id, actor=user, expected_version=case.version),
+            "De casus is gearchiveerd.")
 
 
 def case_ui(case: Case, status: str, slots: list[cases.SessionSlot]) -> None:
@@ -135,7 +118,7 @@ def pager_ui(result: cases.CasePage) -> None:
 
 
 st.title("Casusinbox")
-flash_ui()
+flash.show()
 with db.read() as session:
     slots = cases.upcoming_sessions(session=session)
     organisations = auth.list_organisations(session=session)

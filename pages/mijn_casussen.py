@@ -5,19 +5,12 @@ import streamlit as st
 from lib import auth, cases, dates, db
 from lib.errors import DomainError
 from lib.models import Case, CaseStatus
-from lib.ui import case_form, page
+from lib.ui import case_form, flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_casussen")
 EDITING = "mijn_casussen_editing"
 CONFIRM_WITHDRAW = "mijn_casussen_confirm_withdraw"
-FLASH = "mijn_casussen_flash"
-
-
-def flash_ui() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon="✅")
 
 
 def edit_ui(case: Case, organisations, slots) -> None:
@@ -36,8 +29,7 @@ def edit_ui(case: Case, organisations, slots) -> None:
         else:
             case_form.clear(key)
             st.session_state.pop(EDITING, None)
-            st.session_state[FLASH] = "De wijzigingen zijn opgeslagen."
-            st.rerun()
+            flash.after_rerun("De wijzigingen zijn opgeslagen.")
     if cancel.button("Annuleren", key=f"{key}_cancel"):
         case_form.clear(key)
         st.session_state.pop(EDITING, None)
@@ -60,8 +52,7 @@ def withdraw_ui(case: Case) -> None:
             st.error(str(error))
         else:
             st.session_state.pop(CONFIRM_WITHDRAW, None)
-            st.session_state[FLASH] = "De casus is ingetrokken."
-            st.rerun()
+            flash.after_rerun("De casus is ingetrokken.")
     if no.button("Nee, houden", key=f"withdraw_no_{case.id}"):
         st.session_state.pop(CONFIRM_WITHDRAW, None)
         st.rerun()
@@ -89,7 +80,7 @@ def case_ui(case: Case, status: str, organisations, slots) -> None:
 
 
 st.title("Mijn casussen")
-flash_ui()
+flash.show()
 with db.read() as session:
     own = cases.own_cases(session=session, actor=user)
     statuses = {case.id: cases.status_text(case) for case in own}

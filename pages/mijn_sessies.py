@@ -5,12 +5,11 @@ import streamlit as st
 from lib import attendance, dates, db, ical
 from lib.errors import DomainError
 from lib.models import SessionStatus
-from lib.ui import page
+from lib.ui import flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_sessies")
 
-FLASH = "mijn_sessies_flash"
 SHOWN = 20
 
 
@@ -43,14 +42,11 @@ def change_ui(item: attendance.MySession) -> None:
     except DomainError as error:
         st.error(str(error))
         return
-    st.session_state[FLASH] = f"U bent {'afgemeld' if item.signed_up else 'aangemeld'} voor {item.when}."
-    st.rerun()
+    flash.after_rerun(f"U bent {'afgemeld' if item.signed_up else 'aangemeld'} voor {item.when}.")
 
 
 st.title("Mijn sessies")
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+flash.show()
 with db.read() as session:
     items = attendance.my_sessions(session=session, user=user, today=dates.local_today())[:SHOWN]
     files = {item.id: ical.session_ics(session=session, learning_session_id=item.id) for item in items}

@@ -6,13 +6,12 @@ import streamlit as st
 from lib import actions, dates, db
 from lib.errors import Conflict, DomainError
 from lib.models import ActionStatus, Role
-from lib.ui import page
+from lib.ui import flash, page
 from lib.ui.review import remember_version, review_ui, seen_version
 from lib.ui.text import md_escape
 
 user = page.setup("opvolging")
 ALL = 0  # "Alle" in a filter; not None, which a selectbox treats as "no choice"
-FLASH = "opvolging_flash"
 
 
 def filters_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> actions.ActionFilter:
@@ -157,8 +156,7 @@ def update_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
     except DomainError as error:
         st.error(str(error))
         return
-    st.session_state[FLASH] = f"Opgeslagen: de status is nu '{actions.status_label(status)}'."
-    st.rerun()
+    flash.after_rerun(f"Opgeslagen: de status is nu '{actions.status_label(status)}'.")
 
 
 def edit_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
@@ -191,8 +189,7 @@ def edit_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
             except DomainError as error:
                 st.error(str(error))
                 return
-            st.session_state[FLASH] = "De wijzigingen zijn opgeslagen."
-            st.rerun()
+            flash.after_rerun("De wijzigingen zijn opgeslagen.")
 
 
 def terugblik_ui() -> None:
@@ -209,8 +206,7 @@ def terugblik_ui() -> None:
 
 
 st.title("Opvolging")
-if flash := st.session_state.pop(FLASH, None):
-    st.success(flash, icon="💾")
+flash.show()
 with db.read() as session:
     choices = actions.filter_choices(session=session)
 

@@ -9,12 +9,11 @@ from lib import dates, db, ical, planning, werkvormen
 from lib.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import SESSION_STATUS_LABELS
-from lib.ui import page
+from lib.ui import flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("reeksen")
 
-FLASH = "reeksen_flash"
 PENDING = "reeksen_pending_series"
 NEW = 0  # the "new series" choice in the series picker
 
@@ -29,7 +28,7 @@ STATUS_BUTTONS = {
 
 def done(message: str, *, series_id: int | None = None) -> None:
     """Show `message` after the rerun that shows the change."""
-    st.session_state[FLASH] = message
+    flash.remember(message)
     if series_id is not None:
         st.session_state[PENDING] = series_id
     st.rerun()
@@ -198,9 +197,7 @@ def series_ui(series_id: int, templates) -> None:
 
 
 st.title("Reeksen")
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+flash.show()
 with db.read() as session:
     all_series = [(s.id, s.name) for s in planning.list_series(session=session)]
     templates = werkvormen.list_templates(session=session)

@@ -4,40 +4,23 @@ import pandas as pd
 import streamlit as st
 
 from lib import agenda, attendance, auth, cases, dates, db, groups, planning
-from lib.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import SESSION_STATUS_LABELS
-from lib.ui import page
+from lib.ui import flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("sessie_voorbereiden")
 
-FLASH = "voorbereiden_flash"
-
-
-def done(message: str) -> None:
-    st.session_state[FLASH] = message
-    st.rerun()
-
-
-def attempt(action, message: str) -> None:
-    """Run one write in one transaction; show a Dutch error or, after a rerun, `message`."""
-    try:
-        with db.transaction() as session:
-            action(session)
-    except DomainError as error:
-        st.error(str(error))
-        return
-    done(message)
 
 
 def status_ui(meeting_id: int, status: SessionStatus, version: int) -> None:
     left, right = st.columns([3, 1])
     left.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
     if status == SessionStatus.PLANNED and right.button("✅ Markeer als voorbereid", key="mark_prepared"):
-        attempt(lambda s: planning.set_status(session=s, learning_session_id=meeting_id,
-                                              to_status=SessionStatus.PREPARED, expected_version=version, actor=user),
-                "De sessie is voorbereid.")
+        flash.save(lambda s: planning.set_status(session=s, learning_session_id=meeting_id,
+                                                 to_status=SessionStatus.PREPARED, expected_version=version,
+                                                 actor=user),
+                   "De sessie is voorbereid.")
 
 
 def agenda_ui(meeting_id: int) -> None:
@@ -80,9 +63,9 @@ def cases_ui(meeting_id: int) -> None:
         return
     pick = st.selectbox("Ingediende casus", list(options), format_func=lambda i: options[i], key="case_pick")
     if st.button("Casus selecteren voor deze sessie", key="case_select"):
-        attempt(lambda s: cases.select_for_session(session=s, case_id=pick, learning_session_id=meeting_id,
-                                                   actor=user, expected_version=versions[pick]),
-                "De casus is geselecteerd.")
+        flash.save(lambda s: cases.select_for_session(session=s, case_id=pick, learning_session_id=meeting_id,
+                                                      actor=user, expected_version=versions[pick]),
+                   "De casus is geselecteerd.")
 
 
 def attendees_ui(meeting_id: int) -> None:
@@ -111,15 +94,16 @@ def attendees_ui(meeting_id: int) -> None:
     names = dict(others)
     chosen = st.multiselect("Deelnemers aanmelden", list(names), format_func=lambda i: names[i], key="add_attendees")
     if st.button("Aanmelden", key="add_attendees_button", disabled=not chosen):
-        attempt(lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen, actor=user),
-                f"{len(chosen)} deelnemer(s) aangemeld.")
+        flash.save(lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen,
+                                                  actor=user),
+                   f"{len(chosen)} deelnemer(s) aangemeld.")
     guest_ui(meeting_id, organisations)
     if people:
         by_id = {p.attendance_id: p.name for p in people}
         gone = st.selectbox("Deelnemer afmelden", list(by_id), format_func=lambda i: by_id[i], key="remove_pick")
         if st.button("Afmelden", key="remove_button"):
-            attempt(lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
-                    f"{md_escape(by_id[gone])} is afgemeld.")
+            flash.save(lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
+                       f"{md_escape(by_id[gone])} is afgemeld.")
 
 
 def guest_ui(meeting_id: int, organisations) -> None:
@@ -134,9 +118,9 @@ def guest_ui(meeting_id: int, organisations) -> None:
                                index=2, key="guest_role")
         submitted = st.form_submit_button("Gast toevoegen")
     if submitted:
-        attempt(lambda s: attendance.add_guest(session=s, learning_session_id=meeting_id, name=name,
-                                               organisation_id=organisation, role=role, actor=user),
-                "De gast is toegevoegd.")
+        flash.save(lambda s: attendance.add_guest(session=s, learning_session_id=meeting_id, name=name,
+                                                  organisation_id=organisation, role=role, actor=user),
+                   "De gast is toegevoegd.")
 
 
 def groups_ui(meeting_id: int, default_count: int) -> None:
@@ -152,9 +136,9 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     label = "Opnieuw indelen" if tables else "Groepen maken"
     right.write("")
     if right.button(label, key="generate_groups", type="primary"):
-        attempt(lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count),
-                                          actor=user),
-                f"De deelnemers zijn in {int(count)} groepen ingedeeld.")
+        flash.save(lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count),
+                                             actor=user),
+                   f"De deelnemers zijn in {int(count)} groepen ingedeeld.")
     if not tables:
         st.info("Nog geen groepen. Kies het aantal en klik op 'Groepen maken'.")
         return
@@ -183,8 +167,8 @@ def move_ui(tables, waiting) -> None:
     target = middle.selectbox("Naar", list(names), format_func=lambda i: names[i], key="move_to")
     right.write("")
     if right.button("Verplaatsen", key="move_button"):
-        attempt(lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
-                f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.")
+        flash.save(lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
+                   f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.")
 
 
 def swap_ui(tables) -> None:
@@ -197,17 +181,15 @@ def swap_ui(tables) -> None:
     second = middle.selectbox("met groep", list(names), index=1, format_func=lambda i: names[i], key="swap_b")
     right.write("")
     if right.button("Wisselen", key="swap_button"):
-        attempt(lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
-                "De casussen zijn gewisseld.")
+        flash.save(lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
+                   "De casussen zijn gewisseld.")
 
 
 st.title("Sessie voorbereiden")
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+flash.show()
 with db.read() as session:
     meetings = [(m.id, f"{m.title} — {planning.describe(m)}", m.group_count, m.status, m.version)
-                for m in planning.sessions_to_prepare(session=session, today=dates.local_today())]
+                   for m in planning.sessions_to_prepare(session=session, today=dates.local_today())]
 if not meetings:
     st.info("Er is geen leersessie om voor te bereiden. Plan eerst sessies onder Reeksen.")
     st.stop()

@@ -6,13 +6,12 @@ import streamlit as st
 from lib import db, werkvormen
 from lib.errors import DomainError
 from lib.models import Role
-from lib.ui import page
+from lib.ui import flash, page
 from lib.ui.text import md_escape
 from lib.werkvormen import RoundInput, TemplateInput
 
 user = page.setup("werkvormen")
 
-FLASH = "werkvormen_flash"
 NEW = 0
 
 
@@ -70,15 +69,13 @@ def editor_ui(templates) -> None:
         except DomainError as error:
             st.error(str(error))
             return
-        st.session_state[FLASH] = (f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. "
+        flash.after_rerun(f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. "
                                    "Geplande sessies houden hun eigen rondes.")
-        st.rerun()
     if template is not None and not template.is_default and st.button("Maak dit de standaardwerkvorm",
                                                                       key="wv_default"):
         with db.transaction() as session:
             werkvormen.set_default(session=session, template_id=template.id, actor=user)
-        st.session_state[FLASH] = f"'{md_escape(template.name)}' is nu de standaardwerkvorm."
-        st.rerun()
+        flash.after_rerun(f"'{md_escape(template.name)}' is nu de standaardwerkvorm.")
 
 
 def round_fields_ui(choice: int, index: int, current) -> tuple[tuple[int, int], RoundInput]:
@@ -102,9 +99,7 @@ def round_fields_ui(choice: int, index: int, current) -> tuple[tuple[int, int], 
 
 
 st.title("Werkvormen")
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
+flash.show()
 with db.read() as session:
     templates = werkvormen.list_templates(session=session)
 if not templates:  # a fresh database: add the shipped werkvormen once

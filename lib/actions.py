@@ -35,6 +35,7 @@ from lib.models import (
     Series,
     SessionStatus,
     User,
+    action_status_label,
     utcnow,
 )
 from lib.validation import clean_text
@@ -55,8 +56,7 @@ TRANSITIONS: dict[ActionStatus, set[ActionStatus]] = {
 }
 
 
-def status_label(status: str) -> str:
-    return ACTION_STATUS_LABELS.get(status, status)
+status_label = action_status_label  # the name pages and reports use
 
 
 @dataclass(frozen=True)

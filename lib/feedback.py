@@ -8,7 +8,6 @@ directly), with every cell that Excel would read as a formula neutralised.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from lib import actions
 from lib.auth import CurrentUser
 from lib.dates import TZ, local_today, long_date, short_date
 from lib.errors import DomainError, NotAllowed, NotFound
-from lib.exports import safe_csv
+from lib.exports import markdown, safe_csv
 from lib.models import (
     Action,
     ActionUpdate,
@@ -36,13 +35,10 @@ from lib.models import (
     User,
 )
 
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>|~$])")
-
 
 def md_escape(text: str) -> str:
-    """User text for a Markdown download: on one line, with every character that could make a link,
-    HTML, emphasis or a table escaped; otherwise as typed, so the file stays readable as plain text."""
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(str(text).split()))
+    """User text for a Markdown download, on one line and inert (lib/exports/markdown.py escapes)."""
+    return markdown.escape(" ".join(str(text).split()))
 
 
 # --- safe exports -------------------------------------------------------------------------------

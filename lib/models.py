@@ -149,6 +149,17 @@ ACTION_STATUS_LABELS = {
     ActionStatus.DROPPED: "vervallen",
 }
 
+
+
+def action_status_label(status: str | None) -> str:
+    """The Dutch label of an action status ('niet_gelukt' → 'niet gelukt'); unknown values as stored."""
+    return "" if status is None else ACTION_STATUS_LABELS.get(status, status)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
 FINISHED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED)
 
 

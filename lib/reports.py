@@ -24,9 +24,7 @@ from lib.exports.markdown import render_markdown
 from lib.exports.pdf import render_pdf
 from lib.exports.safe_csv import to_csv
 from lib.models import (
-    ACTION_STATUS_LABELS,
     CONTRIBUTION_KIND_LABELS,
-    ROLE_LABELS,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -38,10 +36,11 @@ from lib.models import (
     Group,
     LearningSession,
     Organisation,
-    Role,
     Series,
     SessionStatus,
     User,
+    action_status_label,
+    role_label,
 )
 
 LENGTH_LABELS = {"te_kort": "te kort", "goed": "goed", "te_lang": "te lang"}
@@ -165,14 +164,7 @@ def _attendees(session: Session, meeting_id: int) -> list[tuple[str, str, str]]:
         .where(Attendance.session_id == meeting_id, Attendance.present.is_not(False))
         .order_by(Attendance.role, Organisation.name, User.display_name, Attendance.guest_name)
     ).all()
-    return [(name, _role(role), org) for name, role, org in rows]
-
-
-def _role(role: str) -> str:
-    try:
-        return ROLE_LABELS[Role(role)]
-    except ValueError:
-        return role
+    return [(name, role_label(role), org) for name, role, org in rows]
 
 
 def _cases(session: Session, meeting_id: int) -> list[list[object]]:
@@ -213,16 +205,7 @@ def _actions_of(session: Session, meeting_id: int) -> list[list[object]]:
         .where(Action.session_id == meeting_id)
         .order_by(Action.id)
     ).all()
-    return [[t, o, org, due, _status(s)] for t, o, org, due, s in rows]
-
-
-def _status(status: str | None) -> str:
-    if status is None:
-        return ""
-    try:
-        return ACTION_STATUS_LABELS[ActionStatus(status)]
-    except ValueError:
-        return status
+    return [[t, o, org, due, action_status_label(s)] for t, o, org, due, s in rows]
 
 
 def _review(session: Session, meeting_id: int) -> list[list[object]]:
@@ -237,7 +220,7 @@ def _review(session: Session, meeting_id: int) -> list[list[object]]:
                or_(Action.session_id.is_(None), Action.session_id != meeting_id))
         .order_by(ActionUpdate.created_at, ActionUpdate.id)
     ).all()
-    return [[t, o, _status(f), _status(to), note] for t, o, f, to, note in rows]
+    return [[t, o, action_status_label(f), action_status_label(to), note] for t, o, f, to, note in rows]
 
 
 def _evaluation_section(document: Document, session: Session, meeting_id: int) -> None:
@@ -366,7 +349,7 @@ def _reasons(session: Session, filters: stats.Filters) -> list[list[object]]:
         .order_by(Action.finished_at.desc(), Action.id.desc())
         .limit(REASONS_LIMIT)
     ).all()
-    return [[t, o, org, _status(s), reason] for t, o, org, s, reason in rows]
+    return [[t, o, org, action_status_label(s), reason] for t, o, org, s, reason in rows]
 
 
 def _pivot_table(frame: pd.DataFrame, index: str, columns: str, order: list[str] | None,
@@ -502,7 +485,7 @@ def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[obje
     )
     for row in session.execute(query.execution_options(yield_per=1000)):
         values = list(row)
-        values[6] = _status(values[6])
+        values[6] = action_status_label(values[6])
         yield values
 
 

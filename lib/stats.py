@@ -25,7 +25,6 @@ from lib.models import (
     ACTION_STATUS_LABELS,
     CONTRIBUTION_KIND_LABELS,
     FINISHED_ACTION_STATUSES,
-    ROLE_LABELS,
     Action,
     ActionStatus,
     Attendance,
@@ -41,6 +40,8 @@ from lib.models import (
     Series,
     SessionStatus,
     User,
+    action_status_label,
+    role_label,
 )
 
 VIEWERS = (Role.MANAGER, Role.AANJAGER, Role.BEHEERDER)
@@ -205,13 +206,6 @@ def _frame(rows: Any, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def _status_label(status: str) -> str:
-    try:
-        return ACTION_STATUS_LABELS[ActionStatus(status)]
-    except ValueError:
-        return status
-
-
 # --- actions ------------------------------------------------------------------------------------
 
 
@@ -248,7 +242,7 @@ def action_status_by_organisation(*, session: Session, filters: Filters) -> pd.D
         .order_by(org_name)
     ).all()
     frame = _frame(rows, ["organisatie", "status", "aantal"])
-    frame["status"] = frame["status"].map(_status_label)
+    frame["status"] = frame["status"].map(action_status_label)
     return frame
 
 
@@ -263,7 +257,7 @@ def action_status_by_session(*, session: Session, filters: Filters) -> pd.DataFr
         .order_by(LearningSession.date, LearningSession.id)
     ).all()
     frame = _frame(rows, ["sessie", "datum", "status", "aantal"])
-    frame["status"] = frame["status"].map(_status_label)
+    frame["status"] = frame["status"].map(action_status_label)
     return frame
 
 
@@ -334,7 +328,7 @@ def late_actions(*, session: Session, filters: Filters, today: dt.date, limit: i
     frame = _frame(rows, ["nr", "actie", "trekker", "organisatie", "streefdatum", "status"])
     frame.insert(5, "dagen_te_laat", [(today - due).days for due in frame["streefdatum"]])
     frame["dagen_te_laat"] = frame["dagen_te_laat"].astype("int64")
-    frame["status"] = frame["status"].map(_status_label)
+    frame["status"] = frame["status"].map(action_status_label)
     return frame
 
 
@@ -424,7 +418,7 @@ def attendance_by_role(*, session: Session, filters: Filters) -> pd.DataFrame:
     if filters.organisation_id is not None:
         query = query.where(organisation == filters.organisation_id)
     frame = _frame(session.execute(query).all(), ["sessie", "datum", "rol", "aantal"])
-    frame["rol"] = frame["rol"].map(_role_label)
+    frame["rol"] = frame["rol"].map(role_label)
     return frame
 
 
@@ -444,15 +438,8 @@ def attendance_by_organisation(*, session: Session, filters: Filters) -> pd.Data
     if filters.organisation_id is not None:
         query = query.where(organisation == filters.organisation_id)
     frame = _frame(session.execute(query).all(), ["organisatie", "rol", "aantal"])
-    frame["rol"] = frame["rol"].map(_role_label)
+    frame["rol"] = frame["rol"].map(role_label)
     return frame
-
-
-def _role_label(role: str) -> str:
-    try:
-        return ROLE_LABELS[Role(role)]
-    except ValueError:
-        return role
 
 
 def evaluation_scores(*, session: Session, filters: Filters) -> pd.DataFrame:

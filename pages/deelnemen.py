@@ -5,7 +5,6 @@ No account is needed. The phone is known by a random device key in a cookie, so 
 their own contributions after a refresh; the session itself is only reachable while it is open.
 """
 
-import json
 import secrets
 
 import streamlit as st
@@ -14,6 +13,7 @@ from lib import db, live
 from lib.errors import DomainError
 from lib.models import ContributionKind, EvaluationLength, Phase
 from lib.ui import board, page
+from lib.ui import session as session_cookies
 from lib.ui.text import md_escape
 
 page.guard("deelnemen")
@@ -30,14 +30,10 @@ def device_key() -> str:
     key = st.session_state.get("_device_key")
     if key:
         return key
-    try:
-        key = st.context.cookies.get(DEVICE_COOKIE)
-    except Exception:  # AppTest has no cookies
-        key = None
-    if not isinstance(key, str) or not 16 <= len(key) <= 64 or not key.replace("-", "").replace("_", "").isalnum():
+    key = session_cookies.read_cookie(DEVICE_COOKIE)
+    if key is None or not 16 <= len(key) <= 64 or not key.replace("-", "").replace("_", "").isalnum():
         key = secrets.token_urlsafe(24)
-        cookie = f"{DEVICE_COOKIE}={key}; path=/; max-age={60 * 60 * 24 * 30}; SameSite=Strict"
-        st.html("<script>document.cookie = " + json.dumps(cookie) + ";</script>", unsafe_allow_javascript=True)
+        st.html(session_cookies.cookie_script(DEVICE_COOKIE, key, 60 * 60 * 24 * 30), unsafe_allow_javascript=True)
     st.session_state["_device_key"] = key
     return key
 

@@ -25,12 +25,27 @@ _TOKEN_KEY = "_leersessie_token"
 _COOKIE_SCRIPT_KEY = "_leersessie_cookie_script"
 
 
-def _cookie_token() -> str | None:
+def read_cookie(name: str) -> str | None:
+    """A cookie the browser sent when it connected (None where there is no context, as in AppTest)."""
     try:
-        token = st.context.cookies.get(COOKIE)
+        value = st.context.cookies.get(name)
     except Exception:  # AppTest and some proxies give no context
         return None
-    return token if isinstance(token, str) else None
+    return value if isinstance(value, str) else None
+
+
+def cookie_script(name: str, value: str, max_age: int) -> str:
+    """A script that sets a first-party cookie (Secure on https), for st.html(unsafe_allow_javascript)."""
+    cookie = f"{name}={value}; path=/; max-age={max_age}; SameSite=Strict"
+    return (
+        "<script>(function(){var c=" + json.dumps(cookie) + ";"
+        "if (location.protocol === 'https:') { c += '; Secure'; }"
+        "document.cookie = c;})();</script>"
+    )
+
+
+def _cookie_token() -> str | None:
+    return read_cookie(COOKIE)
 
 
 def current_user() -> CurrentUser | None:
@@ -58,7 +73,7 @@ def log_in_as(user: CurrentUser, *, remember: bool) -> None:
         with db.transaction() as session:
             token, _expires = auth.issue_token(session=session, user_id=user.id, days=settings.login_days)
         st.session_state[_TOKEN_KEY] = token
-        st.session_state[_COOKIE_SCRIPT_KEY] = _set_cookie_js(token, settings.login_days * 86400)
+        st.session_state[_COOKIE_SCRIPT_KEY] = cookie_script(COOKIE, token, settings.login_days * 86400)
 
 
 def log_out() -> None:
@@ -67,16 +82,7 @@ def log_out() -> None:
         auth.revoke_token(session=session, token=token)
     for key in (_USER_KEY, _TOKEN_KEY):
         st.session_state.pop(key, None)
-    st.session_state[_COOKIE_SCRIPT_KEY] = _set_cookie_js("", 0)
-
-
-def _set_cookie_js(value: str, max_age: int) -> str:
-    cookie = f"{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict"
-    return (
-        "<script>(function(){var c=" + json.dumps(cookie) + ";"
-        "if (location.protocol === 'https:') { c += '; Secure'; }"
-        "document.cookie = c;})();</script>"
-    )
+    st.session_state[_COOKIE_SCRIPT_KEY] = cookie_script(COOKIE, "", 0)
 
 
 def flush_cookie() -> None:

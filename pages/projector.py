@@ -114,11 +114,17 @@ def controls_ui(view: live.LiveView) -> None:
         run_command(view, "next")
 
 
-def qr_ui(code: str) -> None:
-    link = join_url(code)
+@st.cache_data(max_entries=64, show_spinner=False)
+def qr_png(link: str) -> bytes:
+    """The QR code of a join link; cached, since the live part of the page redraws every 2 s."""
     image = io.BytesIO()
     segno.make(link, error="m").save(image, kind="png", scale=10, border=2)
-    st.image(image.getvalue(), width=320, caption="Scan om mee te doen")
+    return image.getvalue()
+
+
+def qr_ui(code: str) -> None:
+    link = join_url(code)
+    st.image(qr_png(link), width=320, caption="Scan om mee te doen")
     st.text(link)
 
 

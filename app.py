@@ -3,18 +3,18 @@
 import streamlit as st
 
 from lib.models import ROLE_LABELS
-from lib.ui import page, session
+from lib.ui import login, page
 from lib.ui.nav import PAGES, pages_for
 
 st.set_page_config(page_title="Leersessie", page_icon="🗣️", layout="wide")
 page.ensure_database()
 page.style()
-session.flush_cookie()
+login.flush_cookie()
 
-user = session.current_user()
+user = login.current_user()
 if user is None:
     public = [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in pages_for(None)]
-    st.navigation([st.Page(session.login_page, title="Inloggen", icon="🔑", default=True), *public]).run()
+    st.navigation([st.Page(login.login_page, title="Inloggen", icon="🔑", default=True), *public]).run()
     st.stop()
 
 # Every page is registered, so a URL of a forbidden page reaches that page's own guard ("Geen toegang")
@@ -32,7 +32,7 @@ with st.sidebar:
         st.page_link(registered[spec.key], label=spec.title, icon=spec.icon)
     st.divider()
     if st.button("Uitloggen", key="logout", icon="🚪"):
-        session.log_out()
+        login.log_out()
         st.rerun()
 
 current.run()

@@ -7,9 +7,10 @@ import getpass
 import os
 import sys
 
-from lib import auth, db, demo
-from lib.dates import local_today
-from lib.errors import DomainError
+from lib import accounts, demo
+from lib.core import db
+from lib.core.dates import local_today
+from lib.core.errors import DomainError
 from lib.models import Role
 
 
@@ -33,12 +34,12 @@ def _demo(args: argparse.Namespace) -> int:
 def _create_admin(args: argparse.Namespace) -> int:
     db.upgrade()
     password = os.environ.get("LEERSESSIE_ADMIN_PASSWORD") or getpass.getpass("Wachtwoord: ")
-    data = auth.NewUser(
+    data = accounts.NewUser(
         username=args.username, display_name=args.name, role=Role.BEHEERDER, password=password, email=args.email
     )
     try:
         with db.transaction() as session:
-            user = auth.create_user(session=session, data=data, actor=None)
+            user = accounts.create_user(session=session, data=data, actor=None)
             print(f"Beheerder '{user.username}' aangemaakt.")
     except DomainError as error:
         print(f"Fout: {error}", file=sys.stderr)

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lib import audit, auth, groups, werkvormen
-from lib.dates import local_datetime
+from lib import accounts
+from lib.core import audit
+from lib.core.dates import local_datetime
 from lib.models import (
     Action,
     ActionStatus,
@@ -35,6 +36,7 @@ from lib.models import (
     User,
     Vote,
 )
+from lib.planning import groups, werkvormen
 
 DEMO_PASSWORD = "leersessie-demo"
 
@@ -217,7 +219,7 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
     organisations = [Organisation(name=name, kind=kind) for name, kind in ORGANISATIONS]
     session.add_all(organisations)
     session.flush()
-    password_hash = auth.hash_password(DEMO_PASSWORD)
+    password_hash = accounts.hash_password(DEMO_PASSWORD)
     users = {
         username: User(
             username=username,
@@ -248,8 +250,12 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
     session.flush()
 
     next_date = _next_weekday(today, 1)  # the coming Tuesday
-    dates = [next_date - dt.timedelta(weeks=4), next_date, next_date + dt.timedelta(weeks=4),
-             next_date + dt.timedelta(weeks=8)]
+    dates = [
+        next_date - dt.timedelta(weeks=4),
+        next_date,
+        next_date + dt.timedelta(weeks=4),
+        next_date + dt.timedelta(weeks=8),
+    ]
     sessions = [
         LearningSession(
             series_id=series.id,
@@ -301,15 +307,21 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
         for user in attendees:
             session.add(Attendance(session_id=meeting.id, user_id=user.id, role=user.role, present=meeting is past))
         session.add(Attendance(session_id=meeting.id, user_id=users["aanjager"].id, role=Role.AANJAGER))
-    session.add(Attendance(
-        session_id=upcoming.id, guest_name="Wim Verbruggen (wijkagent)", guest_organisation_id=None, role="gast"
-    ))
+    session.add(
+        Attendance(
+            session_id=upcoming.id, guest_name="Wim Verbruggen (wijkagent)", guest_organisation_id=None, role="gast"
+        )
+    )
     session.flush()
 
     _run_past_session(session, past, cases[:3], users, organisations, next_date)
     # The next session is prepared: its groups are composed from the attendees and selected cases.
-    groups.generate(session=session, learning_session_id=upcoming.id, group_count=3,
-                    actor=auth.CurrentUser.of(users["aanjager"]))
+    groups.generate(
+        session=session,
+        learning_session_id=upcoming.id,
+        group_count=3,
+        actor=accounts.CurrentUser.of(users["aanjager"]),
+    )
     audit.record(session=session, event="demo_loaded", user_id=None, entity="series", entity_id=series.id)
     return {"series_id": series.id, "session_ids": [s.id for s in sessions], "next_session_id": upcoming.id}
 
@@ -331,7 +343,8 @@ def _run_past_session(
     past.closed_at = start + dt.timedelta(minutes=88)
 
     attendances = session.scalars(
-        select(Attendance).where(Attendance.session_id == past.id, Attendance.role != Role.AANJAGER)
+        select(Attendance)
+        .where(Attendance.session_id == past.id, Attendance.role != Role.AANJAGER)
         .order_by(Attendance.id)
     ).all()
     by_user = {a.user_id: a for a in attendances}
@@ -389,34 +402,52 @@ def _run_past_session(
             created_by_id=aanjager.id,
             created_at=created,
         )
-        action.updates.append(ActionUpdate(
-            to_status=ActionStatus.OPEN, user_id=aanjager.id, session_id=past.id,
-            note="Afgesproken in de leersessie.", created_at=created,
-        ))
+        action.updates.append(
+            ActionUpdate(
+                to_status=ActionStatus.OPEN,
+                user_id=aanjager.id,
+                session_id=past.id,
+                note="Afgesproken in de leersessie.",
+                created_at=created,
+            )
+        )
         if status != ActionStatus.OPEN:
             changed = created + dt.timedelta(days=12)
-            action.updates.append(ActionUpdate(
-                from_status=ActionStatus.OPEN, to_status=status, user_id=users[owner].id,
-                note=reason or "Voortgang doorgegeven.", created_at=changed,
-            ))
+            action.updates.append(
+                ActionUpdate(
+                    from_status=ActionStatus.OPEN,
+                    to_status=status,
+                    user_id=users[owner].id,
+                    note=reason or "Voortgang doorgegeven.",
+                    created_at=changed,
+                )
+            )
             action.version = 2
             if status in (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED):
                 action.finished_at = changed
         session.add(action)
 
-    for index, (length, constructive, to_the_point, remark) in enumerate([
-        ("goed", 5, 4, "Fijn dat de corporatie aan tafel zat."),
-        ("te_kort", 4, 4, "Ronde 3 mocht langer."),
-        ("goed", 4, 5, ""),
-        ("goed", 5, 5, "Eindelijk concrete afspraken met het management."),
-        ("te_lang", 3, 3, "De eerste ronde bleef hangen in de casus zelf."),
-        ("goed", 4, 4, "Meer managers aan tafel graag."),
-    ]):
-        session.add(Evaluation(
-            session_id=past.id, participant_key=f"demo-participant-{index}", length=length,
-            constructive=constructive, to_the_point=to_the_point, remark=remark,
-            created_at=past.closed_at - dt.timedelta(minutes=2),
-        ))
+    for index, (length, constructive, to_the_point, remark) in enumerate(
+        [
+            ("goed", 5, 4, "Fijn dat de corporatie aan tafel zat."),
+            ("te_kort", 4, 4, "Ronde 3 mocht langer."),
+            ("goed", 4, 5, ""),
+            ("goed", 5, 5, "Eindelijk concrete afspraken met het management."),
+            ("te_lang", 3, 3, "De eerste ronde bleef hangen in de casus zelf."),
+            ("goed", 4, 4, "Meer managers aan tafel graag."),
+        ]
+    ):
+        session.add(
+            Evaluation(
+                session_id=past.id,
+                participant_key=f"demo-participant-{index}",
+                length=length,
+                constructive=constructive,
+                to_the_point=to_the_point,
+                remark=remark,
+                created_at=past.closed_at - dt.timedelta(minutes=2),
+            )
+        )
     # Keep the stored timer facts consistent with a session that ran its last round and closed.
     past.round_started_at = start + dt.timedelta(minutes=55)
     past.paused_at = None

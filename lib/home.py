@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lib.actions import actions_for_review
-from lib.auth import CurrentUser
+from lib.accounts import CurrentUser
+from lib.followup.terugblik import actions_for_review
 from lib.models import (
     FINISHED_ACTION_STATUSES,
     Action,
@@ -82,8 +82,14 @@ def next_session(*, session: Session, today: dt.date, user: CurrentUser) -> Sess
         .where(Attendance.session_id == meeting.id, Attendance.user_id == user.id)
     )
     return SessionSummary(
-        meeting.id, meeting.title, meeting.date, meeting.start_time, meeting.end_time, meeting.location,
-        meeting.status, bool(attending),
+        meeting.id,
+        meeting.title,
+        meeting.date,
+        meeting.start_time,
+        meeting.end_time,
+        meeting.location,
+        meeting.status,
+        bool(attending),
     )
 
 
@@ -115,37 +121,34 @@ def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limi
 
 def my_other_open_actions(*, session: Session, user: CurrentUser, today: dt.date) -> int:
     """How many of my unfinished actions are due later than that, or have no due date."""
-    return session.scalar(
-        select(func.count())
-        .select_from(Action)
-        .where(
-            Action.owner_user_id == user.id,
-            Action.status.notin_(FINISHED_ACTION_STATUSES),
-            or_(Action.due_date.is_(None), Action.due_date > today + dt.timedelta(days=DUE_SOON_DAYS)),
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Action)
+            .where(
+                Action.owner_user_id == user.id,
+                Action.status.notin_(FINISHED_ACTION_STATUSES),
+                or_(Action.due_date.is_(None), Action.due_date > today + dt.timedelta(days=DUE_SOON_DAYS)),
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt.date) -> list[str]:
     """What still needs doing before the next session, in plain Dutch."""
     todo = []
-    waiting = session.scalar(
-        select(func.count()).select_from(Case).where(Case.status == CaseStatus.SUBMITTED)
-    )
+    waiting = session.scalar(select(func.count()).select_from(Case).where(Case.status == CaseStatus.SUBMITTED))
     if waiting:
         todo.append(f"{waiting} ingediende casus(sen) wachten op een besluit in de casusinbox.")
     if meeting is None:
         todo.append("Er is geen leersessie gepland: plan een nieuwe reeks of sessie.")
         return todo
     stored = session.get(LearningSession, meeting.id)
-    selected = session.scalar(
-        select(func.count()).select_from(Case).where(Case.session_id == meeting.id)
-    )
+    selected = session.scalar(select(func.count()).select_from(Case).where(Case.session_id == meeting.id))
     if selected < stored.group_count:
         todo.append(f"Voor de volgende sessie zijn {selected} van {stored.group_count} casussen gekozen.")
-    attendees = session.scalar(
-        select(func.count()).select_from(Attendance).where(Attendance.session_id == meeting.id)
-    )
+    attendees = session.scalar(select(func.count()).select_from(Attendance).where(Attendance.session_id == meeting.id))
     managers = session.scalar(
         select(func.count())
         .select_from(Attendance)
@@ -161,15 +164,19 @@ def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt
     in_review = actions_for_review(session=session, learning_session_id=meeting.id)
     still_open = sum(1 for a in in_review if a.status not in FINISHED_ACTION_STATUSES)
     if in_review:
-        todo.append(f"{still_open} open vervolgactie(s) komen aan bod in de terugblik "
-                    f"(van {len(in_review)} in totaal).")
+        todo.append(
+            f"{still_open} open vervolgactie(s) komen aan bod in de terugblik (van {len(in_review)} in totaal)."
+        )
     return todo
 
 
 def overview(*, session: Session, user: CurrentUser, today: dt.date) -> Overview:
     meeting = next_session(session=session, today=today, user=user)
-    todo = aanjager_todo(session=session, meeting=meeting, today=today) if user.role in (
-        Role.AANJAGER, Role.BEHEERDER) else []
+    todo = (
+        aanjager_todo(session=session, meeting=meeting, today=today)
+        if user.role in (Role.AANJAGER, Role.BEHEERDER)
+        else []
+    )
     return Overview(
         next_session=meeting,
         my_cases=my_cases(session=session, user=user),

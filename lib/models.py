@@ -150,7 +150,6 @@ ACTION_STATUS_LABELS = {
 }
 
 
-
 def action_status_label(status: str | None) -> str:
     """The Dutch label of an action status ('niet_gelukt' → 'niet gelukt'); unknown values as stored."""
     return "" if status is None else ACTION_STATUS_LABELS.get(status, status)
@@ -446,9 +445,7 @@ class GroupMember(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("session_group.id", ondelete="CASCADE"), index=True)
-    attendance_id: Mapped[int] = mapped_column(
-        ForeignKey("attendance.id", ondelete="CASCADE"), unique=True
-    )
+    attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id", ondelete="CASCADE"), unique=True)
 
     group: Mapped[Group] = relationship(back_populates="members")
     attendance: Mapped[Attendance] = relationship()
@@ -502,15 +499,11 @@ class Action(Base):
     """A vervolgactie: a solution turned into work with a trekker."""
 
     __tablename__ = "action"
-    __table_args__ = (
-        CheckConstraint("owner_user_id IS NOT NULL OR owner_name IS NOT NULL", name="has_owner"),
-    )
+    __table_args__ = (CheckConstraint("owner_user_id IS NOT NULL OR owner_name IS NOT NULL", name="has_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("learning_session.id"), index=True)
-    contribution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contribution.id", ondelete="SET NULL"), index=True
-    )
+    contribution_id: Mapped[int | None] = mapped_column(ForeignKey("contribution.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)

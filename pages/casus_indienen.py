@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lib import auth, cases, db
-from lib.errors import DomainError
+from lib import accounts
+from lib.cases import selection, submission
+from lib.core import db
+from lib.core.errors import DomainError
 from lib.ui import case_form, page
 from lib.ui.text import md_escape
 
@@ -15,8 +17,7 @@ SAVED = "casus_indienen_saved"
 def saved_ui() -> None:
     title = st.session_state.pop(SAVED, None)
     if title is not None:
-        st.success(f"Uw casus '{md_escape(title)}' is ingediend. De aanjager ziet hem nu in de casusinbox.",
-                   icon="✅")
+        st.success(f"Uw casus '{md_escape(title)}' is ingediend. De aanjager ziet hem nu in de casusinbox.", icon="✅")
         st.page_link("pages/mijn_casussen.py", label="Bekijk Mijn casussen", icon="📂")
 
 
@@ -27,8 +28,8 @@ st.caption(
 )
 saved_ui()
 with db.read() as session:
-    organisations = auth.list_organisations(session=session)
-    slots = cases.upcoming_sessions(session=session)
+    organisations = accounts.list_organisations(session=session)
+    slots = selection.upcoming_sessions(session=session)
 
 form = case_form.case_fields_ui(key=FORM, organisations=organisations, slots=slots)
 if not form.can_save:
@@ -36,7 +37,7 @@ if not form.can_save:
 if st.button("Casus indienen", type="primary", disabled=not form.can_save, key="casus_indienen_save"):
     try:
         with db.transaction() as session:
-            case = cases.submit_case(session=session, data=form.data, author=user)
+            case = submission.submit_case(session=session, data=form.data, author=user)
     except DomainError as error:
         st.error(str(error))
     else:

@@ -5,7 +5,9 @@ At the top, per upcoming session, the cases chosen for it and their learning que
 
 import streamlit as st
 
-from lib import auth, cases, dates, db
+from lib import accounts
+from lib.cases import selection, submission
+from lib.core import dates, db
 from lib.models import CASE_STATUS_LABELS, Case, CaseStatus
 from lib.ui import case_form, flash, page
 from lib.ui.text import md_escape
@@ -18,7 +20,7 @@ def reset_page() -> None:
     st.session_state[PAGE] = 0
 
 
-def upcoming_ui(slots: list[cases.SessionSlot]) -> None:
+def upcoming_ui(slots: list[selection.SessionSlot]) -> None:
     st.subheader("Komende leersessies")
     if not slots:
         st.info("Er zijn geen leersessies gepland.")
@@ -26,74 +28,104 @@ def upcoming_ui(slots: list[cases.SessionSlot]) -> None:
     for column, slot in zip(st.columns(min(3, len(slots))), slots[:3], strict=False):
         with column, st.container(border=True):
             st.markdown(f"**{md_escape(slot.title)}**")
-            st.caption(f"{dates.session_when(slot.date, slot.start_time, slot.end_time)} · "
-                       f"{len(slot.cases)} van {slot.capacity} casussen gekozen" + (" (vol)" if slot.full else ""))
+            st.caption(
+                f"{dates.session_when(slot.date, slot.start_time, slot.end_time)} · "
+                f"{len(slot.cases)} van {slot.capacity} casussen gekozen" + (" (vol)" if slot.full else "")
+            )
             if not slot.cases:
                 st.caption("Nog geen casussen gekozen.")
             for case in slot.cases:
                 st.markdown(f"• **{md_escape(case.title)}**  \nLeervraag: {md_escape(case.learning_question)}")
 
 
-def filters_ui(organisations, series) -> cases.CaseFilter:
+def filters_ui(organisations, series) -> selection.CaseFilter:
     status_col, org_col, series_col, search_col = st.columns([2, 2, 2, 3])
     statuses = status_col.multiselect(
-        "Status", list(CaseStatus), default=[CaseStatus.SUBMITTED, CaseStatus.SELECTED],
-        format_func=lambda s: CASE_STATUS_LABELS[s], key="inbox_status", on_change=reset_page,
+        "Status",
+        list(CaseStatus),
+        default=[CaseStatus.SUBMITTED, CaseStatus.SELECTED],
+        format_func=lambda s: CASE_STATUS_LABELS[s],
+        key="inbox_status",
+        on_change=reset_page,
         placeholder="Alle statussen",
     )
     org_names = {o.id: o.name for o in organisations}
-    organisation = org_col.selectbox("Organisatie", [None, *org_names], key="inbox_organisation",
-                                     format_func=lambda i: "Alle organisaties" if i is None else org_names[i],
-                                     on_change=reset_page)
+    organisation = org_col.selectbox(
+        "Organisatie",
+        [None, *org_names],
+        key="inbox_organisation",
+        format_func=lambda i: "Alle organisaties" if i is None else org_names[i],
+        on_change=reset_page,
+    )
     series_names = dict(series)
-    series_id = series_col.selectbox("Reeks", [None, *series_names], key="inbox_series",
-                                     format_func=lambda i: "Alle reeksen" if i is None else series_names[i],
-                                     on_change=reset_page)
-    search = search_col.text_input("Zoeken in titel, tekst en leervraag", max_chars=200, key="inbox_search",
-                                   on_change=reset_page)
-    return cases.CaseFilter(tuple(statuses), organisation, series_id, search)
+    series_id = series_col.selectbox(
+        "Reeks",
+        [None, *series_names],
+        key="inbox_series",
+        format_func=lambda i: "Alle reeksen" if i is None else series_names[i],
+        on_change=reset_page,
+    )
+    search = search_col.text_input(
+        "Zoeken in titel, tekst en leervraag", max_chars=200, key="inbox_search", on_change=reset_page
+    )
+    return selection.CaseFilter(tuple(statuses), organisation, series_id, search)
 
 
-def select_ui(case: Case, slots: list[cases.SessionSlot]) -> None:
+def select_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
     labels = {slot.id: slot.label + (" — vol" if slot.full else "") for slot in slots}
     if not labels:
         st.caption("Er is geen komende leersessie om deze casus voor te selecteren.")
         return
     options = list(labels)
     preferred = options.index(case.preferred_session_id) if case.preferred_session_id in labels else 0
-    choice = st.selectbox("Leersessie", options, index=preferred, format_func=labels.get,
-                          key=f"inbox_session_{case.id}")
+    choice = st.selectbox(
+        "Leersessie", options, index=preferred, format_func=labels.get, key=f"inbox_session_{case.id}"
+    )
     if st.button("Selecteren voor deze sessie", type="primary", key=f"inbox_select_{case.id}"):
-        flash.save(lambda session: cases.select_for_session(
-            session=session, case_id=case.id, learning_session_id=choice, actor=user,
-            expected_version=case.version), f"'{md_escape(case.title)}' is geselecteerd.")
+        flash.save(
+            lambda session: selection.select_for_session(
+                session=session, case_id=case.id, learning_session_id=choice, actor=user, expected_version=case.version
+            ),
+            f"'{md_escape(case.title)}' is geselecteerd.",
+        )
 
 
-def manage_ui(case: Case, slots: list[cases.SessionSlot]) -> None:
-    if case.status in cases.SELECTABLE_STATUSES:
+def manage_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
+    if case.status in selection.SELECTABLE_STATUSES:
         select_ui(case, slots)
     if case.status == CaseStatus.SELECTED and st.button("Uit de sessie halen", key=f"inbox_unselect_{case.id}"):
-        flash.save(lambda session: cases.unselect_case(
-            session=session, case_id=case.id, actor=user, expected_version=case.version),
-            "De casus is uit de sessie gehaald.")
-    if case.status in cases.SELECTABLE_STATUSES:
-        note = st.text_input("Toelichting voor de indiener", max_chars=cases.MAX_NOTE, key=f"inbox_note_{case.id}")
+        flash.save(
+            lambda session: selection.unselect_case(
+                session=session, case_id=case.id, actor=user, expected_version=case.version
+            ),
+            "De casus is uit de sessie gehaald.",
+        )
+    if case.status in selection.SELECTABLE_STATUSES:
+        note = st.text_input("Toelichting voor de indiener", max_chars=selection.MAX_NOTE, key=f"inbox_note_{case.id}")
         if st.button("Teruggeven aan de indiener", key=f"inbox_return_{case.id}"):
-            flash.save(lambda session: cases.return_case(
-                session=session, case_id=case.id, note=note, actor=user, expected_version=case.version),
-                "De casus is teruggelegd bij de indiener.")
+            flash.save(
+                lambda session: selection.return_case(
+                    session=session, case_id=case.id, note=note, actor=user, expected_version=case.version
+                ),
+                "De casus is teruggelegd bij de indiener.",
+            )
     if case.status != CaseStatus.ARCHIVED and st.button("Archiveren", key=f"inbox_archive_{case.id}"):
-        flash.save(lambda session: cases.archive_case(
-            session=session, case_id=case.id, actor=user, expected_version=case.version),
-            "De casus is gearchiveerd.")
+        flash.save(
+            lambda session: selection.archive_case(
+                session=session, case_id=case.id, actor=user, expected_version=case.version
+            ),
+            "De casus is gearchiveerd.",
+        )
 
 
-def case_ui(case: Case, status: str, slots: list[cases.SessionSlot]) -> None:
+def case_ui(case: Case, status: str, slots: list[selection.SessionSlot]) -> None:
     label = f"{md_escape(case.title)} — {md_escape(status)}"
     with st.expander(label):
         submitter = case.submitter.display_name if case.submitter else "?"
-        st.caption(f"Ingediend door {md_escape(submitter)} op {dates.moment(case.created_at)}"
-                   + (" · geanonimiseerd bevestigd" if case.anonymised_confirmed else ""))
+        st.caption(
+            f"Ingediend door {md_escape(submitter)} op {dates.moment(case.created_at)}"
+            + (" · geanonimiseerd bevestigd" if case.anonymised_confirmed else "")
+        )
         text_col, manage_col = st.columns([3, 2], gap="large")
         with text_col:
             case_form.case_text_ui(case)
@@ -106,7 +138,7 @@ def case_ui(case: Case, status: str, slots: list[cases.SessionSlot]) -> None:
             manage_ui(case, slots)
 
 
-def pager_ui(result: cases.CasePage) -> None:
+def pager_ui(result: selection.CasePage) -> None:
     previous, where, following = st.columns([1, 2, 1])
     if previous.button("◀ Vorige", key="inbox_previous", disabled=result.page == 0):
         st.session_state[PAGE] = result.page - 1
@@ -120,16 +152,16 @@ def pager_ui(result: cases.CasePage) -> None:
 st.title("Casusinbox")
 flash.show()
 with db.read() as session:
-    slots = cases.upcoming_sessions(session=session)
-    organisations = auth.list_organisations(session=session)
-    series = cases.series_options(session=session)
+    slots = selection.upcoming_sessions(session=session)
+    organisations = accounts.list_organisations(session=session)
+    series = selection.series_options(session=session)
 upcoming_ui(slots)
 
 st.subheader("Alle casussen")
 filters = filters_ui(organisations, series)
 with db.read() as session:
-    result = cases.inbox(session=session, actor=user, filters=filters, page=st.session_state.get(PAGE, 0))
-    statuses = {case.id: cases.status_text(case) for case in result.items}
+    result = selection.inbox(session=session, actor=user, filters=filters, page=st.session_state.get(PAGE, 0))
+    statuses = {case.id: submission.status_text(case) for case in result.items}
 if not result.items:
     st.info("Geen casussen gevonden met deze filters.")
 for case in result.items:

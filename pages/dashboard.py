@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lib import dates, db, reports, stats
+from lib.core import dates, db
+from lib.insight import reports, stats
 from lib.ui import charts, page
 
 user = page.setup("dashboard")
@@ -15,12 +16,19 @@ def filters_ui(options: stats.Choices, default: stats.Filters) -> stats.Filters:
     organisation_names = dict(options.organisations)
     organisation_ids = [None, *organisation_names]
     left, middle, right = st.columns(3)
-    series_id = left.selectbox("Reeks", [None, *series_names], key="dash_series",
-                               format_func=lambda i: "Alle reeksen" if i is None else series_names[i])
+    series_id = left.selectbox(
+        "Reeks",
+        [None, *series_names],
+        key="dash_series",
+        format_func=lambda i: "Alle reeksen" if i is None else series_names[i],
+    )
     organisation_id = middle.selectbox(
-        "Organisatie", organisation_ids, key="dash_organisation",
+        "Organisatie",
+        organisation_ids,
+        key="dash_organisation",
         index=organisation_ids.index(default.organisation_id) if default.organisation_id in organisation_ids else 0,
-        format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i])
+        format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i],
+    )
     period = right.selectbox("Periode", stats.PERIODS, key="dash_period")
     start, end = stats.period_range(period, dates.local_today())
     return stats.Filters(series_id=series_id, organisation_id=organisation_id, start=start, end=end)
@@ -50,13 +58,16 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
 def late_actions_ui(frame) -> None:
     with st.container(border=True):
         st.subheader("Te late acties")
-        st.caption("Acties die nog open of bezig zijn terwijl de streefdatum voorbij is. Klik op een kolom om te "
-                    "sorteren.")
+        st.caption(
+            "Acties die nog open of bezig zijn terwijl de streefdatum voorbij is. Klik op een kolom om te sorteren."
+        )
         if frame.empty:
             st.success("Er zijn geen te late acties.", icon="✅")
             return
         st.dataframe(
-            frame, key="dash_late_table", hide_index=True,
+            frame,
+            key="dash_late_table",
+            hide_index=True,
             column_config={
                 "nr": st.column_config.NumberColumn("Nr", width="small"),
                 "actie": st.column_config.TextColumn("Actie", width="large"),
@@ -68,7 +79,11 @@ def late_actions_ui(frame) -> None:
             },
         )
         st.download_button(
-            "Download als CSV (Excel)", key="dash_late_csv", icon="⬇️", on_click="ignore", mime="text/csv",
+            "Download als CSV (Excel)",
+            key="dash_late_csv",
+            icon="⬇️",
+            on_click="ignore",
+            mime="text/csv",
             data=reports.late_actions_csv(frame),
             file_name=f"te-late-acties-{dates.local_today().isoformat()}.csv",
         )
@@ -84,35 +99,78 @@ with db.read() as session:
 headline_ui(board.headline)
 left, right = st.columns(2, gap="medium")
 with left:
-    chart_ui("Status per organisatie", "Hoeveel vervolgacties per organisatie open, bezig, gerealiseerd, niet "
-             "gelukt of vervallen zijn.", board.status_by_organisation, charts.status_by_organisation,
-             "dash_chart_status_org")
+    chart_ui(
+        "Status per organisatie",
+        "Hoeveel vervolgacties per organisatie open, bezig, gerealiseerd, niet gelukt of vervallen zijn.",
+        board.status_by_organisation,
+        charts.status_by_organisation,
+        "dash_chart_status_org",
+    )
 with right:
-    chart_ui("Status per sessie", "Wat er geworden is van de acties die in elke sessie zijn afgesproken.",
-             board.status_by_session, charts.status_by_session, "dash_chart_status_session")
+    chart_ui(
+        "Status per sessie",
+        "Wat er geworden is van de acties die in elke sessie zijn afgesproken.",
+        board.status_by_session,
+        charts.status_by_session,
+        "dash_chart_status_session",
+    )
 with left:
-    chart_ui("Op tijd gerealiseerd", "Per maand van de streefdatum: welk deel van de acties op tijd af was.",
-             board.on_time, charts.on_time, "dash_chart_on_time")
+    chart_ui(
+        "Op tijd gerealiseerd",
+        "Per maand van de streefdatum: welk deel van de acties op tijd af was.",
+        board.on_time,
+        charts.on_time,
+        "dash_chart_on_time",
+    )
 with right:
     median = board.realisation.median_days
-    chart_ui("Van afspraak tot realisatie",
-             "Hoe lang gerealiseerde acties duurden" + (
-                 f"; de helft was binnen {median:.0f} dagen klaar." if median is not None else "."),
-             board.realisation.buckets, charts.realisation, "dash_chart_realisation")
+    chart_ui(
+        "Van afspraak tot realisatie",
+        "Hoe lang gerealiseerde acties duurden"
+        + (f"; de helft was binnen {median:.0f} dagen klaar." if median is not None else "."),
+        board.realisation.buckets,
+        charts.realisation,
+        "dash_chart_realisation",
+    )
 late_actions_ui(board.late)
 left, right = st.columns(2, gap="medium")
 with left:
-    chart_ui("Belemmert en helpt per perspectief", "Per sessie: hoeveel de groepen noemden over het systeem, de "
-             "professional en het veranderproces.", board.perspectives, charts.perspectives, "dash_chart_persp")
+    chart_ui(
+        "Belemmert en helpt per perspectief",
+        "Per sessie: hoeveel de groepen noemden over het systeem, de professional en het veranderproces.",
+        board.perspectives,
+        charts.perspectives,
+        "dash_chart_persp",
+    )
 with right:
-    chart_ui("Terugkerende thema's", "De woorden en woordparen die het vaakst terugkomen in wat belemmert.",
-             board.themes, charts.themes, "dash_chart_themes")
+    chart_ui(
+        "Terugkerende thema's",
+        "De woorden en woordparen die het vaakst terugkomen in wat belemmert.",
+        board.themes,
+        charts.themes,
+        "dash_chart_themes",
+    )
 with left:
-    chart_ui("Deelname per sessie", "Wie er per sessie was: professionals, managers en anderen.",
-             board.attendance, charts.attendance, "dash_chart_attendance")
+    chart_ui(
+        "Deelname per sessie",
+        "Wie er per sessie was: professionals, managers en anderen.",
+        board.attendance,
+        charts.attendance,
+        "dash_chart_attendance",
+    )
 with right:
-    chart_ui("Deelname per organisatie", "Hoe vaak mensen van elke organisatie aanwezig waren, naar rol.",
-             board.attendance_organisations, charts.attendance_organisations, "dash_chart_attendance_org")
-chart_ui("Evaluatie per sessie", "Gemiddelde scores van 1 tot 5: was de sessie constructief, en to the point? "
-         "(Evaluaties zijn anoniem: het filter op organisatie geldt hier niet.)",
-         board.evaluations, charts.evaluations, "dash_chart_evaluations")
+    chart_ui(
+        "Deelname per organisatie",
+        "Hoe vaak mensen van elke organisatie aanwezig waren, naar rol.",
+        board.attendance_organisations,
+        charts.attendance_organisations,
+        "dash_chart_attendance_org",
+    )
+chart_ui(
+    "Evaluatie per sessie",
+    "Gemiddelde scores van 1 tot 5: was de sessie constructief, en to the point? "
+    "(Evaluaties zijn anoniem: het filter op organisatie geldt hier niet.)",
+    board.evaluations,
+    charts.evaluations,
+    "dash_chart_evaluations",
+)

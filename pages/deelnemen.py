@@ -9,11 +9,12 @@ import secrets
 
 import streamlit as st
 
-from lib import db, live
-from lib.errors import DomainError
+from lib.core import db
+from lib.core.errors import DomainError
+from lib.live import capture, evaluation, join, phases
 from lib.models import ContributionKind, EvaluationLength, Phase
 from lib.ui import board, page
-from lib.ui import session as session_cookies
+from lib.ui import login as session_cookies
 from lib.ui.text import md_escape
 
 page.guard("deelnemen")
@@ -49,15 +50,14 @@ def try_join(code: str) -> None:
     message = None
     with db.transaction() as session:
         try:
-            session_id = live.join(session=session, code=code, attempt_key=device_key(),
-                                   network_key=network_key())
+            session_id = join.join(session=session, code=code, attempt_key=device_key(), network_key=network_key())
         except DomainError as error:  # caught inside the transaction: the failed attempt is kept
             message = str(error)
     if message:
         st.error(message)
         return
     st.session_state[JOINED] = session_id
-    st.query_params["code"] = live.normalise_code(code)
+    st.query_params["code"] = join.normalise_code(code)
 
 
 def join_form_ui() -> None:
@@ -71,7 +71,7 @@ def join_form_ui() -> None:
                 st.rerun()
 
 
-def group_choice_ui(view: live.LiveView) -> live.GroupInfo | None:
+def group_choice_ui(view: phases.LiveView) -> phases.GroupInfo | None:
     if not view.groups:
         st.info("Er zijn nog geen groepen. Wacht even tot de aanjager ze heeft gemaakt.")
         return None
@@ -82,7 +82,11 @@ def group_choice_ui(view: live.LiveView) -> live.GroupInfo | None:
         st.session_state[GROUP] = by_number[wanted]
     index = ids.index(st.session_state[GROUP]) if st.session_state.get(GROUP) in ids else None
     chosen = st.selectbox(
-        "Uw groep", view.groups, index=index, placeholder="Kies uw groep", key="join_group",
+        "Uw groep",
+        view.groups,
+        index=index,
+        placeholder="Kies uw groep",
+        key="join_group",
         format_func=lambda g: f"{g.name}{' — ' + g.case_title if g.case_title else ''}",
     )
     if chosen is not None:
@@ -95,7 +99,7 @@ def group_choice_ui(view: live.LiveView) -> live.GroupInfo | None:
 def follow_ui(session_id: int) -> None:
     """The current phase and round, re-read every 2 s; a new phase redraws the page."""
     with db.read() as session:
-        view = live.live_view(session=session, learning_session_id=session_id)
+        view = phases.live_view(session=session, learning_session_id=session_id)
     if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
         st.rerun()
     st.markdown(f"**{md_escape(board.phase_text(view))}**")
@@ -114,10 +118,10 @@ def follow_ui(session_id: int) -> None:
 
 
 @st.fragment(run_every=2)
-def group_board_ui(session_id: int, round_index: int, group: live.GroupInfo) -> None:
+def group_board_ui(session_id: int, round_index: int, group: phases.GroupInfo) -> None:
     """What the whole group has captured in this round so far (from every phone and the projector)."""
     with db.read() as session:
-        boards = live.board(session=session, learning_session_id=session_id, round_index=round_index)
+        boards = capture.board(session=session, learning_session_id=session_id, round_index=round_index)
     mine = next((b for b in boards if b.group_id == group.id), None)
     if mine is None:
         return
@@ -126,11 +130,11 @@ def group_board_ui(session_id: int, round_index: int, group: live.GroupInfo) -> 
         st.text(f"• {board.kind_label(item.kind)}: {item.text}")
 
 
-def votes_ui(view: live.LiveView) -> None:
+def votes_ui(view: phases.LiveView) -> None:
     key = device_key()
     with db.read() as session:
-        items = live.solutions(session=session, learning_session_id=view.id)
-        mine = live.my_votes(session=session, learning_session_id=view.id, voter_key=key)
+        items = capture.solutions(session=session, learning_session_id=view.id)
+        mine = capture.my_votes(session=session, learning_session_id=view.id, voter_key=key)
     if not items:
         return
     st.subheader("Stemmen op oplossingen")
@@ -142,35 +146,46 @@ def votes_ui(view: live.LiveView) -> None:
         if right.button(label, key=f"vote_{item.id}"):
             try:
                 with db.transaction() as session:
-                    live.toggle_vote(session=session, contribution_id=item.id, voter_key=key)
+                    capture.toggle_vote(session=session, contribution_id=item.id, voter_key=key)
             except DomainError as error:
                 st.error(str(error))
                 return
             st.rerun()
 
 
-def add_contribution_ui(view: live.LiveView, group: live.GroupInfo) -> None:
+def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
     solutions_round = bool((view.current or {}).get("yields_solutions"))
     options = KIND_OPTIONS if solutions_round else KIND_OPTIONS[:2]
     with st.form("contribution", clear_on_submit=True):
         kind = st.radio("Soort", options, format_func=board.kind_label, horizontal=True, key="contribution_kind")
-        text = st.text_area(f"Inbreng van {group.name}", max_chars=live.MAX_CONTRIBUTION, key="contribution_text",
-                            placeholder="Wat belemmert, wat helpt?")
+        text = st.text_area(
+            f"Inbreng van {group.name}",
+            max_chars=capture.MAX_CONTRIBUTION,
+            key="contribution_text",
+            placeholder="Wat belemmert, wat helpt?",
+        )
         if st.form_submit_button("Toevoegen", type="primary"):
             try:
                 with db.transaction() as session:
-                    live.add_contribution(session=session, learning_session_id=view.id, group_id=group.id,
-                                          kind=kind, text=text, author_key=device_key())
+                    capture.add_contribution(
+                        session=session,
+                        learning_session_id=view.id,
+                        group_id=group.id,
+                        kind=kind,
+                        text=text,
+                        author_key=device_key(),
+                    )
                 st.success("Toegevoegd: het staat nu op het scherm.")
             except DomainError as error:
                 st.error(str(error))
 
 
-def own_contributions_ui(view: live.LiveView) -> None:
+def own_contributions_ui(view: phases.LiveView) -> None:
     key = device_key()
     with db.read() as session:
-        items = live.own_contributions(session=session, learning_session_id=view.id, author_key=key,
-                                       round_index=view.state.current_round)
+        items = capture.own_contributions(
+            session=session, learning_session_id=view.id, author_key=key, round_index=view.state.current_round
+        )
     if not items:
         return
     st.subheader("Wat u in deze ronde typte")
@@ -187,16 +202,16 @@ def own_contributions_ui(view: live.LiveView) -> None:
             if right.button("🗑️ Verwijder", key=f"delete_{item.id}"):
                 try:
                     with db.transaction() as session:
-                        live.delete_contribution(session=session, contribution_id=item.id, author_key=key)
+                        capture.delete_contribution(session=session, contribution_id=item.id, author_key=key)
                 except DomainError as error:
                     st.error(str(error))
                     return
                 st.rerun()
 
 
-def edit_ui(item: live.BoardItem) -> None:
+def edit_ui(item: capture.BoardItem) -> None:
     with st.form(f"edit_form_{item.id}"):
-        text = st.text_area("Inbreng", value=item.text, max_chars=live.MAX_CONTRIBUTION, key=f"edit_text_{item.id}")
+        text = st.text_area("Inbreng", value=item.text, max_chars=capture.MAX_CONTRIBUTION, key=f"edit_text_{item.id}")
         save, cancel = st.columns(2)
         saved = save.form_submit_button("Opslaan", type="primary")
         cancelled = cancel.form_submit_button("Annuleren")
@@ -206,7 +221,7 @@ def edit_ui(item: live.BoardItem) -> None:
     if saved:
         try:
             with db.transaction() as session:
-                live.edit_contribution(session=session, contribution_id=item.id, text=text, author_key=device_key())
+                capture.edit_contribution(session=session, contribution_id=item.id, text=text, author_key=device_key())
         except DomainError as error:
             st.error(str(error))
             return
@@ -214,24 +229,36 @@ def edit_ui(item: live.BoardItem) -> None:
         st.rerun()
 
 
-def evaluation_ui(view: live.LiveView) -> None:
+def evaluation_ui(view: phases.LiveView) -> None:
     st.subheader("Korte evaluatie")
     with db.read() as session:
-        done = live.has_evaluated(session=session, learning_session_id=view.id, participant_key=device_key())
+        done = evaluation.has_evaluated(session=session, learning_session_id=view.id, participant_key=device_key())
     if done:
         st.success("Dank u wel! Uw evaluatie is ontvangen. U kunt haar hieronder nog aanpassen.")
     with st.form("evaluation"):
-        length = st.radio("De lengte van de sessie was", list(EvaluationLength), horizontal=True, key="eval_length",
-                          format_func=lambda v: live.EVALUATION_LENGTH_LABELS[v], index=1)
+        length = st.radio(
+            "De lengte van de sessie was",
+            list(EvaluationLength),
+            horizontal=True,
+            key="eval_length",
+            format_func=lambda v: evaluation.EVALUATION_LENGTH_LABELS[v],
+            index=1,
+        )
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
         to_the_point = st.slider("Hoe to the point was het? (1–5)", 1, 5, 4, key="eval_point")
-        remark = st.text_area("Opmerking (optioneel)", max_chars=live.MAX_REMARK, key="eval_remark")
+        remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
         if st.form_submit_button("Evaluatie versturen", type="primary"):
             try:
                 with db.transaction() as session:
-                    live.submit_evaluation(session=session, learning_session_id=view.id, participant_key=device_key(),
-                                           length=length, constructive=constructive, to_the_point=to_the_point,
-                                           remark=remark)
+                    evaluation.submit_evaluation(
+                        session=session,
+                        learning_session_id=view.id,
+                        participant_key=device_key(),
+                        length=length,
+                        constructive=constructive,
+                        to_the_point=to_the_point,
+                        remark=remark,
+                    )
                 st.success("Dank u wel! Uw evaluatie is ontvangen.")
             except DomainError as error:
                 st.error(str(error))
@@ -254,11 +281,11 @@ if not session_id:
     join_form_ui()
 else:
     with db.read() as session:
-        view = live.live_view(session=session, learning_session_id=session_id)
+        view = phases.live_view(session=session, learning_session_id=session_id)
     if not view.is_open:
         st.session_state.pop(JOINED, None)
         st.title("Meedoen met de leersessie")
-        st.error(live.CLOSED_CODE)
+        st.error(join.CLOSED_CODE)
         leave_ui()
         st.stop()
     st.subheader(view.title)

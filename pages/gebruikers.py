@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from lib import auth, dates, db
-from lib.errors import DomainError
+from lib import accounts
+from lib.core import dates, db
+from lib.core.errors import DomainError
 from lib.models import ROLE_LABELS, Role
 from lib.ui import page
 
@@ -37,18 +38,18 @@ def new_user_ui(organisations) -> None:
         email = st.text_input("E-mailadres (optioneel)", max_chars=254, key="new_email")
         role = st.selectbox("Rol", list(Role), format_func=lambda r: ROLE_LABELS[r], key="new_role")
         organisation = st.selectbox(
-            "Organisatie", [None, *organisations], format_func=lambda o: "—" if o is None else o.name,
+            "Organisatie",
+            [None, *organisations],
+            format_func=lambda o: "—" if o is None else o.name,
             key="new_organisation",
         )
-        password = st.text_input(
-            "Tijdelijk wachtwoord (minstens 10 tekens)", type="password", key="new_password"
-        )
+        password = st.text_input("Tijdelijk wachtwoord (minstens 10 tekens)", type="password", key="new_password")
         if st.form_submit_button("Gebruiker aanmaken", type="primary"):
             organisation_id = organisation.id if organisation else None
-            data = auth.NewUser(username, display_name, role, password, organisation_id, email)
+            data = accounts.NewUser(username, display_name, role, password, organisation_id, email)
             try:
                 with db.transaction() as session:
-                    created = auth.create_user(session=session, data=data, actor=user)
+                    created = accounts.create_user(session=session, data=data, actor=user)
                     st.success(f"Gebruiker '{created.username}' is aangemaakt.")
             except DomainError as error:
                 st.error(str(error))
@@ -67,7 +68,7 @@ def manage_user_ui(users) -> None:
         if st.button(label, key="toggle_active"):
             try:
                 with db.transaction() as session:
-                    auth.set_active(session=session, user_id=chosen.id, active=not chosen.active, actor=user)
+                    accounts.set_active(session=session, user_id=chosen.id, active=not chosen.active, actor=user)
                 st.rerun()
             except DomainError as error:
                 st.error(str(error))
@@ -76,7 +77,7 @@ def manage_user_ui(users) -> None:
         if st.form_submit_button("Wachtwoord instellen"):
             try:
                 with db.transaction() as session:
-                    auth.reset_password(session=session, user_id=chosen.id, password=password, actor=user)
+                    accounts.reset_password(session=session, user_id=chosen.id, password=password, actor=user)
                 st.success("Het wachtwoord is gewijzigd; bestaande logins van deze gebruiker zijn beëindigd.")
             except DomainError as error:
                 st.error(str(error))
@@ -86,7 +87,8 @@ def organisations_ui(organisations) -> None:
     st.subheader("Organisaties")
     st.dataframe(
         pd.DataFrame([{"Organisatie": o.name, "Soort": o.kind} for o in organisations]),
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )
     with st.form("new_organisation", clear_on_submit=True):
         name = st.text_input("Naam van de organisatie", max_chars=120, key="org_name")
@@ -96,7 +98,7 @@ def organisations_ui(organisations) -> None:
         if st.form_submit_button("Organisatie toevoegen"):
             try:
                 with db.transaction() as session:
-                    auth.create_organisation(session=session, name=name, kind=kind, actor=user)
+                    accounts.create_organisation(session=session, name=name, kind=kind, actor=user)
                 st.success("De organisatie is toegevoegd.")
             except DomainError as error:
                 st.error(str(error))
@@ -104,8 +106,8 @@ def organisations_ui(organisations) -> None:
 
 st.title("Gebruikers en organisaties")
 with db.read() as session:
-    all_users = auth.list_users(session=session)
-    organisations = auth.list_organisations(session=session)
+    all_users = accounts.list_users(session=session)
+    organisations = accounts.list_organisations(session=session)
 
 users_tab, new_tab, org_tab = st.tabs(["Gebruikers", "Nieuwe gebruiker", "Organisaties"])
 with users_tab:

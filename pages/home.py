@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import dates, db, home
-from lib.actions import due_text
+from lib import home
+from lib.core import dates, db
+from lib.followup.actions import due_text
 from lib.models import ACTION_STATUS_LABELS, CASE_STATUS_LABELS
 from lib.ui import page
 
@@ -46,8 +47,7 @@ def my_actions_ui(actions: list[home.ActionSummary], others: int) -> None:
     for action in actions:
         status = ACTION_STATUS_LABELS.get(action.status, action.status)
         when = due_text(action.due_date, action.status, today)
-        st.text(f"{'⏰' if action.late else '•'} {action.title} ({status}, {dates.long_date(action.due_date)}: "
-                f"{when})")
+        st.text(f"{'⏰' if action.late else '•'} {action.title} ({status}, {dates.long_date(action.due_date)}: {when})")
     if others:
         st.caption(f"En {others} open actie(s) met een latere of geen streefdatum.")
     st.page_link("pages/opvolging.py", label="Naar Opvolging", icon="📋")

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lib import auth, cases, dates, db
-from lib.errors import DomainError
+from lib import accounts
+from lib.cases import selection, submission
+from lib.core import dates, db
+from lib.core.errors import DomainError
 from lib.models import Case, CaseStatus
 from lib.ui import case_form, flash, page
 from lib.ui.text import md_escape
@@ -22,8 +24,9 @@ def edit_ui(case: Case, organisations, slots) -> None:
     if save.button("Wijzigingen opslaan", type="primary", disabled=not form.can_save, key=f"{key}_save"):
         try:
             with db.transaction() as session:
-                cases.edit_case(session=session, case_id=case.id, data=form.data, actor=user,
-                                expected_version=case.version)
+                submission.edit_case(
+                    session=session, case_id=case.id, data=form.data, actor=user, expected_version=case.version
+                )
         except DomainError as error:
             st.error(str(error))
         else:
@@ -47,7 +50,7 @@ def withdraw_ui(case: Case) -> None:
     if yes.button("Ja, intrekken", type="primary", key=f"withdraw_yes_{case.id}"):
         try:
             with db.transaction() as session:
-                cases.withdraw_case(session=session, case_id=case.id, actor=user, expected_version=case.version)
+                submission.withdraw_case(session=session, case_id=case.id, actor=user, expected_version=case.version)
         except DomainError as error:
             st.error(str(error))
         else:
@@ -69,7 +72,7 @@ def case_ui(case: Case, status: str, organisations, slots) -> None:
             return
         with st.expander("Volledige tekst"):
             case_form.case_text_ui(case)
-        if case.status in cases.OPEN_STATUSES:
+        if case.status in submission.OPEN_STATUSES:
             edit, withdraw = st.columns([1, 4])
             if edit.button("Wijzigen", key=f"edit_{case.id}_open"):
                 case_form.seed(f"edit_{case.id}", case)
@@ -82,10 +85,10 @@ def case_ui(case: Case, status: str, organisations, slots) -> None:
 st.title("Mijn casussen")
 flash.show()
 with db.read() as session:
-    own = cases.own_cases(session=session, actor=user)
-    statuses = {case.id: cases.status_text(case) for case in own}
-    organisations = auth.list_organisations(session=session)
-    slots = cases.upcoming_sessions(session=session)
+    own = submission.own_cases(session=session, actor=user)
+    statuses = {case.id: submission.status_text(case) for case in own}
+    organisations = accounts.list_organisations(session=session)
+    slots = selection.upcoming_sessions(session=session)
 
 if not own:
     st.info("U heeft nog geen casussen ingediend.")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from lib import attendance, dates, db, ical
-from lib.errors import DomainError
+from lib.core import dates, db
+from lib.core.errors import DomainError
 from lib.models import SessionStatus
+from lib.planning import attendance, ical
 from lib.ui import flash, page
 from lib.ui.text import md_escape
 
@@ -30,8 +31,13 @@ def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
             label = "Afmelden" if item.signed_up else "Aanmelden"
             if left.button(label, key=f"sign_{item.id}", type="secondary" if item.signed_up else "primary"):
                 change_ui(item)
-        right.download_button("📆 In mijn agenda (.ics)", calendar_file, file_name=ical.filename(item.title),
-                              mime="text/calendar", key=f"ics_{item.id}")
+        right.download_button(
+            "📆 In mijn agenda (.ics)",
+            calendar_file,
+            file_name=ical.filename(item.title),
+            mime="text/calendar",
+            key=f"ics_{item.id}",
+        )
 
 
 def change_ui(item: attendance.MySession) -> None:

@@ -3,14 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from lib import actions, dates, db, harvest, reports
-from lib.errors import DomainError
+from lib.core import dates, db
+from lib.core.errors import DomainError
+from lib.followup import actions
+from lib.insight import oogst, reports
 from lib.ui import downloads, page
 
 user = page.setup("oogst")
 
 
-def counts_ui(report: harvest.Harvest) -> None:
+def counts_ui(report: oogst.Harvest) -> None:
     one, two, three, four = st.columns(4)
     one.metric("Leersessies", len(report.sessions))
     two.metric("Casussen besproken", report.case_count)
@@ -19,19 +21,31 @@ def counts_ui(report: harvest.Harvest) -> None:
     st.markdown(f"**{report.summary}**")
 
 
-def reasons_ui(report: harvest.Harvest) -> None:
+def reasons_ui(report: oogst.Harvest) -> None:
     st.subheader("Waarom niet?")
     if not report.reasons:
         st.caption("Geen acties die niet gelukt of vervallen zijn.")
         return
-    st.dataframe(pd.DataFrame([
-        {"Actie": r.action_title, "Status": actions.status_label(r.status), "Organisatie": r.organisation,
-         "Waarom niet": r.reason, "Leersessie": r.session_title}
-        for r in report.reasons
-    ]), hide_index=True, width="stretch", key="harvest_reasons")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Actie": r.action_title,
+                    "Status": actions.status_label(r.status),
+                    "Organisatie": r.organisation,
+                    "Waarom niet": r.reason,
+                    "Leersessie": r.session_title,
+                }
+                for r in report.reasons
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="harvest_reasons",
+    )
 
 
-def session_ui(item: harvest.SessionHarvest) -> None:
+def session_ui(item: oogst.SessionHarvest) -> None:
     with st.expander(f"{item.title} — {dates.long_date(item.date)}", expanded=False):
         if item.cases:
             st.markdown("**Casussen**")
@@ -54,38 +68,72 @@ def session_ui(item: harvest.SessionHarvest) -> None:
                 st.text(f"• {text}")
         if item.actions:
             st.markdown("**Vervolgacties en wat ervan werd**")
-            st.dataframe(pd.DataFrame([
-                {"Actie": a.title, "Trekker": a.owner, "Organisatie": a.organisation, "Status": a.status_label,
-                 "Waarom niet": a.reason}
-                for a in item.actions
-            ]), hide_index=True, width="stretch", key=f"harvest_actions_{item.id}")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "Actie": a.title,
+                            "Trekker": a.owner,
+                            "Organisatie": a.organisation,
+                            "Status": a.status_label,
+                            "Waarom niet": a.reason,
+                        }
+                        for a in item.actions
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                key=f"harvest_actions_{item.id}",
+            )
 
 
-def downloads_ui(report: harvest.Harvest) -> None:
+def downloads_ui(report: oogst.Harvest) -> None:
     name = f"oogst-{report.name.lower().replace(' ', '-')}"
     pdf, excel, left, right = st.columns(4)
-    pdf.download_button("Download als PDF", downloads.harvest_file(user, series_id, None, "pdf"), on_click="ignore",
-                        file_name=f"{name}.pdf", mime=reports.MIME["pdf"], key="harvest_pdf")
-    excel.download_button("Download als Excel", downloads.harvest_file(user, series_id, None, "xlsx"),
-                          on_click="ignore", file_name=f"{name}.xlsx", mime=reports.MIME["xlsx"], key="harvest_xlsx")
+    pdf.download_button(
+        "Download als PDF",
+        downloads.harvest_file(user, series_id, None, "pdf"),
+        on_click="ignore",
+        file_name=f"{name}.pdf",
+        mime=reports.MIME["pdf"],
+        key="harvest_pdf",
+    )
+    excel.download_button(
+        "Download als Excel",
+        downloads.harvest_file(user, series_id, None, "xlsx"),
+        on_click="ignore",
+        file_name=f"{name}.xlsx",
+        mime=reports.MIME["xlsx"],
+        key="harvest_xlsx",
+    )
     with left:
-        st.download_button("Download als Markdown", harvest.to_markdown(report), file_name=f"{name}.md",
-                           mime="text/markdown", key="harvest_markdown")
+        st.download_button(
+            "Download als Markdown",
+            oogst.to_markdown(report),
+            file_name=f"{name}.md",
+            mime="text/markdown",
+            key="harvest_markdown",
+        )
     with right:
-        st.download_button("Download als CSV (Excel)", harvest.to_csv(report), file_name=f"{name}.csv",
-                           mime="text/csv", key="harvest_csv")
+        st.download_button(
+            "Download als CSV (Excel)",
+            oogst.to_csv(report),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key="harvest_csv",
+        )
 
 
 st.title("Oogst van een reeks")
 with db.read() as session:
-    series = dict(harvest.series_choices(session=session))
+    series = dict(oogst.series_choices(session=session))
 if not series:
     st.info("Er is nog geen reeks.")
     st.stop()
 series_id = st.selectbox("Reeks", list(series), format_func=series.get, key="harvest_series")
 try:
     with db.read() as session:
-        report = harvest.harvest(session=session, series_id=series_id, actor=user)
+        report = oogst.harvest(session=session, series_id=series_id, actor=user)
 except DomainError as error:
     st.error(str(error))
     st.stop()
@@ -93,7 +141,7 @@ if not report.sessions:
     st.info("In deze reeks is nog geen leersessie gehouden.")
     st.stop()
 counts_ui(report)
-st.plotly_chart(harvest.outcomes_figure(report), key="harvest_chart")
+st.plotly_chart(oogst.outcomes_figure(report), key="harvest_chart")
 reasons_ui(report)
 st.subheader("Per leersessie")
 for item in report.sessions:

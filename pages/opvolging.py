@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from lib import actions, dates, db
-from lib.errors import Conflict, DomainError
+from lib.core import dates, db
+from lib.core.errors import Conflict, DomainError
+from lib.followup import actions, terugblik
 from lib.models import ActionStatus, Role
 from lib.ui import flash, page
 from lib.ui.review import remember_version, review_ui, seen_version
@@ -19,8 +20,13 @@ def filters_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> actio
     if mine:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         with left:
-            statuses = st.multiselect("Status", list(actions.STATUS_ORDER), format_func=actions.status_label,
-                                      key=f"{prefix}_status", placeholder="Alle statussen")
+            statuses = st.multiselect(
+                "Status",
+                list(actions.STATUS_ORDER),
+                format_func=actions.status_label,
+                key=f"{prefix}_status",
+                placeholder="Alle statussen",
+            )
         with right:
             late = st.checkbox("Alleen te laat", key=f"{prefix}_late")
         return actions.ActionFilter(mine=True, statuses=tuple(statuses), late_only=late)
@@ -28,43 +34,61 @@ def filters_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> actio
     organisation_names = dict(choices.organisations)
     one, two, three = st.columns(3)
     with one:
-        series_id = st.selectbox("Reeks", [ALL, *series_names], format_func=lambda i: series_names.get(i, "Alle"),
-                                 key=f"{prefix}_series")
+        series_id = st.selectbox(
+            "Reeks", [ALL, *series_names], format_func=lambda i: series_names.get(i, "Alle"), key=f"{prefix}_series"
+        )
     with two:
-        sessions = {s[0]: f"{s[1]} ({dates.short_date(s[2])})" for s in choices.sessions
-                    if not series_id or s[3] == series_id}
-        session_id = st.selectbox("Leersessie", [ALL, *sessions], format_func=lambda i: sessions.get(i, "Alle"),
-                                  key=f"{prefix}_session")
+        sessions = {
+            s[0]: f"{s[1]} ({dates.short_date(s[2])})" for s in choices.sessions if not series_id or s[3] == series_id
+        }
+        session_id = st.selectbox(
+            "Leersessie", [ALL, *sessions], format_func=lambda i: sessions.get(i, "Alle"), key=f"{prefix}_session"
+        )
     with three:
         options = [ALL, *organisation_names]
         organisation_id = st.selectbox(
-            "Organisatie", options, index=options.index(default.organisation_id or ALL),
-            format_func=lambda i: organisation_names.get(i, "Alle"), key=f"{prefix}_organisation",
+            "Organisatie",
+            options,
+            index=options.index(default.organisation_id or ALL),
+            format_func=lambda i: organisation_names.get(i, "Alle"),
+            key=f"{prefix}_organisation",
         )
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
-        statuses = st.multiselect("Status", list(actions.STATUS_ORDER), format_func=actions.status_label,
-                                  key=f"{prefix}_status", placeholder="Alle statussen")
+        statuses = st.multiselect(
+            "Status",
+            list(actions.STATUS_ORDER),
+            format_func=actions.status_label,
+            key=f"{prefix}_status",
+            placeholder="Alle statussen",
+        )
     with right:
         late = st.checkbox("Alleen te laat", key=f"{prefix}_late")
-    return actions.ActionFilter(series_id=series_id or None, session_id=session_id or None,
-                                organisation_id=organisation_id or None, statuses=tuple(statuses), late_only=late)
+    return actions.ActionFilter(
+        series_id=series_id or None,
+        session_id=session_id or None,
+        organisation_id=organisation_id or None,
+        statuses=tuple(statuses),
+        late_only=late,
+    )
 
 
 def actions_table_ui(result: actions.ActionPage, today) -> None:
-    frame = pd.DataFrame([
-        {
-            "Actie": r.title,
-            "Status": r.status_label,
-            "Trekker": r.owner,
-            "Organisatie": r.organisation,
-            "Streefdatum": dates.short_date(r.due_date) if r.due_date else "",
-            "Termijn": actions.due_text(r.due_date, r.status, today),
-            "Leersessie": r.session_title,
-            "Waarom niet": r.reason,
-        }
-        for r in result.rows
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "Actie": r.title,
+                "Status": r.status_label,
+                "Trekker": r.owner,
+                "Organisatie": r.organisation,
+                "Streefdatum": dates.short_date(r.due_date) if r.due_date else "",
+                "Termijn": actions.due_text(r.due_date, r.status, today),
+                "Leersessie": r.session_title,
+                "Waarom niet": r.reason,
+            }
+            for r in result.rows
+        ]
+    )
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
@@ -74,8 +98,7 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
     page_number = st.session_state.get(f"{prefix}_page", 1)
     try:
         with db.read() as session:
-            result = actions.list_actions(session=session, actor=user, filters=filters, today=today,
-                                          page=page_number)
+            result = actions.list_actions(session=session, actor=user, filters=filters, today=today, page=page_number)
     except DomainError as error:
         st.error(str(error))
         return
@@ -86,12 +109,17 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
     st.caption(f"{result.total} actie(s)" + (f", waarvan {late} te laat op deze pagina" if late else ""))
     actions_table_ui(result, today)
     if result.pages > 1:
-        st.number_input(f"Pagina (van {result.pages})", min_value=1, max_value=result.pages, step=1,
-                        key=f"{prefix}_page")
+        st.number_input(
+            f"Pagina (van {result.pages})", min_value=1, max_value=result.pages, step=1, key=f"{prefix}_page"
+        )
     rows = {r.id: r for r in result.rows}
     chosen = st.selectbox(
-        "Actie bekijken of bijwerken", list(rows), index=None, placeholder="Kies een actie…",
-        format_func=lambda i: f"{rows[i].title} — {rows[i].status_label}", key=f"{prefix}_pick",
+        "Actie bekijken of bijwerken",
+        list(rows),
+        index=None,
+        placeholder="Kies een actie…",
+        format_func=lambda i: f"{rows[i].title} — {rows[i].status_label}",
+        key=f"{prefix}_pick",
     )
     if chosen is not None:
         detail_ui(prefix, rows[chosen])
@@ -101,16 +129,18 @@ def current_state_ui(action_id: int) -> None:
     """After a version conflict: what the action looks like now, so nothing is overwritten blindly."""
     with db.read() as session:
         row = actions.get_row(session=session, action_id=action_id, actor=user)
-    st.warning(f"Actuele stand: status **{md_escape(row.status_label)}**, trekker {md_escape(row.owner)}"
-               + (f", waarom niet: {md_escape(row.reason)}" if row.reason else ""), icon="🔄")
+    st.warning(
+        f"Actuele stand: status **{md_escape(row.status_label)}**, trekker {md_escape(row.owner)}"
+        + (f", waarom niet: {md_escape(row.reason)}" if row.reason else ""),
+        icon="🔄",
+    )
 
 
 def detail_ui(prefix: str, row: actions.ActionRow) -> None:
     with st.container(border=True, key=f"{prefix}_detail"):
         st.markdown(f"### {md_escape(row.title)}")
         due = f", streefdatum {dates.long_date(row.due_date)}" if row.due_date else ""
-        st.markdown(f"Status **{md_escape(row.status_label)}**{due}"
-                    + (" — **te laat**" if row.late else ""))
+        st.markdown(f"Status **{md_escape(row.status_label)}**{due}" + (" — **te laat**" if row.late else ""))
         if row.reason:
             st.markdown(f"Waarom niet: {md_escape(row.reason)}")
         history_ui(row.id)
@@ -129,26 +159,47 @@ def history_ui(action_id: int) -> None:
     with db.read() as session:
         entries = actions.history(session=session, action_id=action_id, actor=user)
     st.markdown("**Geschiedenis**")
-    st.dataframe(pd.DataFrame([
-        {"Wanneer": dates.moment(e.at), "Wie": e.who, "Wijziging": e.change, "Toelichting": e.note,
-         "In sessie": e.session_title}
-        for e in entries
-    ]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Wanneer": dates.moment(e.at),
+                    "Wie": e.who,
+                    "Wijziging": e.change,
+                    "Toelichting": e.note,
+                    "In sessie": e.session_title,
+                }
+                for e in entries
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def update_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
     st.markdown("**Status bijwerken**")
     options = list(actions.STATUS_ORDER)
-    status = st.selectbox("Nieuwe status", options, index=options.index(ActionStatus(row.status)),
-                          format_func=actions.status_label, key=f"{prefix}_new_status_{row.id}")
-    note = st.text_area("Toelichting (verplicht bij niet gelukt, vervallen en heropenen: waarom?)",
-                        max_chars=2000, key=f"{prefix}_note_{row.id}", height=80)
+    status = st.selectbox(
+        "Nieuwe status",
+        options,
+        index=options.index(ActionStatus(row.status)),
+        format_func=actions.status_label,
+        key=f"{prefix}_new_status_{row.id}",
+    )
+    note = st.text_area(
+        "Toelichting (verplicht bij niet gelukt, vervallen en heropenen: waarom?)",
+        max_chars=2000,
+        key=f"{prefix}_note_{row.id}",
+        height=80,
+    )
     if not st.button("Status opslaan", key=f"{prefix}_save_{row.id}", type="primary"):
         return
     try:
         with db.transaction() as session:
-            actions.change_status(session=session, action_id=row.id, to_status=status, note=note, actor=user,
-                                  expected_version=expected)
+            actions.change_status(
+                session=session, action_id=row.id, to_status=status, note=note, actor=user, expected_version=expected
+            )
     except Conflict as error:
         st.error(str(error), icon="⚠️")
         current_state_ui(row.id)
@@ -166,22 +217,25 @@ def edit_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
         title = st.text_input("Titel", value=row.title, max_chars=300, key=f"{prefix}_edit_title_{row.id}")
         options = [None, *owners]
         owner_id = st.selectbox(
-            "Trekker", options, index=options.index(row.owner_user_id) if row.owner_user_id in owners else 0,
+            "Trekker",
+            options,
+            index=options.index(row.owner_user_id) if row.owner_user_id in owners else 0,
             format_func=lambda i: "Iemand zonder account (naam)" if i is None else owners[i],
             key=f"{prefix}_edit_owner_{row.id}",
         )
         owner_name = ""
         if owner_id is None:
-            owner_name = st.text_input("Naam van de trekker", value=row.owner, max_chars=120,
-                                       key=f"{prefix}_edit_owner_name_{row.id}")
-        due = st.date_input("Streefdatum", value=row.due_date, format="DD-MM-YYYY",
-                            key=f"{prefix}_edit_due_{row.id}")
+            owner_name = st.text_input(
+                "Naam van de trekker", value=row.owner, max_chars=120, key=f"{prefix}_edit_owner_name_{row.id}"
+            )
+        due = st.date_input("Streefdatum", value=row.due_date, format="DD-MM-YYYY", key=f"{prefix}_edit_due_{row.id}")
         if st.button("Wijzigingen opslaan", key=f"{prefix}_edit_save_{row.id}"):
             data = actions.ActionEdit(title=title, due_date=due, owner_user_id=owner_id, owner_name=owner_name)
             try:
                 with db.transaction() as session:
-                    actions.edit_action(session=session, action_id=row.id, data=data, actor=user,
-                                        expected_version=expected)
+                    actions.edit_action(
+                        session=session, action_id=row.id, data=data, actor=user, expected_version=expected
+                    )
             except Conflict as error:
                 st.error(str(error), icon="⚠️")
                 current_state_ui(row.id)
@@ -194,14 +248,15 @@ def edit_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
 
 def terugblik_ui() -> None:
     with db.read() as session:
-        sessions, preselect = actions.review_sessions(session=session)
+        sessions, preselect = terugblik.review_sessions(session=session)
     if not sessions:
         st.info("Er is nog geen tweede leersessie in een reeks: een terugblik is er pas vanaf de tweede sessie.")
         return
     labels = {s[0]: f"{s[1]} ({dates.long_date(s[2])})" for s in sessions}
     ids = list(labels)
-    chosen = st.selectbox("Terugblik van de leersessie", ids, index=ids.index(preselect),
-                          format_func=labels.get, key="review_session")
+    chosen = st.selectbox(
+        "Terugblik van de leersessie", ids, index=ids.index(preselect), format_func=labels.get, key="review_session"
+    )
     review_ui(learning_session_id=chosen, user=user)
 
 

@@ -14,8 +14,11 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 
-from lib import actions, auth, dates, db, live
-from lib.errors import Conflict, DomainError
+from lib import accounts
+from lib.core import dates, db
+from lib.core.errors import Conflict, DomainError
+from lib.followup import actions
+from lib.live import capture, evaluation, join, phases
 from lib.models import ContributionKind, Phase, Role, SessionStatus, utcnow
 from lib.ui import board, page
 from lib.ui.review import review_ui
@@ -39,9 +42,9 @@ def join_url(code: str, group_number: int | None = None) -> str:
     return link + (f"&groep={group_number}" if group_number else "")
 
 
-def session_choice_ui() -> live.SessionChoice | None:
+def session_choice_ui() -> phases.SessionChoice | None:
     with db.read() as session:
-        choices = live.sessions_for_projector(session=session, today=dates.local_today())
+        choices = phases.sessions_for_projector(session=session, today=dates.local_today())
     if not choices:
         st.info("Er is geen leersessie gepland of bezig. Plan eerst een leersessie.")
         return None
@@ -50,7 +53,10 @@ def session_choice_ui() -> live.SessionChoice | None:
     index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in ids else 0
     with st.sidebar:
         chosen = st.selectbox(
-            "Leersessie", choices, index=index, key="projector_session",
+            "Leersessie",
+            choices,
+            index=index,
+            key="projector_session",
             format_func=lambda c: f"{c.title} ({dates.short_date(c.date)}{', bezig' if c.status == 'bezig' else ''})",
         )
         st.toggle("Geluid als de tijd om is", key="timer_sound")
@@ -58,24 +64,30 @@ def session_choice_ui() -> live.SessionChoice | None:
     return chosen
 
 
-def open_session_ui(choice: live.SessionChoice) -> None:
+def open_session_ui(choice: phases.SessionChoice) -> None:
     st.title(choice.title)
     st.write(f"{dates.long_date(choice.date)} — deze leersessie is nog niet geopend.")
     if st.button("▶️ Sessie openen", key="open_session", type="primary"):
         try:
             with db.transaction() as session:
-                live.open_session(session=session, learning_session_id=choice.id, actor=user)
+                phases.open_session(session=session, learning_session_id=choice.id, actor=user)
         except DomainError as error:
             st.error(str(error))
             return
         st.rerun()
 
 
-def run_command(view: live.LiveView, command: str, minutes: int = 0) -> None:
+def run_command(view: phases.LiveView, command: str, minutes: int = 0) -> None:
     try:
         with db.transaction() as session:
-            live.control(session=session, learning_session_id=view.id, command=command,
-                         expected_version=view.version, actor=user, minutes=minutes)
+            phases.control(
+                session=session,
+                learning_session_id=view.id,
+                command=command,
+                expected_version=view.version,
+                actor=user,
+                minutes=minutes,
+            )
     except Conflict:
         pass  # another screen or a double click got there first: show the current state
     except DomainError as error:
@@ -84,7 +96,7 @@ def run_command(view: live.LiveView, command: str, minutes: int = 0) -> None:
     st.rerun()
 
 
-def next_label(view: live.LiveView) -> str:
+def next_label(view: phases.LiveView) -> str:
     if view.phase == Phase.OPENING:
         return "Naar de terugblik ▶️"
     if view.phase == Phase.REVIEW:
@@ -94,7 +106,7 @@ def next_label(view: live.LiveView) -> str:
     return "Sessie sluiten 🔒"
 
 
-def controls_ui(view: live.LiveView) -> None:
+def controls_ui(view: phases.LiveView) -> None:
     cols = st.columns([1.2, 1, 0.8, 0.8, 0.8, 1.6])
     if cols[0].button("◀️ Vorige fase", key="ctl_back", disabled=view.phase == Phase.OPENING):
         run_command(view, "back")
@@ -128,41 +140,58 @@ def qr_ui(code: str) -> None:
     st.text(link)
 
 
-def moderation_ui(view: live.LiveView) -> None:
+def moderation_ui(view: phases.LiveView) -> None:
     with st.expander("🛡️ Moderatie: inbreng verbergen of weer tonen"):
         with db.read() as session:
-            boards = live.board(session=session, learning_session_id=view.id,
-                                round_index=view.state.current_round, include_hidden=True)
+            boards = capture.board(
+                session=session, learning_session_id=view.id, round_index=view.state.current_round, include_hidden=True
+            )
         items = [(group.name, item) for group in boards for item in group.items]
         if not items:
             st.caption("Nog geen inbreng in deze ronde.")
         for group_name, item in items:
             left, right = st.columns([5, 1])
-            left.text(f"{group_name} · {board.kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: "
-                      f"{item.text}")
+            left.text(
+                f"{group_name} · {board.kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: {item.text}"
+            )
             if right.button("Tonen" if item.hidden else "Verbergen", key=f"hide_{item.id}"):
                 with db.transaction() as session:
-                    live.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
+                    capture.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
                 st.rerun()
 
 
-def evaluation_chart_ui(view: live.LiveView) -> None:
+def evaluation_chart_ui(view: phases.LiveView) -> None:
     with db.read() as session:
-        result = live.evaluation_results(session=session, learning_session_id=view.id)
+        result = evaluation.evaluation_results(session=session, learning_session_id=view.id)
     st.subheader(f"Evaluatie — {result.count} {'antwoord' if result.count == 1 else 'antwoorden'}")
     if not result.count:
         st.caption("Nog geen evaluaties. Deelnemers vullen ze in op hun telefoon.")
         return
     scores = [str(n) for n in range(1, 6)]
-    figure = go.Figure([
-        go.Bar(name="Constructief", x=scores, y=[result.constructive[n] for n in range(1, 6)], marker_color="#12355b"),
-        go.Bar(name="To the point", x=scores, y=[result.to_the_point[n] for n in range(1, 6)], marker_color="#b35c00"),
-    ])
-    figure.update_layout(barmode="group", height=320, margin={"t": 30, "b": 30}, font={"size": 20},
-                         xaxis_title="score (1–5)", yaxis_title="aantal", legend={"orientation": "h"})
+    figure = go.Figure(
+        [
+            go.Bar(
+                name="Constructief", x=scores, y=[result.constructive[n] for n in range(1, 6)], marker_color="#12355b"
+            ),
+            go.Bar(
+                name="To the point", x=scores, y=[result.to_the_point[n] for n in range(1, 6)], marker_color="#b35c00"
+            ),
+        ]
+    )
+    figure.update_layout(
+        barmode="group",
+        height=320,
+        margin={"t": 30, "b": 30},
+        font={"size": 20},
+        xaxis_title="score (1–5)",
+        yaxis_title="aantal",
+        legend={"orientation": "h"},
+    )
     left, right = st.columns([2, 1])
     left.plotly_chart(figure, key="evaluation_chart")
-    lengths = {live.EVALUATION_LENGTH_LABELS[k]: result.length[str(k)] for k in live.EVALUATION_LENGTH_LABELS}
+    lengths = {
+        evaluation.EVALUATION_LENGTH_LABELS[k]: result.length[str(k)] for k in evaluation.EVALUATION_LENGTH_LABELS
+    }
     length_figure = go.Figure([go.Bar(x=list(lengths), y=list(lengths.values()), marker_color="#14532d")])
     length_figure.update_layout(height=320, margin={"t": 30, "b": 30}, font={"size": 20}, title="Lengte")
     right.plotly_chart(length_figure, key="evaluation_length_chart")
@@ -170,10 +199,12 @@ def evaluation_chart_ui(view: live.LiveView) -> None:
         st.text(f"“{remark}”")
 
 
-def actions_list_ui(view: live.LiveView) -> None:
+def actions_list_ui(view: phases.LiveView) -> None:
     with db.read() as session:
-        rows = [(a.title, a.owner_label, a.organisation.name if a.organisation else "", a.due_date)
-                for a in live.session_actions(session=session, learning_session_id=view.id)]
+        rows = [
+            (a.title, a.owner_label, a.organisation.name if a.organisation else "", a.due_date)
+            for a in capture.session_actions(session=session, learning_session_id=view.id)
+        ]
     st.subheader(f"Afgesproken vervolgacties ({len(rows)})")
     if not rows:
         st.caption("Nog geen vervolgacties afgesproken.")
@@ -186,9 +217,12 @@ def actions_list_ui(view: live.LiveView) -> None:
 def live_ui(session_id: int) -> None:
     """The part of the projector that follows the database on its own."""
     with db.read() as session:
-        view = live.live_view(session=session, learning_session_id=session_id)
-        boards = (live.board(session=session, learning_session_id=session_id, round_index=view.state.current_round)
-                  if view.phase == Phase.ROUND else [])
+        view = phases.live_view(session=session, learning_session_id=session_id)
+        boards = (
+            capture.board(session=session, learning_session_id=session_id, round_index=view.state.current_round)
+            if view.phase == Phase.ROUND
+            else []
+        )
     if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
         st.rerun()  # another screen moved the session: redraw the whole page for the new phase
     board.show(board.banner_html(view))
@@ -206,12 +240,14 @@ def live_ui(session_id: int) -> None:
         with left:
             timer_ui(view, server_now=utcnow(), sound=st.session_state.get("timer_sound", False))
             board.show(board.round_header_html(view))
-            st.caption(f"Code om mee te doen: {live.format_code(view.join_code or '')}")
+            st.caption(f"Code om mee te doen: {join.format_code(view.join_code or '')}")
         with right:
             board.show(board.board_html(boards, yields_solutions=bool((view.current or {}).get("yields_solutions"))))
     elif view.phase == Phase.CLOSING:
-        board.show(f'<p class="ls ls-card ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
-                   f'<strong>{board.esc(live.format_code(view.join_code or ""))}</strong></p>')
+        board.show(
+            f'<p class="ls ls-card ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
+            f"<strong>{board.esc(join.format_code(view.join_code or ''))}</strong></p>"
+        )
         actions_list_ui(view)
         evaluation_chart_ui(view)
     elif view.phase == Phase.CLOSED:
@@ -222,16 +258,22 @@ def live_ui(session_id: int) -> None:
         moderation_ui(view)
 
 
-def type_for_group_ui(view: live.LiveView) -> None:
+def type_for_group_ui(view: phases.LiveView) -> None:
     with st.expander("⌨️ Inbreng typen voor een groep (zonder telefoon)"), st.form("projector_contribution"):
         group = st.selectbox("Groep", view.groups, format_func=lambda g: g.name, key="type_group")
         kind = st.radio("Soort", KIND_OPTIONS, format_func=board.kind_label, horizontal=True, key="type_kind")
-        text = st.text_area("Inbreng", max_chars=live.MAX_CONTRIBUTION, key="type_text")
+        text = st.text_area("Inbreng", max_chars=capture.MAX_CONTRIBUTION, key="type_text")
         if st.form_submit_button("Toevoegen", type="primary"):
             try:
                 with db.transaction() as session:
-                    live.add_contribution(session=session, learning_session_id=view.id, group_id=group.id,
-                                          kind=kind, text=text, actor=user)
+                    capture.add_contribution(
+                        session=session,
+                        learning_session_id=view.id,
+                        group_id=group.id,
+                        kind=kind,
+                        text=text,
+                        actor=user,
+                    )
                 st.success("Toegevoegd: het staat op het bord.")
             except DomainError as error:
                 st.error(str(error))
@@ -239,20 +281,22 @@ def type_for_group_ui(view: live.LiveView) -> None:
 
 def trekker_options() -> dict[str, int]:
     with db.read() as session:
-        users = [u for u in auth.list_users(session=session) if u.active]
-        organisations = {o.id: o.name for o in auth.list_organisations(session=session)}
+        users = [u for u in accounts.list_users(session=session) if u.active]
+        organisations = {o.id: o.name for o in accounts.list_organisations(session=session)}
     users.sort(key=lambda u: (u.role != Role.MANAGER, u.display_name))
     return {f"{u.display_name} ({organisations.get(u.organisation_id, 'geen organisatie')})": u.id for u in users}
 
 
-def solutions_ui(view: live.LiveView) -> None:
+def solutions_ui(view: phases.LiveView) -> None:
     st.subheader("Oplossingen → vervolgacties")
-    st.caption("Kies een trekker (een gebruiker, of typ een naam) en klik op Maak actie. "
-               "De streefdatum is de volgende sessie van de reeks.")
+    st.caption(
+        "Kies een trekker (een gebruiker, of typ een naam) en klik op Maak actie. "
+        "De streefdatum is de volgende sessie van de reeks."
+    )
     st.button("🔄 Oplossingen vernieuwen", key="refresh_solutions")
     with db.read() as session:
-        items = live.solutions(session=session, learning_session_id=view.id)
-        organisations = auth.list_organisations(session=session)
+        items = capture.solutions(session=session, learning_session_id=view.id)
+        organisations = accounts.list_organisations(session=session)
         due = actions.default_due_date(session=session, learning_session_id=view.id)
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
@@ -266,14 +310,24 @@ def solutions_ui(view: live.LiveView) -> None:
                 continue
             with st.form(f"action_form_{item.id}", border=False):
                 cols = st.columns([3, 2, 2, 2, 1.3])
-                owner = cols[0].selectbox("Trekker", list(trekkers), index=None, accept_new_options=True,
-                                          placeholder="Kies of typ een naam", key=f"action_owner_{item.id}")
+                owner = cols[0].selectbox(
+                    "Trekker",
+                    list(trekkers),
+                    index=None,
+                    accept_new_options=True,
+                    placeholder="Kies of typ een naam",
+                    key=f"action_owner_{item.id}",
+                )
                 organisation = cols[1].selectbox(
-                    "Organisatie", [None, *organisations], key=f"action_org_{item.id}",
-                    format_func=lambda o: "die van de trekker" if o is None else o.name)
+                    "Organisatie",
+                    [None, *organisations],
+                    key=f"action_org_{item.id}",
+                    format_func=lambda o: "die van de trekker" if o is None else o.name,
+                )
                 work_group = cols[2].text_input("Werkgroep (optioneel)", max_chars=120, key=f"action_wg_{item.id}")
-                due_date = cols[3].date_input("Streefdatum", value=due, format="DD-MM-YYYY",
-                                              key=f"action_due_{item.id}")
+                due_date = cols[3].date_input(
+                    "Streefdatum", value=due, format="DD-MM-YYYY", key=f"action_due_{item.id}"
+                )
                 if cols[4].form_submit_button("➕ Maak actie", type="primary"):
                     create_action(view, item, owner, trekkers, organisation, work_group, due_date)
 
@@ -281,10 +335,14 @@ def solutions_ui(view: live.LiveView) -> None:
 def create_action(view, item, owner, trekkers, organisation, work_group, due_date) -> None:
     try:
         with db.transaction() as session:
-            live.solution_to_action(
-                session=session, contribution_id=item.id, actor=user,
-                owner_user_id=trekkers.get(owner), owner_name=None if owner in trekkers else owner,
-                organisation_id=organisation.id if organisation else None, work_group=work_group,
+            capture.solution_to_action(
+                session=session,
+                contribution_id=item.id,
+                actor=user,
+                owner_user_id=trekkers.get(owner),
+                owner_name=None if owner in trekkers else owner,
+                organisation_id=organisation.id if organisation else None,
+                work_group=work_group,
                 due_date=due_date if isinstance(due_date, dt.date) else None,
             )
     except DomainError as error:
@@ -300,7 +358,7 @@ if choice is not None:
         open_session_ui(choice)
     else:
         with db.read() as session:
-            current = live.live_view(session=session, learning_session_id=choice.id)
+            current = phases.live_view(session=session, learning_session_id=choice.id)
         st.session_state[RENDERED] = (current.phase, current.state.current_round)
         live_ui(choice.id)
         if current.phase == Phase.REVIEW:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lib import dates, db, reports, stats
-from lib.auth import CurrentUser
+from lib.accounts import CurrentUser
+from lib.core import dates, db
+from lib.insight import reports, stats
 from lib.ui import downloads, page
 
 user = page.setup("rapporten")
@@ -11,10 +12,12 @@ user = page.setup("rapporten")
 
 def _session_report(viewer: CurrentUser, learning_session_id: int, kind: str):
     """A callable for st.download_button: the file is built only when the user clicks."""
+
     def build() -> bytes:
         with db.read() as session:
             document = reports.session_report(session=session, viewer=viewer, learning_session_id=learning_session_id)
         return reports.render(document, kind)
+
     return build
 
 
@@ -23,35 +26,50 @@ def _csv(viewer: CurrentUser, filters: stats.Filters, what: str):
         with db.read() as session:
             maker = reports.actions_csv if what == "acties" else reports.contributions_csv
             return maker(session=session, viewer=viewer, filters=filters)
+
     return build
 
 
 def session_report_ui(choices: list[reports.SessionChoice]) -> None:
     with st.container(border=True):
         st.subheader("Sessieverslag")
-        st.caption("Eén leersessie: deelnemers, casussen, wat elke groep per ronde inbracht, de afgesproken acties, "
-                   "de terugblik en de evaluatie.")
+        st.caption(
+            "Eén leersessie: deelnemers, casussen, wat elke groep per ronde inbracht, de afgesproken acties, "
+            "de terugblik en de evaluatie."
+        )
         if not choices:
             st.info("Er zijn nog geen leersessies.", icon="📭")
             return
         labels = {c.id: c.label for c in choices}
-        chosen = st.selectbox("Leersessie", list(labels), format_func=labels.get, key="report_session",
-                              index=reports.latest_held(choices, dates.local_today()))
+        chosen = st.selectbox(
+            "Leersessie",
+            list(labels),
+            format_func=labels.get,
+            key="report_session",
+            index=reports.latest_held(choices, dates.local_today()),
+        )
         stem = "sessieverslag-" + labels[chosen].split(" — ", 1)[-1]
         columns = st.columns(3)
-        for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel"), ("md", "Markdown")],
-                                         strict=True):
+        for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel"), ("md", "Markdown")], strict=True):
             column.download_button(
-                f"Sessieverslag als {label}", data=_session_report(user, chosen, kind), on_click="ignore",
-                file_name=reports.file_name(stem, None, kind), mime=reports.MIME[kind], key=f"report_session_{kind}",
-                icon="⬇️", width="stretch")
+                f"Sessieverslag als {label}",
+                data=_session_report(user, chosen, kind),
+                on_click="ignore",
+                file_name=reports.file_name(stem, None, kind),
+                mime=reports.MIME[kind],
+                key=f"report_session_{kind}",
+                icon="⬇️",
+                width="stretch",
+            )
 
 
 def harvest_ui(options: stats.Choices) -> None:
     with st.container(border=True):
         st.subheader("Oogst van een reeks")
-        st.caption("Wat er van de reeks is gekomen: de acties en waarom niet, wat steeds terugkwam, de deelname en "
-                   "de evaluatie, met grafieken.")
+        st.caption(
+            "Wat er van de reeks is gekomen: de acties en waarom niet, wat steeds terugkwam, de deelname en "
+            "de evaluatie, met grafieken."
+        )
         if not options.series:
             st.info("Er zijn nog geen reeksen.", icon="📭")
             return
@@ -60,17 +78,26 @@ def harvest_ui(options: stats.Choices) -> None:
         left, right = st.columns(2)
         series_id = left.selectbox("Reeks", list(series_names), format_func=series_names.get, key="harvest_series")
         organisation_id = right.selectbox(
-            "Voor organisatie", [None, *organisation_names], key="harvest_organisation",
-            format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i])
-        stem = "oogst-" + series_names[series_id] + (f"-{organisation_names[organisation_id]}" if organisation_id
-                                                     else "")
+            "Voor organisatie",
+            [None, *organisation_names],
+            key="harvest_organisation",
+            format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i],
+        )
+        stem = (
+            "oogst-" + series_names[series_id] + (f"-{organisation_names[organisation_id]}" if organisation_id else "")
+        )
         columns = st.columns(2)
         for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel")], strict=True):
             column.download_button(
-                f"Oogst als {label}", data=downloads.harvest_file(user, series_id, organisation_id, kind),
+                f"Oogst als {label}",
+                data=downloads.harvest_file(user, series_id, organisation_id, kind),
                 on_click="ignore",
-                file_name=reports.file_name(stem, dates.local_today(), kind), mime=reports.MIME[kind],
-                key=f"harvest_{kind}", icon="⬇️", width="stretch")
+                file_name=reports.file_name(stem, dates.local_today(), kind),
+                mime=reports.MIME[kind],
+                key=f"harvest_{kind}",
+                icon="⬇️",
+                width="stretch",
+            )
 
 
 def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
@@ -81,22 +108,42 @@ def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
         organisation_names = dict(options.organisations)
         organisation_ids = [None, *organisation_names]
         left, right = st.columns(2)
-        series_id = left.selectbox("Reeks", [None, *series_names], key="csv_series",
-                                   format_func=lambda i: "Alle reeksen" if i is None else series_names[i])
+        series_id = left.selectbox(
+            "Reeks",
+            [None, *series_names],
+            key="csv_series",
+            format_func=lambda i: "Alle reeksen" if i is None else series_names[i],
+        )
         organisation_id = right.selectbox(
-            "Organisatie", organisation_ids, key="csv_organisation",
-            index=organisation_ids.index(default.organisation_id) if default.organisation_id in organisation_ids
-            else 0,
-            format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i])
+            "Organisatie",
+            organisation_ids,
+            key="csv_organisation",
+            index=organisation_ids.index(default.organisation_id) if default.organisation_id in organisation_ids else 0,
+            format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i],
+        )
         filters = stats.Filters(series_id=series_id, organisation_id=organisation_id)
         today = dates.local_today().isoformat()
         columns = st.columns(2)
         columns[0].download_button(
-            "Vervolgacties (CSV)", data=_csv(user, filters, "acties"), on_click="ignore", mime="text/csv",
-            file_name=f"vervolgacties-{today}.csv", key="csv_actions", icon="⬇️", width="stretch")
+            "Vervolgacties (CSV)",
+            data=_csv(user, filters, "acties"),
+            on_click="ignore",
+            mime="text/csv",
+            file_name=f"vervolgacties-{today}.csv",
+            key="csv_actions",
+            icon="⬇️",
+            width="stretch",
+        )
         columns[1].download_button(
-            "Inbreng van de groepen (CSV)", data=_csv(user, filters, "inbreng"), on_click="ignore", mime="text/csv",
-            file_name=f"inbreng-{today}.csv", key="csv_contributions", icon="⬇️", width="stretch")
+            "Inbreng van de groepen (CSV)",
+            data=_csv(user, filters, "inbreng"),
+            on_click="ignore",
+            mime="text/csv",
+            file_name=f"inbreng-{today}.csv",
+            key="csv_contributions",
+            icon="⬇️",
+            width="stretch",
+        )
 
 
 st.title("Rapporten")

@@ -5,10 +5,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import dates, db, ical, planning, werkvormen
-from lib.errors import DomainError
+from lib.core import dates, db
+from lib.core.errors import DomainError
 from lib.models import SessionStatus
-from lib.planning import SESSION_STATUS_LABELS
+from lib.planning import ical, schedule, werkvormen
+from lib.planning.schedule import SESSION_STATUS_LABELS
 from lib.ui import flash, page
 from lib.ui.text import md_escape
 
@@ -34,28 +35,48 @@ def done(message: str, *, series_id: int | None = None) -> None:
     st.rerun()
 
 
-def series_form_ui(series, templates, prefix: str) -> planning.SeriesInput | None:
+def series_form_ui(series, templates, prefix: str) -> schedule.SeriesInput | None:
     """The fields of a series; returns the input when the form is submitted."""
     template_ids = [t.id for t in templates]
     names = {t.id: t.name for t in templates}
     current = series.template_id if series and series.template_id in names else (template_ids or [None])[0]
     with st.form(f"{prefix}_form"):
-        name = st.text_input("Naam van de reeks", value=series.name if series else "", max_chars=120,
-                             key=f"{prefix}_name")
-        location = st.text_input("Locatie", value=series.location if series else "", max_chars=200,
-                                 key=f"{prefix}_location", placeholder="bijvoorbeeld gemeentehuis Oss")
+        name = st.text_input(
+            "Naam van de reeks", value=series.name if series else "", max_chars=120, key=f"{prefix}_name"
+        )
+        location = st.text_input(
+            "Locatie",
+            value=series.location if series else "",
+            max_chars=200,
+            key=f"{prefix}_location",
+            placeholder="bijvoorbeeld gemeentehuis Oss",
+        )
         left, right = st.columns(2)
-        start = left.time_input("Begintijd", value=series.default_start if series else dt.time(9, 0),
-                                step=dt.timedelta(minutes=15), key=f"{prefix}_start")
-        end = right.time_input("Eindtijd", value=series.default_end if series else dt.time(10, 30),
-                               step=dt.timedelta(minutes=15), key=f"{prefix}_end")
-        template_id = st.selectbox("Werkvorm", template_ids, index=template_ids.index(current) if current else 0,
-                                   format_func=lambda i: names[i], key=f"{prefix}_template")
-        description = st.text_area("Beschrijving", value=series.description if series else "", max_chars=2000,
-                                   key=f"{prefix}_description")
+        start = left.time_input(
+            "Begintijd",
+            value=series.default_start if series else dt.time(9, 0),
+            step=dt.timedelta(minutes=15),
+            key=f"{prefix}_start",
+        )
+        end = right.time_input(
+            "Eindtijd",
+            value=series.default_end if series else dt.time(10, 30),
+            step=dt.timedelta(minutes=15),
+            key=f"{prefix}_end",
+        )
+        template_id = st.selectbox(
+            "Werkvorm",
+            template_ids,
+            index=template_ids.index(current) if current else 0,
+            format_func=lambda i: names[i],
+            key=f"{prefix}_template",
+        )
+        description = st.text_area(
+            "Beschrijving", value=series.description if series else "", max_chars=2000, key=f"{prefix}_description"
+        )
         label = "Wijzigingen opslaan" if series else "Reeks aanmaken"
         if st.form_submit_button(label, type="primary"):
-            return planning.SeriesInput(name, start, end, location, description, template_id)
+            return schedule.SeriesInput(name, start, end, location, description, template_id)
     return None
 
 
@@ -66,7 +87,7 @@ def new_series_ui(templates) -> None:
         return
     try:
         with db.transaction() as session:
-            created = planning.create_series(session=session, data=data, actor=user)
+            created = schedule.create_series(session=session, data=data, actor=user)
         done(f"De reeks '{md_escape(created.name)}' is aangemaakt. Voeg nu de data toe.", series_id=created.id)
     except DomainError as error:
         st.error(str(error))
@@ -79,8 +100,9 @@ def edit_series_ui(series, templates) -> None:
         return
     try:
         with db.transaction() as session:
-            planning.update_series(session=session, series_id=series.id, data=data,
-                                   expected_version=series.version, actor=user)
+            schedule.update_series(
+                session=session, series_id=series.id, data=data, expected_version=series.version, actor=user
+            )
         done("De reeks is opgeslagen.", series_id=series.id)
     except DomainError as error:
         st.error(str(error))
@@ -90,11 +112,18 @@ def sessions_table_ui(series) -> None:
     if not series.sessions:
         st.info("Deze reeks heeft nog geen sessies. Voeg hieronder data toe.")
         return
-    frame = pd.DataFrame([
-        {"Sessie": m.title, "Wanneer": dates.session_when(m.date, m.start_time, m.end_time), "Locatie": m.location,
-         "Status": SESSION_STATUS_LABELS[SessionStatus(m.status)], "Werkvorm": m.template_name}
-        for m in series.sessions
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "Sessie": m.title,
+                "Wanneer": dates.session_when(m.date, m.start_time, m.end_time),
+                "Locatie": m.location,
+                "Status": SESSION_STATUS_LABELS[SessionStatus(m.status)],
+                "Werkvorm": m.template_name,
+            }
+            for m in series.sessions
+        ]
+    )
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
@@ -102,22 +131,25 @@ def add_dates_ui(series) -> None:
     st.subheader("Data toevoegen")
     with st.form(f"add_dates_{series.id}"):
         left, middle, right = st.columns(3)
-        first = left.date_input("Eerste datum", value=dates.local_today() + dt.timedelta(days=7), format="DD-MM-YYYY",
-                                key="add_first")
-        count = middle.number_input("Aantal sessies", min_value=0, max_value=planning.MAX_DATES_AT_ONCE, value=4,
-                                    key="add_count")
+        first = left.date_input(
+            "Eerste datum", value=dates.local_today() + dt.timedelta(days=7), format="DD-MM-YYYY", key="add_first"
+        )
+        count = middle.number_input(
+            "Aantal sessies", min_value=0, max_value=schedule.MAX_DATES_AT_ONCE, value=4, key="add_count"
+        )
         weeks = right.number_input("Om de hoeveel weken", min_value=1, max_value=52, value=4, key="add_weeks")
-        typed = st.text_area("Of typ losse data (één per regel, bijvoorbeeld 5-9-2026)", key="add_typed",
-                             max_chars=2000)
+        typed = st.text_area(
+            "Of typ losse data (één per regel, bijvoorbeeld 5-9-2026)", key="add_typed", max_chars=2000
+        )
         submitted = st.form_submit_button("Sessies toevoegen", type="primary")
     if not submitted:
         return
     try:
-        days = planning.parse_dates(typed) if typed.strip() else planning.dates_by_rhythm(first, int(count),
-                                                                                           int(weeks))
+        days = schedule.parse_dates(typed) if typed.strip() else schedule.dates_by_rhythm(first, int(count), int(weeks))
         with db.transaction() as session:
-            result = planning.add_sessions(session=session, series_id=series.id, days=days, actor=user,
-                                           today=dates.local_today())
+            result = schedule.add_sessions(
+                session=session, series_id=series.id, days=days, actor=user, today=dates.local_today()
+            )
         message = f"{len(result.sessions)} sessie(s) toegevoegd."
         if result.warnings:
             message += " " + " ".join(result.warnings)
@@ -131,47 +163,72 @@ def change_session_ui(series) -> None:
         return
     st.subheader("Sessie verplaatsen, annuleren of status wijzigen")
     by_id = {m.id: m for m in series.sessions}
-    chosen_id = st.selectbox("Sessie", list(by_id), format_func=lambda i: f"{by_id[i].title} — "
-                             f"{planning.describe(by_id[i])}", key="change_session")
+    chosen_id = st.selectbox(
+        "Sessie",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].title} — {schedule.describe(by_id[i])}",
+        key="change_session",
+    )
     meeting = by_id[chosen_id]
     status = SessionStatus(meeting.status)
     st.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
-    if status in planning.CHANGEABLE:
+    if status in schedule.CHANGEABLE:
         move_ui(meeting)
     buttons = st.columns(4)
-    for column, target in zip(buttons, sorted(planning.TRANSITIONS[status], key=list(SessionStatus).index),
-                              strict=False):
+    for column, target in zip(
+        buttons, sorted(schedule.TRANSITIONS[status], key=list(SessionStatus).index), strict=False
+    ):
         if column.button(STATUS_BUTTONS[target], key=f"status_{target.value}"):
             try:
                 with db.transaction() as session:
-                    planning.set_status(session=session, learning_session_id=meeting.id, to_status=target,
-                                        expected_version=meeting.version, actor=user)
+                    schedule.set_status(
+                        session=session,
+                        learning_session_id=meeting.id,
+                        to_status=target,
+                        expected_version=meeting.version,
+                        actor=user,
+                    )
                 done(f"De sessie is nu {SESSION_STATUS_LABELS[target]}.", series_id=series.id)
             except DomainError as error:
                 st.error(str(error))
     with db.read() as session:
         data = ical.session_ics(session=session, learning_session_id=meeting.id)
-    st.download_button("📆 Agenda-bestand van deze sessie (.ics)", data, file_name=ical.filename(meeting.title),
-                       mime="text/calendar", key="session_ics")
+    st.download_button(
+        "📆 Agenda-bestand van deze sessie (.ics)",
+        data,
+        file_name=ical.filename(meeting.title),
+        mime="text/calendar",
+        key="session_ics",
+    )
 
 
 def move_ui(meeting) -> None:
     with st.form(f"move_{meeting.id}"):
         left, middle, right = st.columns(3)
         day = left.date_input("Datum", value=meeting.date, format="DD-MM-YYYY", key=f"move_date_{meeting.id}")
-        start = middle.time_input("Begintijd", value=meeting.start_time, step=dt.timedelta(minutes=15),
-                                  key=f"move_start_{meeting.id}")
-        end = right.time_input("Eindtijd", value=meeting.end_time, step=dt.timedelta(minutes=15),
-                               key=f"move_end_{meeting.id}")
+        start = middle.time_input(
+            "Begintijd", value=meeting.start_time, step=dt.timedelta(minutes=15), key=f"move_start_{meeting.id}"
+        )
+        end = right.time_input(
+            "Eindtijd", value=meeting.end_time, step=dt.timedelta(minutes=15), key=f"move_end_{meeting.id}"
+        )
         location = st.text_input("Locatie", value=meeting.location, max_chars=200, key=f"move_location_{meeting.id}")
         submitted = st.form_submit_button("Verplaatsen")
     if not submitted:
         return
     try:
         with db.transaction() as session:
-            warnings = planning.move_session(
-                session=session, learning_session_id=meeting.id, day=day, start=start, end=end, location=location,
-                expected_version=meeting.version, actor=user, today=dates.local_today())
+            warnings = schedule.move_session(
+                session=session,
+                learning_session_id=meeting.id,
+                day=day,
+                start=start,
+                end=end,
+                location=location,
+                expected_version=meeting.version,
+                actor=user,
+                today=dates.local_today(),
+            )
         done(" ".join(["De sessie is verplaatst.", *warnings]), series_id=meeting.series_id)
     except DomainError as error:
         st.error(str(error))
@@ -179,7 +236,7 @@ def move_ui(meeting) -> None:
 
 def series_ui(series_id: int, templates) -> None:
     with db.read() as session:
-        series = planning.get_series(session=session, series_id=series_id)
+        series = schedule.get_series(session=session, series_id=series_id)
         series_file = ical.series_ics(session=session, series_id=series_id)
     st.header(md_escape(series.name))
     details = [series.location, f"{dates.clock(series.default_start)}–{dates.clock(series.default_end)}"]
@@ -188,8 +245,14 @@ def series_ui(series_id: int, templates) -> None:
     st.caption(" · ".join(md_escape(d) for d in details if d))
     if series.description:
         st.text(series.description)
-    st.download_button("📆 Agenda-bestand van de hele reeks (.ics)", series_file, file_name=ical.filename(series.name),
-                       mime="text/calendar", key="series_ics", disabled=not series.sessions)
+    st.download_button(
+        "📆 Agenda-bestand van de hele reeks (.ics)",
+        series_file,
+        file_name=ical.filename(series.name),
+        mime="text/calendar",
+        key="series_ics",
+        disabled=not series.sessions,
+    )
     sessions_table_ui(series)
     add_dates_ui(series)
     change_session_ui(series)
@@ -199,7 +262,7 @@ def series_ui(series_id: int, templates) -> None:
 st.title("Reeksen")
 flash.show()
 with db.read() as session:
-    all_series = [(s.id, s.name) for s in planning.list_series(session=session)]
+    all_series = [(s.id, s.name) for s in schedule.list_series(session=session)]
     templates = werkvormen.list_templates(session=session)
 pending = st.session_state.pop(PENDING, None)
 if pending is not None:
@@ -207,8 +270,9 @@ if pending is not None:
 names = dict(all_series)
 if st.session_state.get("series_choice") not in [NEW, *names]:
     st.session_state["series_choice"] = all_series[0][0] if all_series else NEW
-choice = st.selectbox("Reeks", [NEW, *names], format_func=lambda i: "➕ Nieuwe reeks" if i == NEW else names[i],
-                      key="series_choice")
+choice = st.selectbox(
+    "Reeks", [NEW, *names], format_func=lambda i: "➕ Nieuwe reeks" if i == NEW else names[i], key="series_choice"
+)
 if choice == NEW:
     new_series_ui(templates)
 else:

@@ -3,24 +3,32 @@
 import pandas as pd
 import streamlit as st
 
-from lib import agenda, attendance, auth, cases, dates, db, groups, planning
+from lib import accounts
+from lib.cases import selection
+from lib.core import dates, db
 from lib.models import SessionStatus
-from lib.planning import SESSION_STATUS_LABELS
+from lib.planning import agenda, attendance, groups, schedule
+from lib.planning.schedule import SESSION_STATUS_LABELS
 from lib.ui import flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("sessie_voorbereiden")
 
 
-
 def status_ui(meeting_id: int, status: SessionStatus, version: int) -> None:
     left, right = st.columns([3, 1])
     left.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
     if status == SessionStatus.PLANNED and right.button("✅ Markeer als voorbereid", key="mark_prepared"):
-        flash.save(lambda s: planning.set_status(session=s, learning_session_id=meeting_id,
-                                                 to_status=SessionStatus.PREPARED, expected_version=version,
-                                                 actor=user),
-                   "De sessie is voorbereid.")
+        flash.save(
+            lambda s: schedule.set_status(
+                session=s,
+                learning_session_id=meeting_id,
+                to_status=SessionStatus.PREPARED,
+                expected_version=version,
+                actor=user,
+            ),
+            "De sessie is voorbereid.",
+        )
 
 
 def agenda_ui(meeting_id: int) -> None:
@@ -30,10 +38,12 @@ def agenda_ui(meeting_id: int) -> None:
         st.warning(plan.warning, icon="⏰")
     else:
         st.caption(f"Het programma duurt {plan.planned_minutes} van de {plan.available_minutes} minuten.")
-    frame = pd.DataFrame([
-        {"Tijd": item.when, "Onderdeel": item.title, "Perspectief": item.perspective, "Minuten": item.minutes}
-        for item in plan.items
-    ])
+    frame = pd.DataFrame(
+        [
+            {"Tijd": item.when, "Onderdeel": item.title, "Perspectief": item.perspective, "Minuten": item.minutes}
+            for item in plan.items
+        ]
+    )
     st.dataframe(frame, hide_index=True, width="stretch")
     review = plan.items[0].details
     st.markdown("**Terugblik: openstaande acties**")
@@ -45,8 +55,8 @@ def agenda_ui(meeting_id: int) -> None:
 
 def cases_ui(meeting_id: int) -> None:
     with db.read() as session:
-        chosen = planning.selected_cases(session=session, learning_session_id=meeting_id)
-        available = planning.selectable_cases(session=session)
+        chosen = schedule.selected_cases(session=session, learning_session_id=meeting_id)
+        available = schedule.selectable_cases(session=session)
         chosen_rows = [(c.title, c.learning_question) for c in chosen]
         options = {c.id: c.title for c in available}
         versions = {c.id: c.version for c in available}
@@ -63,9 +73,12 @@ def cases_ui(meeting_id: int) -> None:
         return
     pick = st.selectbox("Ingediende casus", list(options), format_func=lambda i: options[i], key="case_pick")
     if st.button("Casus selecteren voor deze sessie", key="case_select"):
-        flash.save(lambda s: cases.select_for_session(session=s, case_id=pick, learning_session_id=meeting_id,
-                                                      actor=user, expected_version=versions[pick]),
-                   "De casus is geselecteerd.")
+        flash.save(
+            lambda s: selection.select_for_session(
+                session=s, case_id=pick, learning_session_id=meeting_id, actor=user, expected_version=versions[pick]
+            ),
+            "De casus is geselecteerd.",
+        )
 
 
 def attendees_ui(meeting_id: int) -> None:
@@ -73,7 +86,7 @@ def attendees_ui(meeting_id: int) -> None:
         people = attendance.attendees(session=session, learning_session_id=meeting_id)
         candidates = attendance.candidates(session=session, learning_session_id=meeting_id)
         others = [(u.id, u.display_name) for u in candidates]
-        organisations = [(o.id, o.name) for o in auth.list_organisations(session=session)]
+        organisations = [(o.id, o.name) for o in accounts.list_organisations(session=session)]
     totals = attendance.counts(people)
     first, second, third = st.columns(3)
     first.metric("Aangemeld", totals.total)
@@ -82,28 +95,49 @@ def attendees_ui(meeting_id: int) -> None:
     if people and totals.managers == 0:
         st.warning("Er komt nog geen manager. Deelnemers vragen om managers aan tafel.", icon="👔")
     left, right = st.columns(2)
-    left.dataframe(pd.DataFrame({"Rol": list(totals.by_role), "Aantal": list(totals.by_role.values())}),
-                   hide_index=True, width="stretch")
-    right.dataframe(pd.DataFrame({"Organisatie": list(totals.by_organisation),
-                                  "Aantal": list(totals.by_organisation.values())}), hide_index=True, width="stretch")
-    st.dataframe(pd.DataFrame([
-        {"Naam": p.name, "Organisatie": p.organisation, "Rol": attendance.role_label(p.role),
-         "Soort": "gast" if p.is_guest else "gebruiker"} for p in people
-    ], columns=["Naam", "Organisatie", "Rol", "Soort"]), hide_index=True, width="stretch")
+    left.dataframe(
+        pd.DataFrame({"Rol": list(totals.by_role), "Aantal": list(totals.by_role.values())}),
+        hide_index=True,
+        width="stretch",
+    )
+    right.dataframe(
+        pd.DataFrame({"Organisatie": list(totals.by_organisation), "Aantal": list(totals.by_organisation.values())}),
+        hide_index=True,
+        width="stretch",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Naam": p.name,
+                    "Organisatie": p.organisation,
+                    "Rol": attendance.role_label(p.role),
+                    "Soort": "gast" if p.is_guest else "gebruiker",
+                }
+                for p in people
+            ],
+            columns=["Naam", "Organisatie", "Rol", "Soort"],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
     names = dict(others)
     chosen = st.multiselect("Deelnemers aanmelden", list(names), format_func=lambda i: names[i], key="add_attendees")
     if st.button("Aanmelden", key="add_attendees_button", disabled=not chosen):
-        flash.save(lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen,
-                                                  actor=user),
-                   f"{len(chosen)} deelnemer(s) aangemeld.")
+        flash.save(
+            lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen, actor=user),
+            f"{len(chosen)} deelnemer(s) aangemeld.",
+        )
     guest_ui(meeting_id, organisations)
     if people:
         by_id = {p.attendance_id: p.name for p in people}
         gone = st.selectbox("Deelnemer afmelden", list(by_id), format_func=lambda i: by_id[i], key="remove_pick")
         if st.button("Afmelden", key="remove_button"):
-            flash.save(lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
-                       f"{md_escape(by_id[gone])} is afgemeld.")
+            flash.save(
+                lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
+                f"{md_escape(by_id[gone])} is afgemeld.",
+            )
 
 
 def guest_ui(meeting_id: int, organisations) -> None:
@@ -112,33 +146,48 @@ def guest_ui(meeting_id: int, organisations) -> None:
         st.markdown("**Gast toevoegen**")
         left, middle, right = st.columns(3)
         name = left.text_input("Naam", max_chars=120, key="guest_name")
-        organisation = middle.selectbox("Organisatie", [None, *org_names],
-                                        format_func=lambda i: "—" if i is None else org_names[i], key="guest_org")
-        role = right.selectbox("Rol", list(attendance.GUEST_ROLES), format_func=attendance.role_label,
-                               index=2, key="guest_role")
+        organisation = middle.selectbox(
+            "Organisatie", [None, *org_names], format_func=lambda i: "—" if i is None else org_names[i], key="guest_org"
+        )
+        role = right.selectbox(
+            "Rol", list(attendance.GUEST_ROLES), format_func=attendance.role_label, index=2, key="guest_role"
+        )
         submitted = st.form_submit_button("Gast toevoegen")
     if submitted:
-        flash.save(lambda s: attendance.add_guest(session=s, learning_session_id=meeting_id, name=name,
-                                                  organisation_id=organisation, role=role, actor=user),
-                   "De gast is toegevoegd.")
+        flash.save(
+            lambda s: attendance.add_guest(
+                session=s,
+                learning_session_id=meeting_id,
+                name=name,
+                organisation_id=organisation,
+                role=role,
+                actor=user,
+            ),
+            "De gast is toegevoegd.",
+        )
 
 
 def groups_ui(meeting_id: int, default_count: int) -> None:
     with db.read() as session:
         tables = groups.groups_of(session=session, learning_session_id=meeting_id)
         waiting = groups.unplaced(session=session, learning_session_id=meeting_id)
-        case_count = len(planning.selected_cases(session=session, learning_session_id=meeting_id))
+        case_count = len(schedule.selected_cases(session=session, learning_session_id=meeting_id))
     left, right = st.columns([1, 2])
     # Keyed by the number of cases, so the proposal follows when cases are selected or taken out.
-    count = left.number_input("Aantal groepen", min_value=1, max_value=20,
-                              value=max(1, min(default_count, case_count or default_count)),
-                              key=f"group_count_{meeting_id}_{case_count}")
+    count = left.number_input(
+        "Aantal groepen",
+        min_value=1,
+        max_value=20,
+        value=max(1, min(default_count, case_count or default_count)),
+        key=f"group_count_{meeting_id}_{case_count}",
+    )
     label = "Opnieuw indelen" if tables else "Groepen maken"
     right.write("")
     if right.button(label, key="generate_groups", type="primary"):
-        flash.save(lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count),
-                                             actor=user),
-                   f"De deelnemers zijn in {int(count)} groepen ingedeeld.")
+        flash.save(
+            lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count), actor=user),
+            f"De deelnemers zijn in {int(count)} groepen ingedeeld.",
+        )
     if not tables:
         st.info("Nog geen groepen. Kies het aantal en klik op 'Groepen maken'.")
         return
@@ -167,8 +216,10 @@ def move_ui(tables, waiting) -> None:
     target = middle.selectbox("Naar", list(names), format_func=lambda i: names[i], key="move_to")
     right.write("")
     if right.button("Verplaatsen", key="move_button"):
-        flash.save(lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
-                   f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.")
+        flash.save(
+            lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
+            f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.",
+        )
 
 
 def swap_ui(tables) -> None:
@@ -181,15 +232,19 @@ def swap_ui(tables) -> None:
     second = middle.selectbox("met groep", list(names), index=1, format_func=lambda i: names[i], key="swap_b")
     right.write("")
     if right.button("Wisselen", key="swap_button"):
-        flash.save(lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
-                   "De casussen zijn gewisseld.")
+        flash.save(
+            lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
+            "De casussen zijn gewisseld.",
+        )
 
 
 st.title("Sessie voorbereiden")
 flash.show()
 with db.read() as session:
-    meetings = [(m.id, f"{m.title} — {planning.describe(m)}", m.group_count, m.status, m.version)
-                   for m in planning.sessions_to_prepare(session=session, today=dates.local_today())]
+    meetings = [
+        (m.id, f"{m.title} — {schedule.describe(m)}", m.group_count, m.status, m.version)
+        for m in schedule.sessions_to_prepare(session=session, today=dates.local_today())
+    ]
 if not meetings:
     st.info("Er is geen leersessie om voor te bereiden. Plan eerst sessies onder Reeksen.")
     st.stop()
@@ -199,7 +254,8 @@ _, _, group_count, status, version = next(m for m in meetings if m[0] == meeting
 status_ui(meeting_id, SessionStatus(status), version)
 
 agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(
-    ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun")  # stays put on reruns
+    ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun"
+)  # stays put on reruns
 with agenda_tab:
     agenda_ui(meeting_id)
 with cases_tab:

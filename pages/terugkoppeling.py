@@ -5,8 +5,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import dates, db, feedback
-from lib.errors import DomainError
+from lib.core import dates, db
+from lib.core.errors import DomainError
+from lib.insight import terugkoppeling
 from lib.ui import page
 
 user = page.setup("terugkoppeling")
@@ -14,55 +15,96 @@ user = page.setup("terugkoppeling")
 
 def choose_ui() -> tuple[int | None, dt.date, dt.date]:
     with db.read() as session:
-        organisations = dict(feedback.organisations_for(session=session, actor=user))
+        organisations = dict(terugkoppeling.organisations_for(session=session, actor=user))
     today = dates.local_today()
     left, right = st.columns(2)
     with left:
         ids = list(organisations)
         preselect = ids.index(user.organisation_id) if user.organisation_id in ids else 0
-        organisation_id = st.selectbox("Organisatie", ids, index=preselect if ids else None,
-                                       format_func=organisations.get, key="feedback_organisation")
+        organisation_id = st.selectbox(
+            "Organisatie",
+            ids,
+            index=preselect if ids else None,
+            format_func=organisations.get,
+            key="feedback_organisation",
+        )
     with right:
-        period = st.date_input("Periode", value=(today - dt.timedelta(days=182), today), format="DD-MM-YYYY",
-                               key="feedback_period")
+        period = st.date_input(
+            "Periode", value=(today - dt.timedelta(days=182), today), format="DD-MM-YYYY", key="feedback_period"
+        )
     start, end = (period[0], period[-1]) if isinstance(period, tuple) and period else (today, today)
     return organisation_id, start, end
 
 
-def actions_ui(report: feedback.Feedback) -> None:
+def actions_ui(report: terugkoppeling.Feedback) -> None:
     st.subheader("Vervolgacties")
     if not report.actions:
         st.caption("Geen vervolgacties van deze organisatie in deze periode.")
         return
-    st.dataframe(pd.DataFrame([
-        {"Actie": a.title, "Status": a.status_label + (" (te laat)" if a.late else ""), "Trekker": a.owner,
-         "Streefdatum": dates.short_date(a.due_date) if a.due_date else "", "Waarom niet": a.reason,
-         "Laatste toelichting": a.last_note, "Leersessie": a.session_title}
-        for a in report.actions
-    ]), hide_index=True, width="stretch", key="feedback_actions")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Actie": a.title,
+                    "Status": a.status_label + (" (te laat)" if a.late else ""),
+                    "Trekker": a.owner,
+                    "Streefdatum": dates.short_date(a.due_date) if a.due_date else "",
+                    "Waarom niet": a.reason,
+                    "Laatste toelichting": a.last_note,
+                    "Leersessie": a.session_title,
+                }
+                for a in report.actions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="feedback_actions",
+    )
 
 
-def solutions_ui(report: feedback.Feedback) -> None:
+def solutions_ui(report: terugkoppeling.Feedback) -> None:
     st.subheader("Oplossingen")
     if not report.solutions:
         st.caption("Geen oplossingen die deze organisatie raken in deze periode.")
         return
-    st.dataframe(pd.DataFrame([
-        {"Oplossing": s.text, "Casus": s.case_title, "Leersessie": s.session_title,
-         "Datum": dates.short_date(s.session_date), "Werd actie": "; ".join(s.action_titles)}
-        for s in report.solutions
-    ]), hide_index=True, width="stretch", key="feedback_solutions")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Oplossing": s.text,
+                    "Casus": s.case_title,
+                    "Leersessie": s.session_title,
+                    "Datum": dates.short_date(s.session_date),
+                    "Werd actie": "; ".join(s.action_titles),
+                }
+                for s in report.solutions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="feedback_solutions",
+    )
 
 
-def downloads_ui(report: feedback.Feedback) -> None:
+def downloads_ui(report: terugkoppeling.Feedback) -> None:
     name = f"terugkoppeling-{report.organisation.lower().replace(' ', '-')}-{report.start}-{report.end}"
     left, right = st.columns(2)
     with left:
-        st.download_button("Download als Markdown", feedback.to_markdown(report), file_name=f"{name}.md",
-                           mime="text/markdown", key="feedback_markdown")
+        st.download_button(
+            "Download als Markdown",
+            terugkoppeling.to_markdown(report),
+            file_name=f"{name}.md",
+            mime="text/markdown",
+            key="feedback_markdown",
+        )
     with right:
-        st.download_button("Download als CSV (Excel)", feedback.to_csv(report), file_name=f"{name}.csv",
-                           mime="text/csv", key="feedback_csv")
+        st.download_button(
+            "Download als CSV (Excel)",
+            terugkoppeling.to_csv(report),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key="feedback_csv",
+        )
 
 
 st.title("Terugkoppeling per organisatie")
@@ -73,8 +115,9 @@ if organisation_id is None:
     st.stop()
 try:
     with db.read() as session:
-        report = feedback.feedback(session=session, organisation_id=organisation_id, start=start, end=end,
-                                   actor=user)
+        report = terugkoppeling.feedback(
+            session=session, organisation_id=organisation_id, start=start, end=end, actor=user
+        )
 except DomainError as error:
     st.error(str(error))
     st.stop()

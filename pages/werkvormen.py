@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from lib import db, werkvormen
-from lib.errors import DomainError
+from lib.core import db
+from lib.core.errors import DomainError
 from lib.models import Role
+from lib.planning import werkvormen
+from lib.planning.werkvormen import RoundInput, TemplateInput
 from lib.ui import flash, page
 from lib.ui.text import md_escape
-from lib.werkvormen import RoundInput, TemplateInput
 
 user = page.setup("werkvormen")
 
@@ -30,10 +31,21 @@ def template_ui(template) -> None:
 
 
 def overview_ui(templates) -> None:
-    st.dataframe(pd.DataFrame([
-        {"Werkvorm": t.name, "Rondes": len(t.rounds), "Minuten": werkvormen.total_minutes(t.rounds),
-         "Standaard": t.is_default} for t in templates
-    ]), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Werkvorm": t.name,
+                    "Rondes": len(t.rounds),
+                    "Minuten": werkvormen.total_minutes(t.rounds),
+                    "Standaard": t.is_default,
+                }
+                for t in templates
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     for template in templates:
         template_ui(template)
 
@@ -43,18 +55,26 @@ def editor_ui(templates) -> None:
     names = {t.id: t.name for t in templates}
     if st.session_state.get("wv_choice") not in [NEW, *names]:
         st.session_state["wv_choice"] = templates[0].id if templates else NEW
-    choice = st.selectbox("Werkvorm", [NEW, *names], format_func=lambda i: "➕ Nieuwe werkvorm" if i == NEW
-                          else names[i], key="wv_choice")
+    choice = st.selectbox(
+        "Werkvorm", [NEW, *names], format_func=lambda i: "➕ Nieuwe werkvorm" if i == NEW else names[i], key="wv_choice"
+    )
     template = next((t for t in templates if t.id == choice), None)
     rounds = list(template.rounds) if template else []
-    count = st.number_input("Aantal rondes", min_value=1, max_value=12, value=max(1, len(rounds)),
-                            key=f"wv_count_{choice}")
+    count = st.number_input(
+        "Aantal rondes", min_value=1, max_value=12, value=max(1, len(rounds)), key=f"wv_count_{choice}"
+    )
     with st.form(f"wv_form_{choice}"):
         name = st.text_input("Naam", value=template.name if template else "", max_chars=120, key=f"wv_name_{choice}")
-        description = st.text_area("Beschrijving", value=template.description if template else "", max_chars=2000,
-                                   key=f"wv_description_{choice}")
-        inputs = [round_fields_ui(choice, index, rounds[index] if index < len(rounds) else None)
-                  for index in range(int(count))]
+        description = st.text_area(
+            "Beschrijving",
+            value=template.description if template else "",
+            max_chars=2000,
+            key=f"wv_description_{choice}",
+        )
+        inputs = [
+            round_fields_ui(choice, index, rounds[index] if index < len(rounds) else None)
+            for index in range(int(count))
+        ]
         submitted = st.form_submit_button("Werkvorm opslaan", type="primary")
     if submitted:
         ordered = [r for _, r in sorted(inputs, key=lambda pair: pair[0])]
@@ -64,15 +84,24 @@ def editor_ui(templates) -> None:
                 if template is None:
                     werkvormen.create_template(session=session, data=data, actor=user)
                 else:
-                    werkvormen.update_template(session=session, template_id=template.id, data=data,
-                                               expected_version=template.version, actor=user)
+                    werkvormen.update_template(
+                        session=session,
+                        template_id=template.id,
+                        data=data,
+                        expected_version=template.version,
+                        actor=user,
+                    )
         except DomainError as error:
             st.error(str(error))
             return
-        flash.after_rerun(f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. "
-                                   "Geplande sessies houden hun eigen rondes.")
-    if template is not None and not template.is_default and st.button("Maak dit de standaardwerkvorm",
-                                                                      key="wv_default"):
+        flash.after_rerun(
+            f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. Geplande sessies houden hun eigen rondes."
+        )
+    if (
+        template is not None
+        and not template.is_default
+        and st.button("Maak dit de standaardwerkvorm", key="wv_default")
+    ):
         with db.transaction() as session:
             werkvormen.set_default(session=session, template_id=template.id, actor=user)
         flash.after_rerun(f"'{md_escape(template.name)}' is nu de standaardwerkvorm.")
@@ -82,17 +111,26 @@ def round_fields_ui(choice: int, index: int, current) -> tuple[tuple[int, int], 
     st.markdown(f"**Ronde {index + 1}**")
     key = f"wv_{choice}_{index}"
     left, middle, right = st.columns([3, 2, 1])
-    name = left.text_input("Naam van de ronde", value=current.name if current else "", max_chars=120,
-                           key=f"{key}_name")
-    perspective = middle.text_input("Perspectief", value=current.perspective if current else "", max_chars=60,
-                                    key=f"{key}_perspective")
-    minutes = right.number_input("Minuten", min_value=0, max_value=werkvormen.MAX_ROUND_MINUTES,
-                                 value=current.minutes if current else 20, key=f"{key}_minutes")
-    questions = st.text_area("Richtvragen (één per regel)", value="\n".join(current.guiding_questions) if current
-                             else "", key=f"{key}_questions")
+    name = left.text_input("Naam van de ronde", value=current.name if current else "", max_chars=120, key=f"{key}_name")
+    perspective = middle.text_input(
+        "Perspectief", value=current.perspective if current else "", max_chars=60, key=f"{key}_perspective"
+    )
+    minutes = right.number_input(
+        "Minuten",
+        min_value=0,
+        max_value=werkvormen.MAX_ROUND_MINUTES,
+        value=current.minutes if current else 20,
+        key=f"{key}_minutes",
+    )
+    questions = st.text_area(
+        "Richtvragen (één per regel)",
+        value="\n".join(current.guiding_questions) if current else "",
+        key=f"{key}_questions",
+    )
     left, right = st.columns([3, 1])
-    solutions = left.checkbox("Deze ronde levert oplossingen op", value=current.yields_solutions if current
-                              else False, key=f"{key}_solutions")
+    solutions = left.checkbox(
+        "Deze ronde levert oplossingen op", value=current.yields_solutions if current else False, key=f"{key}_solutions"
+    )
     position = right.number_input("Volgorde", min_value=1, max_value=12, value=index + 1, key=f"{key}_position")
     data = RoundInput(name, perspective, int(minutes), werkvormen.questions_from_text(questions), solutions)
     return (int(position), index), data

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from lib.config import ROOT
+from lib.core.config import ROOT
 
 _CANDIDATES = [ROOT.parent / "shared" / "data", Path("/work/shared/data")]
 

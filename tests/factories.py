@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lib import auth, werkvormen
-from lib.auth import CurrentUser
+from lib import accounts
+from lib.accounts import CurrentUser
 from lib.models import (
     Action,
     Attendance,
@@ -26,6 +26,7 @@ from lib.models import (
     Series,
     User,
 )
+from lib.planning import werkvormen
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
@@ -36,7 +37,7 @@ _password_hash: str | None = None
 def _hash() -> str:
     global _password_hash
     if _password_hash is None:
-        _password_hash = auth.hash_password(PASSWORD)
+        _password_hash = accounts.hash_password(PASSWORD)
     return _password_hash
 
 
@@ -194,8 +195,9 @@ def evaluation(session: Session, meeting: LearningSession, **fields: Any) -> Any
 def action_update(session: Session, action_row: Action, to_status: str, **fields: Any) -> Any:
     from lib.models import ActionUpdate
 
-    row = ActionUpdate(action_id=action_row.id, from_status=fields.pop("from_status", action_row.status),
-                       to_status=to_status, **fields)
+    row = ActionUpdate(
+        action_id=action_row.id, from_status=fields.pop("from_status", action_row.status), to_status=to_status, **fields
+    )
     session.add(row)
     session.flush()
     return row

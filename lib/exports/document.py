@@ -68,7 +68,7 @@ def display(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        from lib.dates import to_local
+        from lib.core.dates import to_local
 
         # strftime, not Babel: a CSV of 50,000 rows formats 50,000 timestamps.
         return (to_local(value) if value.tzinfo else value).strftime("%d-%m-%Y %H:%M")

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lib.dates import to_local
+from lib.core.dates import to_local
 from lib.exports.document import Cell, Chart, Document, Paragraph, Table
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -84,7 +84,8 @@ def _table(sheet: Worksheet, table: Table, row: int, widths: dict[int, int]) -> 
         cell.fill = HEADER_FILL
     if table.rows:
         sheet.auto_filter.ref = sheet.auto_filter.ref or (
-            f"A{row}:{get_column_letter(len(table.columns))}{row + len(table.rows)}")
+            f"A{row}:{get_column_letter(len(table.columns))}{row + len(table.rows)}"
+        )
     if not table.rows:
         row += 1
         _put(sheet, row, 1, table.empty_text, widths)

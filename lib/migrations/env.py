@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from lib.config import get_settings
-from lib.db import engine_for
+from lib.core.config import get_settings
+from lib.core.db import engine_for
 from lib.models import Base
 
 config = context.config

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import dates
-from lib.live import GroupBoard, GroupInfo, LiveView, format_code
+from lib.core import dates
+from lib.live.capture import GroupBoard
+from lib.live.join import format_code
+from lib.live.phases import GroupInfo, LiveView
+from lib.live.timer import PHASE_LABELS
 from lib.models import CONTRIBUTION_KIND_LABELS, ContributionKind, Phase
-from lib.timer import PHASE_LABELS
 from lib.ui.text import html_escape as esc
 
 # Text/background pairs, all ≥ 7:1 (WCAG AAA) except the amber-free accents, which are ≥ 4.5:1.
@@ -58,8 +60,9 @@ def phase_text(view: LiveView) -> str:
 
 def banner_html(view: LiveView) -> str:
     """The phase line; role=status makes screen readers announce a change politely."""
-    return (f'<div class="ls ls-banner" role="status" aria-live="polite">{esc(view.title)} — '
-            f"{esc(phase_text(view))}</div>")
+    return (
+        f'<div class="ls ls-banner" role="status" aria-live="polite">{esc(view.title)} — {esc(phase_text(view))}</div>'
+    )
 
 
 def round_header_html(view: LiveView) -> str:
@@ -69,7 +72,7 @@ def round_header_html(view: LiveView) -> str:
         '<section class="ls ls-card" aria-label="De ronde">'
         f'<h2 class="ls-title">{esc(plan.get("name", ""))}</h2>'
         f'<p class="ls-sub">Perspectief: <strong>{esc(plan.get("perspective", ""))}</strong> · '
-        f'{int(plan.get("minutes", 0))} minuten</p>'
+        f"{int(plan.get('minutes', 0))} minuten</p>"
         f'<ul class="ls-questions">{questions}</ul></section>'
     )
 

@@ -7,14 +7,21 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from lib import stats
+from lib.insight import stats
 
 FONT_SIZE = 18
 HEIGHT = 440
 
 
-def _layout(figure: go.Figure, *, height: int = HEIGHT, legend: bool = True, counts: str | None = "y",
-            total: float = 0, dates: bool = False) -> go.Figure:
+def _layout(
+    figure: go.Figure,
+    *,
+    height: int = HEIGHT,
+    legend: bool = True,
+    counts: str | None = "y",
+    total: float = 0,
+    dates: bool = False,
+) -> go.Figure:
     """Projector defaults. `counts` names the axis of whole numbers (`total`: the sum of what is drawn, so
     a small chart gets a tick per unit), `dates` makes x a day-month-year axis."""
     figure.update_layout(
@@ -37,73 +44,125 @@ def _layout(figure: go.Figure, *, height: int = HEIGHT, legend: bool = True, cou
 
 def status_by_organisation(frame: pd.DataFrame) -> go.Figure:
     order = frame.groupby("organisatie")["aantal"].sum().sort_values(ascending=False).index.tolist()
-    figure = px.bar(frame, y="organisatie", x="aantal", color="status", orientation="h",
-                    color_discrete_map=stats.STATUS_COLOURS,
-                    category_orders={"status": stats.STATUS_ORDER, "organisatie": order},
-                    labels={"aantal": "aantal acties", "organisatie": ""})
+    figure = px.bar(
+        frame,
+        y="organisatie",
+        x="aantal",
+        color="status",
+        orientation="h",
+        color_discrete_map=stats.STATUS_COLOURS,
+        category_orders={"status": stats.STATUS_ORDER, "organisatie": order},
+        labels={"aantal": "aantal acties", "organisatie": ""},
+    )
     return _layout(figure, height=max(HEIGHT, 60 * len(order) + 120), counts="x", total=frame["aantal"].sum())
 
 
 def status_by_session(frame: pd.DataFrame) -> go.Figure:
-    figure = px.bar(frame, x="datum", y="aantal", color="status", color_discrete_map=stats.STATUS_COLOURS,
-                    category_orders={"status": stats.STATUS_ORDER}, hover_data=["sessie"],
-                    labels={"datum": "sessie", "aantal": "aantal acties"})
+    figure = px.bar(
+        frame,
+        x="datum",
+        y="aantal",
+        color="status",
+        color_discrete_map=stats.STATUS_COLOURS,
+        category_orders={"status": stats.STATUS_ORDER},
+        hover_data=["sessie"],
+        labels={"datum": "sessie", "aantal": "aantal acties"},
+    )
     return _layout(figure, dates=True, total=frame["aantal"].sum())
 
 
 def on_time(frame: pd.DataFrame) -> go.Figure:
-    figure = px.line(frame, x="maand", y="percentage", markers=True, hover_data=["afgesproken", "op_tijd"],
-                     labels={"maand": "maand van de streefdatum", "percentage": "% op tijd gerealiseerd"})
+    figure = px.line(
+        frame,
+        x="maand",
+        y="percentage",
+        markers=True,
+        hover_data=["afgesproken", "op_tijd"],
+        labels={"maand": "maand van de streefdatum", "percentage": "% op tijd gerealiseerd"},
+    )
     figure.update_traces(line={"width": 4, "color": stats.STATUS_COLOURS["gerealiseerd"]}, marker={"size": 12})
     figure.update_yaxes(range=[0, 105])
     return _layout(figure, legend=False, counts=None)
 
 
 def realisation(frame: pd.DataFrame) -> go.Figure:
-    figure = px.bar(frame, x="termijn", y="aantal", labels={"termijn": "", "aantal": "aantal acties"},
-                    text="aantal")
+    figure = px.bar(frame, x="termijn", y="aantal", labels={"termijn": "", "aantal": "aantal acties"}, text="aantal")
     figure.update_traces(marker_color=stats.STATUS_COLOURS["gerealiseerd"], textposition="outside")
     return _layout(figure, legend=False, total=frame["aantal"].sum())
 
 
 def perspectives(frame: pd.DataFrame) -> go.Figure:
     order = [p for p in stats.PERSPECTIVE_ORDER if p in set(frame["perspectief"])] + sorted(
-        set(frame["perspectief"]) - set(stats.PERSPECTIVE_ORDER))
-    figure = px.bar(frame, x="datum", y="aantal", color="perspectief", facet_row="soort", hover_data=["sessie"],
-                    category_orders={"perspectief": order, "soort": ["belemmert", "helpt"]},
-                    labels={"datum": "sessie", "aantal": "aantal"})
+        set(frame["perspectief"]) - set(stats.PERSPECTIVE_ORDER)
+    )
+    figure = px.bar(
+        frame,
+        x="datum",
+        y="aantal",
+        color="perspectief",
+        facet_row="soort",
+        hover_data=["sessie"],
+        category_orders={"perspectief": order, "soort": ["belemmert", "helpt"]},
+        labels={"datum": "sessie", "aantal": "aantal"},
+    )
     figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
     return _layout(figure, height=560, dates=True, total=frame["aantal"].sum())
 
 
 def themes(frame: pd.DataFrame) -> go.Figure:
-    figure = px.bar(frame, x="aantal", y="thema", orientation="h", text="aantal",
-                    labels={"aantal": "keer genoemd", "thema": ""},
-                    category_orders={"thema": frame["thema"].tolist()})
+    figure = px.bar(
+        frame,
+        x="aantal",
+        y="thema",
+        orientation="h",
+        text="aantal",
+        labels={"aantal": "keer genoemd", "thema": ""},
+        category_orders={"thema": frame["thema"].tolist()},
+    )
     figure.update_traces(marker_color=stats.KIND_COLOURS["belemmert"], textposition="outside")
     height = max(HEIGHT, 34 * len(frame) + 100)
     return _layout(figure, height=height, legend=False, counts="x", total=frame["aantal"].max())
 
 
 def attendance(frame: pd.DataFrame) -> go.Figure:
-    figure = px.bar(frame, x="datum", y="aantal", color="rol", hover_data=["sessie"],
-                    labels={"datum": "sessie", "aantal": "deelnemers"})
+    figure = px.bar(
+        frame,
+        x="datum",
+        y="aantal",
+        color="rol",
+        hover_data=["sessie"],
+        labels={"datum": "sessie", "aantal": "deelnemers"},
+    )
     return _layout(figure, dates=True, total=frame["aantal"].sum())
 
 
 def attendance_organisations(frame: pd.DataFrame) -> go.Figure:
-    figure = px.bar(frame, y="organisatie", x="aantal", color="rol", orientation="h",
-                    labels={"aantal": "aanwezigheden", "organisatie": ""})
+    figure = px.bar(
+        frame,
+        y="organisatie",
+        x="aantal",
+        color="rol",
+        orientation="h",
+        labels={"aantal": "aanwezigheden", "organisatie": ""},
+    )
     height = max(HEIGHT, 60 * frame["organisatie"].nunique() + 120)
     return _layout(figure, height=height, counts="x", total=frame["aantal"].sum())
 
 
 def evaluations(frame: pd.DataFrame) -> go.Figure:
-    long = frame.melt(id_vars=["datum", "sessie"], value_vars=["constructief", "to_the_point"],
-                      var_name="vraag", value_name="score")
+    long = frame.melt(
+        id_vars=["datum", "sessie"], value_vars=["constructief", "to_the_point"], var_name="vraag", value_name="score"
+    )
     long["vraag"] = long["vraag"].replace({"to_the_point": "to the point"})
-    figure = px.line(long, x="datum", y="score", color="vraag", markers=True, hover_data=["sessie"],
-                     labels={"datum": "sessie", "score": "gemiddelde score (1–5)"})
+    figure = px.line(
+        long,
+        x="datum",
+        y="score",
+        color="vraag",
+        markers=True,
+        hover_data=["sessie"],
+        labels={"datum": "sessie", "score": "gemiddelde score (1–5)"},
+    )
     figure.update_traces(line={"width": 4}, marker={"size": 11})
     figure.update_yaxes(range=[0.8, 5.2], dtick=1)
     return _layout(figure, counts=None, dates=True)

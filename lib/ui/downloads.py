@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lib import dates, db, reports
-from lib.auth import CurrentUser
+from lib.accounts import CurrentUser
+from lib.core import dates, db
+from lib.insight import reports
 
 
 def harvest_file(viewer: CurrentUser, series_id: int, organisation_id: int | None, kind: str) -> Callable[[], bytes]:
@@ -13,8 +14,13 @@ def harvest_file(viewer: CurrentUser, series_id: int, organisation_id: int | Non
 
     def build() -> bytes:
         with db.read() as session:
-            document = reports.harvest_report(session=session, viewer=viewer, series_id=series_id,
-                                              organisation_id=organisation_id, today=dates.local_today())
+            document = reports.harvest_report(
+                session=session,
+                viewer=viewer,
+                series_id=series_id,
+                organisation_id=organisation_id,
+                today=dates.local_today(),
+            )
         return reports.render(document, kind)
 
     return build

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from lib import db
-from lib.errors import DomainError
+from lib.core import db
+from lib.core.errors import DomainError
 
 _KEY = "_leersessie_flash"
 

@@ -7,9 +7,9 @@ import os
 
 import streamlit as st
 
-from lib import db
-from lib.auth import CurrentUser
-from lib.ui import session as ui_session
+from lib.accounts import CurrentUser
+from lib.core import db
+from lib.ui import login as ui_session
 from lib.ui.nav import BY_KEY
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def apply_secrets() -> None:
 
 def ensure_database() -> None:
     """Upgrade the database to the newest schema once per process; a clear page if that fails."""
-    from lib.config import get_settings
+    from lib.core.config import get_settings
 
     apply_secrets()
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from lib import privacy
+from lib.cases import privacy
 from lib.ui.text import html_escape
 
 _CSS = """
@@ -33,7 +33,7 @@ def highlighted_html(field: str, text: str, findings: list[privacy.Finding]) -> 
     """The text with every finding wrapped in <mark>, everything escaped, and advice per kind."""
     parts, position = [], 0
     for finding in findings:
-        parts.append(html_escape(text[position:finding.start]))
+        parts.append(html_escape(text[position : finding.start]))
         label = privacy.KIND_LABELS[finding.kind]
         css = "blocking" if finding.blocking else ""
         parts.append(

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import actions, dates, db
-from lib.auth import CurrentUser
-from lib.errors import Conflict, DomainError
+from lib.accounts import CurrentUser
+from lib.core import dates, db
+from lib.core.errors import Conflict, DomainError
+from lib.followup import actions, terugblik
 from lib.models import ActionStatus
 from lib.ui.text import md_escape
 
-QUICK_STATUSES = [ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.FAILED, ActionStatus.DROPPED,
-                  ActionStatus.OPEN]
+QUICK_STATUSES = [
+    ActionStatus.DONE,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.FAILED,
+    ActionStatus.DROPPED,
+    ActionStatus.OPEN,
+]
 ONE_BY_ONE, AS_LIST = "Eén voor één", "Als lijst"
-STATUS_ICONS = {ActionStatus.DONE: "✅", ActionStatus.IN_PROGRESS: "⏳", ActionStatus.OPEN: "⚪",
-                ActionStatus.FAILED: "❌", ActionStatus.DROPPED: "➖"}
+STATUS_ICONS = {
+    ActionStatus.DONE: "✅",
+    ActionStatus.IN_PROGRESS: "⏳",
+    ActionStatus.OPEN: "⚪",
+    ActionStatus.FAILED: "❌",
+    ActionStatus.DROPPED: "➖",
+}
 
 
 def _flash_key(learning_session_id: int) -> str:
@@ -46,7 +57,7 @@ def remember_version(key: str, current: int) -> None:
 def review_ui(*, learning_session_id: int, user: CurrentUser) -> None:
     today = dates.local_today()
     with db.read() as session:
-        items = actions.review_items(session=session, learning_session_id=learning_session_id, today=today)
+        items = terugblik.review_items(session=session, learning_session_id=learning_session_id, today=today)
     flash = st.session_state.pop(_flash_key(learning_session_id), None)
     if flash:
         st.success(flash, icon="💾")
@@ -54,8 +65,12 @@ def review_ui(*, learning_session_id: int, user: CurrentUser) -> None:
         st.info("Er staan geen vervolgacties uit eerdere sessies open.")
         return
     summary_ui(items)
-    mode = st.segmented_control("Weergave", [ONE_BY_ONE, AS_LIST], default=ONE_BY_ONE,
-                                key=f"review_mode_{learning_session_id}") or ONE_BY_ONE
+    mode = (
+        st.segmented_control(
+            "Weergave", [ONE_BY_ONE, AS_LIST], default=ONE_BY_ONE, key=f"review_mode_{learning_session_id}"
+        )
+        or ONE_BY_ONE
+    )
     if mode == ONE_BY_ONE:
         one_by_one_ui(items, learning_session_id, user, today)
     else:
@@ -63,19 +78,19 @@ def review_ui(*, learning_session_id: int, user: CurrentUser) -> None:
             action_card_ui(item, learning_session_id, user, today)
 
 
-def summary_ui(items: list[actions.ReviewItem]) -> None:
+def summary_ui(items: list[terugblik.ReviewItem]) -> None:
     counts: dict[str, int] = {}
     for item in items:
         if item.discussed:
             counts[item.status] = counts.get(item.status, 0) + 1
     remaining = sum(1 for item in items if not item.discussed)
-    line = actions.summary_text(counts)
+    line = terugblik.summary_text(counts)
     if remaining:
         line += f" — nog {remaining} te bespreken"
     st.markdown(f"#### {line}")  # counts and status labels only: no user text
 
 
-def one_by_one_ui(items: list[actions.ReviewItem], learning_session_id: int, user: CurrentUser, today) -> None:
+def one_by_one_ui(items: list[terugblik.ReviewItem], learning_session_id: int, user: CurrentUser, today) -> None:
     key = _index_key(learning_session_id)
     index = min(max(st.session_state.get(key, 0), 0), len(items) - 1)
     left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
@@ -92,7 +107,7 @@ def one_by_one_ui(items: list[actions.ReviewItem], learning_session_id: int, use
     action_card_ui(items[index], learning_session_id, user, today, advance_to=index + 1)
 
 
-def origin_ui(item: actions.ReviewItem) -> None:
+def origin_ui(item: terugblik.ReviewItem) -> None:
     when = f" op {dates.long_date(item.from_date)}" if item.from_date else ""
     st.caption(f"Afgesproken in {item.from_session}{when}")
     if item.origin is None:
@@ -107,15 +122,18 @@ def origin_ui(item: actions.ReviewItem) -> None:
     st.text(f"Oplossing: {item.origin.solution}")
 
 
-def action_card_ui(item: actions.ReviewItem, learning_session_id: int, user: CurrentUser, today,
-                   advance_to: int | None = None) -> None:
+def action_card_ui(
+    item: terugblik.ReviewItem, learning_session_id: int, user: CurrentUser, today, advance_to: int | None = None
+) -> None:
     with st.container(border=True, key=f"review_card_{item.id}"):
         st.markdown(f"### {STATUS_ICONS.get(item.status, '')} {md_escape(item.title)}")
         due = f" · streefdatum {dates.long_date(item.due_date)}" if item.due_date else ""
         late = " · **te laat**" if item.late else ""
         organisation = f" ({md_escape(item.organisation)})" if item.organisation else ""
-        st.markdown(f"Trekker: **{md_escape(item.owner)}**{organisation} · status: "
-                    f"**{md_escape(item.status_label)}**{due}{late}")
+        st.markdown(
+            f"Trekker: **{md_escape(item.owner)}**{organisation} · status: "
+            f"**{md_escape(item.status_label)}**{due}{late}"
+        )
         if item.reason:
             st.markdown(f"Waarom niet: {md_escape(item.reason)}")
         if item.discussed:
@@ -124,14 +142,18 @@ def action_card_ui(item: actions.ReviewItem, learning_session_id: int, user: Cur
         quick_update_ui(item, learning_session_id, user, advance_to)
 
 
-def quick_update_ui(item: actions.ReviewItem, learning_session_id: int, user: CurrentUser,
-                    advance_to: int | None) -> None:
+def quick_update_ui(
+    item: terugblik.ReviewItem, learning_session_id: int, user: CurrentUser, advance_to: int | None
+) -> None:
     choice = st.segmented_control(
-        "Hoe staat het ervoor?", QUICK_STATUSES, format_func=actions.status_label,
+        "Hoe staat het ervoor?",
+        QUICK_STATUSES,
+        format_func=actions.status_label,
         key=f"review_status_{item.id}",
     )
-    note = st.text_input("Toelichting (bij niet gelukt of vervallen: waarom niet?)", max_chars=2000,
-                         key=f"review_note_{item.id}")
+    note = st.text_input(
+        "Toelichting (bij niet gelukt of vervallen: waarom niet?)", max_chars=2000, key=f"review_note_{item.id}"
+    )
     save, same = st.columns(2)
     target, text = None, note
     with save:
@@ -148,8 +170,13 @@ def quick_update_ui(item: actions.ReviewItem, learning_session_id: int, user: Cu
     try:
         with db.transaction() as session:
             actions.change_status(
-                session=session, action_id=item.id, to_status=target, note=text, actor=user,
-                expected_version=expected, in_session_id=learning_session_id,
+                session=session,
+                action_id=item.id,
+                to_status=target,
+                note=text,
+                actor=user,
+                expected_version=expected,
+                in_session_id=learning_session_id,
             )
     except Conflict as error:
         st.error(str(error))
@@ -159,7 +186,8 @@ def quick_update_ui(item: actions.ReviewItem, learning_session_id: int, user: Cu
         st.error(str(error))
         return
     st.session_state[_flash_key(learning_session_id)] = (
-        f"Opgeslagen: '{md_escape(item.title)}' is {actions.status_label(target)}.")
+        f"Opgeslagen: '{md_escape(item.title)}' is {actions.status_label(target)}."
+    )
     if advance_to is not None:
         st.session_state[_index_key(learning_session_id)] = advance_to
     st.rerun()

@@ -13,8 +13,9 @@ import json
 
 import streamlit as st
 
-from lib import dates, timer
-from lib.live import LiveView
+from lib.core import dates
+from lib.live import timer
+from lib.live.phases import LiveView
 
 CLOSING_ALLOWANCE = dt.timedelta(minutes=10)  # time the afsluiting needs after the last round
 AMBER_AT = 0.20
@@ -147,8 +148,15 @@ def widget_html(config: dict) -> str:
 
 
 def state_key(view: LiveView, sound: bool) -> tuple:
-    return (view.id, view.version, timer.facts(view.state)["round_started_at"], view.state.paused_at,
-            view.state.paused_seconds, view.state.added_seconds, sound)
+    return (
+        view.id,
+        view.version,
+        timer.facts(view.state)["round_started_at"],
+        view.state.paused_at,
+        view.state.paused_seconds,
+        view.state.added_seconds,
+        sound,
+    )
 
 
 def timer_ui(view: LiveView, *, server_now: dt.datetime, sound: bool = False) -> None:

@@ -6,16 +6,31 @@ import pytest
 
 from tests.browser.conftest import login
 
-PAGES = ["", "casus_indienen", "mijn_casussen", "casussen", "mijn_sessies", "reeksen", "sessie_voorbereiden",
-         "opvolging", "dashboard", "oogst", "terugkoppeling", "rapporten"]
+PAGES = [
+    "",
+    "casus_indienen",
+    "mijn_casussen",
+    "casussen",
+    "mijn_sessies",
+    "reeksen",
+    "sessie_voorbereiden",
+    "opvolging",
+    "dashboard",
+    "oogst",
+    "terugkoppeling",
+    "rapporten",
+]
 
 
 def serious_violations(page) -> list[tuple[str, int, str]]:
     from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page)
-    return [(v["id"], len(v["nodes"]), v["help"]) for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        (v["id"], len(v["nodes"]), v["help"])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_the_login_page_has_no_serious_accessibility_issue(page, server):

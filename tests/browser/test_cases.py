@@ -24,18 +24,25 @@ def test_bsn_blocks_until_removed_then_the_aanjager_selects_the_case(browser, co
     login(page, server.base_url, "professional")
     page.goto(f"{server.base_url}/casus_indienen")
     fill_and_apply(page, "Titel", TITLE)
-    fill_and_apply(page, "Beschrijving van de situatie",
-                   "Een moeder op de Kruisstraat 12 met BSN 111.222.333 heeft vier maanden huurachterstand.")
-    fill_and_apply(page, "Leervraag: wat wilt u van deze casus leren?",
-                   "Hoe voorkomen we een uitzetting terwijl de schuldhulp nog start?")
+    fill_and_apply(
+        page,
+        "Beschrijving van de situatie",
+        "Een moeder op de Kruisstraat 12 met BSN 111.222.333 heeft vier maanden huurachterstand.",
+    )
+    fill_and_apply(
+        page,
+        "Leervraag: wat wilt u van deze casus leren?",
+        "Hoe voorkomen we een uitzetting terwijl de schuldhulp nog start?",
+    )
     marked = page.locator('mark[data-kind="bsn"]')
     expect(marked).to_have_text("111.222.333")
     expect(page.get_by_text("Verwijder dat eerst")).to_be_visible()
     save = page.get_by_role("button", name=SAVE)
     expect(save).to_be_disabled()
 
-    fill_and_apply(page, "Beschrijving van de situatie",
-                   "Een moeder op de Kruisstraat 12 heeft vier maanden huurachterstand.")
+    fill_and_apply(
+        page, "Beschrijving van de situatie", "Een moeder op de Kruisstraat 12 heeft vier maanden huurachterstand."
+    )
     expect(marked).to_have_count(0)
     expect(page.locator('mark[data-kind="address"]')).to_have_text("Kruisstraat 12")
     expect(save).to_be_disabled()  # other personal data: the confirmation is still needed

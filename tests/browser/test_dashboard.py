@@ -7,7 +7,7 @@ import os
 
 import pypdf
 
-from lib.config import ROOT
+from lib.core.config import ROOT
 from tests.browser.conftest import login
 
 SCREENSHOT = ROOT / "docs" / "screenshots" / "dashboard.png"
@@ -29,8 +29,11 @@ def test_manager_opens_the_dashboard_and_sees_the_charts(page, server):
     if not SCREENSHOT.exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":  # the README's picture
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
-    outside = [url for url in requests if not url.startswith(server.base_url) and not url.startswith("data:")
-               and not url.startswith("blob:")]
+    outside = [
+        url
+        for url in requests
+        if not url.startswith(server.base_url) and not url.startswith("data:") and not url.startswith("blob:")
+    ]
     assert outside == []  # nothing fetched from the internet
 
 
@@ -49,4 +52,5 @@ def test_manager_downloads_a_sessieverslag_as_pdf(page, server):
     text = " ".join(pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "Sessieverslag: Proeftuin Ruwaard — leersessie 1" in text
     assert "Schulden en een dreigende huisuitzetting" in " ".join(
-        " ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+        " ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages
+    )

@@ -9,7 +9,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from lib import auth, db, live, timer
+from lib import accounts
+from lib.core import db
+from lib.live import capture, join, phases, timer
 from lib.models import LearningSession, User
 from tests.browser.conftest import PHONE, PROJECTOR, login
 
@@ -20,28 +22,34 @@ def engine_of(server):
     return db.engine_for(server.database_url)
 
 
-def running_round(server, index: int) -> live.LiveView:
+def running_round(server, index: int) -> phases.LiveView:
     """Demo session `index` (1 = the next one) opened and in its first round (left as it is if running)."""
     engine = engine_of(server)
     with db.read(engine) as session:
         ids = list(session.scalars(select(LearningSession.id).order_by(LearningSession.date)))
-        actor = auth.CurrentUser.of(session.scalar(select(User).where(User.username == "aanjager")))
+        actor = accounts.CurrentUser.of(session.scalar(select(User).where(User.username == "aanjager")))
     session_id = ids[index]
     with db.transaction(engine) as session:
         already = session.get(LearningSession, session_id).status == "bezig"
-        live.open_session(session=session, learning_session_id=session_id, actor=actor)
+        phases.open_session(session=session, learning_session_id=session_id, actor=actor)
     for _ in range(0 if already else 2):
         with db.transaction(engine) as session:
             meeting = session.get(LearningSession, session_id)
-            live.control(session=session, learning_session_id=session_id, command="next",
-                         expected_version=meeting.version, actor=actor)
+            phases.control(
+                session=session,
+                learning_session_id=session_id,
+                command="next",
+                expected_version=meeting.version,
+                actor=actor,
+            )
     with db.read(engine) as session:
-        return live.live_view(session=session, learning_session_id=session_id)
+        return phases.live_view(session=session, learning_session_id=session_id)
 
 
 def projector(browser, server, session_id: int, phase: str = "Ronde 1 van 3", color_scheme: str = "light"):
-    context = browser.new_context(viewport=PROJECTOR, locale="nl-NL", timezone_id="Europe/Amsterdam",
-                                  color_scheme=color_scheme)
+    context = browser.new_context(
+        viewport=PROJECTOR, locale="nl-NL", timezone_id="Europe/Amsterdam", color_scheme=color_scheme
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     login(page, server.base_url, "aanjager")
@@ -51,8 +59,9 @@ def projector(browser, server, session_id: int, phase: str = "Ronde 1 van 3", co
 
 
 def phone(browser, server, code: str, group: int):
-    context = browser.new_context(viewport=PHONE, locale="nl-NL", timezone_id="Europe/Amsterdam",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, locale="nl-NL", timezone_id="Europe/Amsterdam", is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(f"{server.base_url}/deelnemen?code={code}&groep={group}")
@@ -141,8 +150,14 @@ def test_a_server_restart_mid_round_keeps_phase_round_time_and_contributions(bro
     engine = engine_of(server)
     with db.transaction(engine) as session:
         for group in view.groups:
-            live.add_contribution(session=session, learning_session_id=view.id, group_id=group.id, kind="helper",
-                                  text=f"Voor de herstart: {group.name}", author_key="telefoon-herstart")
+            capture.add_contribution(
+                session=session,
+                learning_session_id=view.id,
+                group_id=group.id,
+                kind="helper",
+                text=f"Voor de herstart: {group.name}",
+                author_key="telefoon-herstart",
+            )
         meeting = session.get(LearningSession, view.id)
         round_before = meeting.current_round
     server.restart()
@@ -175,8 +190,10 @@ def test_the_custom_projector_markup_has_no_serious_accessibility_issues(browser
         if scheme == "dark":
             # The app ships a light theme; a user may still switch Streamlit to dark. Paint the page in
             # Streamlit's dark colours so contrast is measured against them.
-            screen.add_style_tag(content=".stApp, [data-testid='stMain'], [data-testid='stMainBlockContainer'] "
-                                         "{ background: #0e1117 !important; color: #fafafa !important; }")
+            screen.add_style_tag(
+                content=".stApp, [data-testid='stMain'], [data-testid='stMainBlockContainer'] "
+                "{ background: #0e1117 !important; color: #fafafa !important; }"
+            )
         axe = Axe()
         problems = []
         board = axe.run(screen, context={"include": [[".ls"]]})
@@ -186,7 +203,8 @@ def test_the_custom_projector_markup_has_no_serious_accessibility_issues(browser
         problems += [v for v in widget.response["violations"] if v["impact"] in ("serious", "critical")]
         assert problems == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in problems]
         sizes = screen.locator(".ls-items li, .ls-questions li, .ls-banner").evaluate_all(
-            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
+        )
         assert sizes and min(sizes) >= 32
     finally:
         context.close()
@@ -200,6 +218,6 @@ def test_a_wrong_code_on_a_phone_gets_a_dutch_message(browser, server):
         page.goto(f"{server.base_url}/deelnemen")
         page.get_by_label("Code").fill("ZZZZ ZZZZ")
         page.get_by_role("button", name="Meedoen").click()
-        page.get_by_text(live.WRONG_CODE).wait_for()
+        page.get_by_text(join.WRONG_CODE).wait_for()
     finally:
         context.close()

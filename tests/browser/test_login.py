@@ -8,8 +8,12 @@ from lib.models import Role
 from lib.ui.nav import pages_for
 from tests.browser.conftest import login
 
-DEMO_USERS = {"professional": Role.PROFESSIONAL, "aanjager": Role.AANJAGER, "manager": Role.MANAGER,
-              "beheerder": Role.BEHEERDER}
+DEMO_USERS = {
+    "professional": Role.PROFESSIONAL,
+    "aanjager": Role.AANJAGER,
+    "manager": Role.MANAGER,
+    "beheerder": Role.BEHEERDER,
+}
 
 
 def sidebar_links(page) -> list[str]:

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import PHONE, login, settle
 
 SERIES = "Leertraject Oss-Noord"
-ATTENDEES = ["Priya Ramdin", "Joost Verhagen", "Fatima El Amrani", "Marco de Bruijn", "Ruud van Dijk",
-             "Kees Smulders"]
+ATTENDEES = ["Priya Ramdin", "Joost Verhagen", "Fatima El Amrani", "Marco de Bruijn", "Ruud van Dijk", "Kees Smulders"]
 
 
 def choose(page, label: str, option: str | re.Pattern) -> None:
@@ -30,9 +29,12 @@ def tab(page, name: str) -> None:
 def group_card(page, number: int):
     """The innermost block with this group's heading and no other group's."""
     other = 2 if number == 1 else 1
-    return page.locator('[data-testid="stVerticalBlock"]').filter(
-        has=page.get_by_role("heading", name=f"Groep {number}")).filter(
-        has_not=page.get_by_role("heading", name=f"Groep {other}")).last
+    return (
+        page.locator('[data-testid="stVerticalBlock"]')
+        .filter(has=page.get_by_role("heading", name=f"Groep {number}"))
+        .filter(has_not=page.get_by_role("heading", name=f"Groep {other}"))
+        .last
+    )
 
 
 def test_aanjager_plans_a_series_and_composes_groups(page, server, tmp_path):
@@ -104,8 +106,14 @@ def test_professional_signs_up_on_a_phone(browser, server):
         login(page, server.base_url, "joost")
         page.goto(f"{server.base_url}/mijn_sessies")
         page.get_by_text("Proeftuin Ruwaard — leersessie 3").wait_for()
-        expect(page.get_by_text(re.compile(r"^(maandag|dinsdag|woensdag|donderdag|vrijdag) \d+ \w+ \d{4}, "
-                                           r"09:00–10:30$")).first).to_be_visible()
+        expect(
+            page.get_by_text(
+                re.compile(
+                    r"^(maandag|dinsdag|woensdag|donderdag|vrijdag) \d+ \w+ \d{4}, "
+                    r"09:00–10:30$"
+                )
+            ).first
+        ).to_be_visible()
         page.get_by_role("button", name="Aanmelden").first.click()
         page.get_by_text("U bent aangemeld voor").wait_for()
     finally:

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from lib import db, demo, home
-from lib.auth import CurrentUser
+from lib import demo, home
+from lib.accounts import CurrentUser
+from lib.core import db
 from lib.models import Action, ActionStatus, Contribution, LearningSession, Role, SessionStatus, User
 
 TODAY = dt.date(2026, 11, 22)  # a Sunday
@@ -41,10 +42,13 @@ def test_past_session_has_all_three_perspectives_and_actions_in_every_status(eng
 
 def test_one_demo_account_per_role(engine, loaded):
     with db.read(engine) as session:
-        accounts = dict(session.execute(
-            select(User.username, User.role).where(User.username.in_(["aanjager", "professional", "manager",
-                                                                       "beheerder"]))
-        ).all())
+        accounts = dict(
+            session.execute(
+                select(User.username, User.role).where(
+                    User.username.in_(["aanjager", "professional", "manager", "beheerder"])
+                )
+            ).all()
+        )
     assert set(accounts.values()) == set(Role)
 
 

@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from lib import db, demo
-from lib.config import ROOT
+from lib import demo
+from lib.core import db
+from lib.core.config import ROOT
 from lib.models import User
-from lib.ui.session import _USER_KEY
+from lib.ui.login import _USER_KEY
 
 APP = str(ROOT / "app.py")
-DEMO_ACCOUNTS = {"professional": "professional", "aanjager": "aanjager", "manager": "manager",
-                 "beheerder": "beheerder"}
+DEMO_ACCOUNTS = {"professional": "professional", "aanjager": "aanjager", "manager": "manager", "beheerder": "beheerder"}
 
 
 @pytest.fixture
@@ -50,8 +50,16 @@ def app_as(sqlite_engine, demo_db) -> Callable[..., AppTest]:
 
 def texts(at: AppTest) -> str:
     """Everything the page shows as text, for 'the user sees X' assertions."""
-    parts = [*(e.value for e in at.title), *(e.value for e in at.header), *(e.value for e in at.subheader),
-             *(e.value for e in at.markdown), *(e.value for e in at.caption), *(e.value for e in at.text),
-             *(e.value for e in at.error), *(e.value for e in at.warning), *(e.value for e in at.info),
-             *(e.value for e in at.success)]
+    parts = [
+        *(e.value for e in at.title),
+        *(e.value for e in at.header),
+        *(e.value for e in at.subheader),
+        *(e.value for e in at.markdown),
+        *(e.value for e in at.caption),
+        *(e.value for e in at.text),
+        *(e.value for e in at.error),
+        *(e.value for e in at.warning),
+        *(e.value for e in at.info),
+        *(e.value for e in at.success),
+    ]
     return "\n".join(str(p) for p in parts)

@@ -40,9 +40,11 @@ def login(at, username, password):
 def test_wrong_password_and_unknown_user_give_the_same_message(app_as):
     wrong = login(app_as(None), "aanjager", "verkeerd-wachtwoord")
     unknown = login(app_as(None), "niemand", "verkeerd-wachtwoord")
-    assert [e.value for e in wrong.error] == [e.value for e in unknown.error] == [
-        "Onbekende gebruikersnaam of onjuist wachtwoord."
-    ]
+    assert (
+        [e.value for e in wrong.error]
+        == [e.value for e in unknown.error]
+        == ["Onbekende gebruikersnaam of onjuist wachtwoord."]
+    )
 
 
 def test_empty_login_fields_get_a_clear_message(app_as):

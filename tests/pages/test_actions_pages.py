@@ -6,8 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from lib import actions, db
-from lib.auth import CurrentUser
+from lib.accounts import CurrentUser
+from lib.core import db
+from lib.followup import actions
 from lib.models import Action, ActionStatus, Organisation, Role
 from tests.pages.conftest import texts, user_id
 
@@ -33,8 +34,10 @@ def test_manager_sees_own_actions_and_all_of_the_own_organisation_by_default(app
     assert not at.exception, at.exception
     assert tab_labels(at) == ["Mijn acties", "Alle acties"]
     mine, everything = (f.value for f in at.dataframe)
-    assert set(mine["Actie"]) == {"Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
-                                  "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent"}
+    assert set(mine["Actie"]) == {
+        "Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
+        "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent",
+    }
     assert set(everything["Organisatie"]) == {"Gemeente Oss"}
     at.selectbox(key="all_organisation").set_value(0).run()  # Alle
     assert len(at.dataframe[1].value) == 6
@@ -76,8 +79,14 @@ def test_a_version_conflict_is_shown_with_the_current_state(app_as, sqlite_engin
     # Meanwhile the aanjager marks it done on another screen.
     aanjager = CurrentUser(user_id(sqlite_engine, "aanjager"), "aanjager", "Annelies", Role.AANJAGER, None)
     with db.transaction(sqlite_engine) as session:
-        actions.change_status(session=session, action_id=spoed.id, to_status=ActionStatus.DONE, note="Staat",
-                              actor=aanjager, expected_version=spoed.version)
+        actions.change_status(
+            session=session,
+            action_id=spoed.id,
+            to_status=ActionStatus.DONE,
+            note="Staat",
+            actor=aanjager,
+            expected_version=spoed.version,
+        )
     at.text_area(key=f"mine_note_{spoed.id}").input("Loopt nog")
     at.button(key=f"mine_save_{spoed.id}").click().run()
     assert any("Iemand anders heeft deze actie intussen gewijzigd" in e.value for e in at.error)
@@ -129,8 +138,10 @@ def test_manager_terugkoppeling_shows_the_own_organisation(app_as):
     assert not at.exception, at.exception
     assert at.selectbox(key="feedback_organisation").options == ["Gemeente Oss"]
     frame = at.dataframe[0].value
-    assert set(frame["Actie"]) == {"Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
-                                   "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent"}
+    assert set(frame["Actie"]) == {
+        "Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
+        "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent",
+    }
     assert "Wordt opgepakt in het landelijke programma 18-/18+." in set(frame["Waarom niet"])
     assert "2 acties voor deze organisatie: 1 bezig, 1 vervallen" in texts(at)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lib import cases, db
+from lib.cases import selection
+from lib.core import db
 from lib.models import Case, CaseStatus, LearningSession, User
 from lib.ui.text import md_escape
 from tests.corpus import blns
@@ -156,8 +157,9 @@ def test_inbox_filters_by_status_and_pages(app_as, sqlite_engine):
     with db.transaction(sqlite_engine) as session:
         author = session.scalar(select(User).where(User.username == "joost"))
         for number in range(25):
-            session.add(Case(title=f"Extra casus {number}", description="d", learning_question="v",
-                             submitter_id=author.id))
+            session.add(
+                Case(title=f"Extra casus {number}", description="d", learning_question="v", submitter_id=author.id)
+            )
     at = app_as("aanjager", "pages/casussen.py")
     assert "Pagina 1 van 2" in texts(at)
     button(at, "inbox_next").click().run()
@@ -171,8 +173,7 @@ def test_naughty_strings_are_shown_inert_in_the_inbox_and_my_cases(app_as, sqlit
     with db.transaction(sqlite_engine) as session:
         author = session.scalar(select(User).where(User.username == "professional"))
         for text in naughty:
-            session.add(Case(title=text[:120], description=text, learning_question=text[:500],
-                             submitter_id=author.id))
+            session.add(Case(title=text[:120], description=text, learning_question=text[:500], submitter_id=author.id))
     for role, path in (("aanjager", "pages/casussen.py"), ("professional", "pages/mijn_casussen.py")):
         at = app_as(role, path)
         if role == "aanjager":
@@ -191,10 +192,15 @@ def test_selection_is_visible_as_new_status_for_the_professional(app_as, sqlite_
     later = demo_db["session_ids"][2]
     with db.transaction(sqlite_engine) as session:
         aanjager = session.scalar(select(User).where(User.username == "aanjager"))
-        from lib.auth import CurrentUser
+        from lib.accounts import CurrentUser
 
-        cases.select_for_session(session=session, case_id=case.id, learning_session_id=later,
-                                 actor=CurrentUser.of(aanjager), expected_version=case.version)
+        selection.select_for_session(
+            session=session,
+            case_id=case.id,
+            learning_session_id=later,
+            actor=CurrentUser.of(aanjager),
+            expected_version=case.version,
+        )
         title = session.get(LearningSession, later).title
     at = app_as("professional", "pages/mijn_casussen.py")
     assert f"geselecteerd voor {title}" in texts(at)

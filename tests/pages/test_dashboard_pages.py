@@ -6,9 +6,16 @@ import pytest
 
 from tests.pages.conftest import texts
 
-CHART_TITLES = ["Status per organisatie", "Status per sessie", "Op tijd gerealiseerd", "Van afspraak tot realisatie",
-                "Belemmert en helpt per perspectief", "Terugkerende thema's", "Deelname per sessie",
-                "Evaluatie per sessie"]
+CHART_TITLES = [
+    "Status per organisatie",
+    "Status per sessie",
+    "Op tijd gerealiseerd",
+    "Van afspraak tot realisatie",
+    "Belemmert en helpt per perspectief",
+    "Terugkerende thema's",
+    "Deelname per sessie",
+    "Evaluatie per sessie",
+]
 
 
 def plotly_count(at) -> int:
@@ -32,7 +39,8 @@ def test_a_manager_sees_only_their_own_organisation_by_default(app_as):
     assert not at.exception
     assert at.selectbox(key="dash_organisation").value is not None
     assert "Gemeente Oss" in at.selectbox(key="dash_organisation").format_func(
-        at.selectbox(key="dash_organisation").value)
+        at.selectbox(key="dash_organisation").value
+    )
     assert at.metric[0].value == "2"  # the two actions of Gemeente Oss, not all six
     late = at.dataframe[0].value if at.dataframe else None
     organisations = set(late["organisatie"]) if late is not None else set()
@@ -60,5 +68,12 @@ def test_reports_page_offers_the_three_downloads_per_report(app_as):
     shown = texts(at)
     assert "Sessieverslag" in shown and "Oogst van een reeks" in shown and "Gegevens als CSV" in shown
     labels = [b.label for b in at.get("download_button")]
-    assert {"Sessieverslag als PDF", "Sessieverslag als Excel", "Sessieverslag als Markdown", "Oogst als PDF",
-            "Oogst als Excel", "Vervolgacties (CSV)", "Inbreng van de groepen (CSV)"} <= set(labels)
+    assert {
+        "Sessieverslag als PDF",
+        "Sessieverslag als Excel",
+        "Sessieverslag als Markdown",
+        "Oogst als PDF",
+        "Oogst als Excel",
+        "Vervolgacties (CSV)",
+        "Inbreng van de groepen (CSV)",
+    } <= set(labels)

@@ -7,7 +7,7 @@ import datetime as dt
 from icalendar import Calendar
 from sqlalchemy import select
 
-from lib import db
+from lib.core import db
 from lib.models import Attendance, Group, GroupMember, LearningSession, Series, Template, User
 from lib.ui.text import md_escape
 from tests.pages.conftest import texts
@@ -87,7 +87,7 @@ def test_cancel_a_session_keeps_it_as_geannuleerd(app_as):
 def test_series_ics_download_is_offered(app_as):
     at = app_as("aanjager", REEKSEN)
     download = next(e for e in at.get("download_button") if e.proto.label.startswith("📆 Agenda-bestand van de hele"))
-    assert download is not None  # the file itself is checked in tests/lib/test_ical.py
+    assert download is not None  # the file itself is checked in tests/lib/planning/test_ical.py
 
 
 def test_werkvormen_read_only_for_the_aanjager(app_as):
@@ -142,7 +142,10 @@ def test_voorbereiden_generates_groups_and_moves_a_person(app_as, sqlite_engine)
     assert f"{md_escape(name)} zit nu in Groep 3." in texts(at)
     with db.read(sqlite_engine) as session:
         where = session.execute(
-            select(Group.number).join(GroupMember).join(Attendance).join(User)
+            select(Group.number)
+            .join(GroupMember)
+            .join(Attendance)
+            .join(User)
             .where(User.display_name == name, Group.session_id == at.selectbox(key="prep_session").value)
         ).scalar_one()
     assert where == 3
@@ -174,7 +177,7 @@ def test_mijn_sessies_calendar_file_is_a_valid_ics(app_as):
     downloads = at.get("download_button")
     assert downloads
     # AppTest does not serve the file; build the same bytes the button got and parse them back.
-    from lib import ical
+    from lib.planning import ical
 
     with db.read() as session:
         meeting_id = session.scalars(select(LearningSession.id).order_by(LearningSession.date)).all()[1]

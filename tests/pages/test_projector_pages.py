@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lib import db, live
-from lib.auth import CurrentUser
+from lib.accounts import CurrentUser
+from lib.core import db
+from lib.live import capture, evaluation, join, phases
 from lib.models import Action, Contribution, LearningSession, Phase
 from tests.pages.conftest import texts, user_id
 
@@ -14,24 +15,29 @@ JOIN = "pages/deelnemen.py"
 
 
 def aanjager(engine) -> CurrentUser:
-    from lib import auth
+    from lib import accounts
 
     with db.read(engine) as session:
-        return auth.get_user(session=session, user_id=user_id(engine, "aanjager"))
+        return accounts.get_user(session=session, user_id=user_id(engine, "aanjager"))
 
 
-def open_demo_session(engine, demo_db, steps: int = 0) -> live.LiveView:
+def open_demo_session(engine, demo_db, steps: int = 0) -> phases.LiveView:
     """The demo's next session opened, `steps` phases on (2 = round 1, 4 = round 3, 5 = afsluiting)."""
     actor = aanjager(engine)
     with db.transaction(engine) as session:
-        live.open_session(session=session, learning_session_id=demo_db["next_session_id"], actor=actor)
+        phases.open_session(session=session, learning_session_id=demo_db["next_session_id"], actor=actor)
     for _ in range(steps):
         with db.transaction(engine) as session:
             meeting = session.get(LearningSession, demo_db["next_session_id"])
-            live.control(session=session, learning_session_id=meeting.id, command="next",
-                         expected_version=meeting.version, actor=actor)
+            phases.control(
+                session=session,
+                learning_session_id=meeting.id,
+                command="next",
+                expected_version=meeting.version,
+                actor=actor,
+            )
     with db.read(engine) as session:
-        return live.live_view(session=session, learning_session_id=demo_db["next_session_id"])
+        return phases.live_view(session=session, learning_session_id=demo_db["next_session_id"])
 
 
 def button(at, key):
@@ -44,7 +50,7 @@ def test_aanjager_opens_the_next_session_and_sees_the_join_link(app_as, sqlite_e
     button(at, "open_session").click().run()
     assert not at.exception, at.exception
     with db.read(sqlite_engine) as session:
-        meeting = live.live_view(session=session, learning_session_id=demo_db["next_session_id"])
+        meeting = phases.live_view(session=session, learning_session_id=demo_db["next_session_id"])
     assert meeting.join_code and meeting.phase == Phase.OPENING
     assert f"/deelnemen?code={meeting.join_code}" in texts(at)
     assert len(meeting.groups) == 3  # one per selected demo case
@@ -98,9 +104,14 @@ def test_an_empty_contribution_from_the_projector_gets_a_dutch_message(app_as, s
 def test_a_solution_becomes_an_action_from_the_projector(app_as, sqlite_engine, demo_db):
     meeting = open_demo_session(sqlite_engine, demo_db, steps=4)
     with db.transaction(sqlite_engine) as session:
-        solution = live.add_contribution(session=session, learning_session_id=meeting.id,
-                                         group_id=meeting.groups[0].id, kind="solution",
-                                         text="Vast loket voor huurachterstanden", author_key="telefoon").id
+        solution = capture.add_contribution(
+            session=session,
+            learning_session_id=meeting.id,
+            group_id=meeting.groups[0].id,
+            kind="solution",
+            text="Vast loket voor huurachterstanden",
+            author_key="telefoon",
+        ).id
     at = app_as("aanjager", PROJECTOR)
     owner = next(o for o in at.selectbox(key=f"action_owner_{solution}").options if o.startswith("Marco de Bruijn"))
     at.selectbox(key=f"action_owner_{solution}").set_value(owner)
@@ -116,8 +127,15 @@ def test_a_solution_becomes_an_action_from_the_projector(app_as, sqlite_engine, 
 def test_afsluiting_shows_the_evaluation_count(app_as, sqlite_engine, demo_db):
     meeting = open_demo_session(sqlite_engine, demo_db, steps=5)
     with db.transaction(sqlite_engine) as session:
-        live.submit_evaluation(session=session, learning_session_id=meeting.id, participant_key="p1",
-                               length="goed", constructive=4, to_the_point=5, remark="Helder")
+        evaluation.submit_evaluation(
+            session=session,
+            learning_session_id=meeting.id,
+            participant_key="p1",
+            length="goed",
+            constructive=4,
+            to_the_point=5,
+            remark="Helder",
+        )
     at = app_as("aanjager", PROJECTOR)
     assert "Evaluatie — 1 antwoord" in texts(at)
     assert at.get("plotly_chart")
@@ -151,7 +169,7 @@ def test_a_wrong_code_gets_a_clear_dutch_message(app_as, sqlite_engine, demo_db)
     at = join_page(app_as)
     at.text_input(key="join_code").input("ABCD EFGH")
     at.button[0].click().run()
-    assert live.WRONG_CODE in [e.value for e in at.error]
+    assert join.WRONG_CODE in [e.value for e in at.error]
 
 
 def test_a_scribe_joins_by_link_adds_edits_and_deletes_a_contribution(app_as, sqlite_engine, demo_db):
@@ -187,25 +205,40 @@ def test_an_empty_contribution_is_refused_on_the_phone(app_as, sqlite_engine, de
 def test_a_participant_votes_and_evaluates_in_the_afsluiting(app_as, sqlite_engine, demo_db):
     meeting = open_demo_session(sqlite_engine, demo_db, steps=4)
     with db.transaction(sqlite_engine) as session:
-        solution = live.add_contribution(session=session, learning_session_id=meeting.id,
-                                         group_id=meeting.groups[0].id, kind="solution", text="Eén loket",
-                                         author_key="iemand").id
-        live.control(session=session, learning_session_id=meeting.id, command="next",
-                     expected_version=session.get(LearningSession, meeting.id).version, actor=aanjager(sqlite_engine))
+        solution = capture.add_contribution(
+            session=session,
+            learning_session_id=meeting.id,
+            group_id=meeting.groups[0].id,
+            kind="solution",
+            text="Eén loket",
+            author_key="iemand",
+        ).id
+        phases.control(
+            session=session,
+            learning_session_id=meeting.id,
+            command="next",
+            expected_version=session.get(LearningSession, meeting.id).version,
+            actor=aanjager(sqlite_engine),
+        )
     at = join_page(app_as, meeting.join_code)
     button(at, f"vote_{solution}").click().run()
     assert "U heeft 2 van 3 stemmen over." in texts(at)
     next(b for b in at.button if b.label == "Evaluatie versturen").click().run()
     assert "Dank u wel! Uw evaluatie is ontvangen." in texts(at)
     with db.read(sqlite_engine) as session:
-        assert live.evaluation_results(session=session, learning_session_id=meeting.id).count == 1
+        assert evaluation.evaluation_results(session=session, learning_session_id=meeting.id).count == 1
 
 
 def test_the_link_of_a_closed_session_says_it_is_over(app_as, sqlite_engine, demo_db):
     meeting = open_demo_session(sqlite_engine, demo_db, steps=5)
     with db.transaction(sqlite_engine) as session:
-        live.control(session=session, learning_session_id=meeting.id, command="next",
-                     expected_version=session.get(LearningSession, meeting.id).version, actor=aanjager(sqlite_engine))
+        phases.control(
+            session=session,
+            learning_session_id=meeting.id,
+            command="next",
+            expected_version=session.get(LearningSession, meeting.id).version,
+            actor=aanjager(sqlite_engine),
+        )
     at = join_page(app_as, meeting.join_code)
-    assert live.CLOSED_CODE in [e.value for e in at.error]
+    assert join.CLOSED_CODE in [e.value for e in at.error]
     assert at.get("text_area") == []

@@ -1,0 +1,255 @@
+"""Accounts and logins: argon2 password hashes, login tokens that survive a refresh, user admin.
+
+A login token is 32 random bytes handed to the browser in a cookie; only its SHA-256 is stored, with
+an expiry. Logging out (or a beheerder deactivating the user) deletes it, so a stolen cookie can be
+revoked — unlike a purely signed token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from lib.core import audit
+from lib.core.errors import DomainError, NotAllowed
+from lib.core.validation import clean_text
+from lib.models import AuthToken, LoginAttempt, Organisation, Role, User, utcnow
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("timing-equaliser-for-unknown-users")
+
+LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord."
+LOGIN_LOCKED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in user as plain data: safe to keep in a page between reruns."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    organisation_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> CurrentUser:
+        return cls(user.id, user.username, user.display_name, Role(user.role), user.organisation_id)
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    display_name: str
+    role: Role | str
+    password: str
+    organisation_id: int | None = None
+    email: str | None = None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(*, session: Session, username: str, password: str) -> CurrentUser | None:
+    """The user for these credentials, or None (the failure is recorded: commit the transaction).
+
+    Empty fields and too many recent failures raise a DomainError; a wrong password and an unknown
+    user look the same to the caller (show LOGIN_FAILED).
+    """
+    username = (username or "").strip().lower()
+    if not username or not password:
+        raise DomainError("Vul uw gebruikersnaam en wachtwoord in.")
+    since = utcnow() - FAILED_LOGIN_WINDOW
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.scope == "login", LoginAttempt.key == username[:120], LoginAttempt.at >= since)
+    )
+    if failures >= MAX_FAILED_LOGINS:
+        raise DomainError(LOGIN_LOCKED)
+    user = session.scalar(select(User).where(User.username == username))
+    # Verify against a dummy hash for unknown users so the answer takes as long either way.
+    ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
+    if not user or not ok or not user.active:
+        session.add(LoginAttempt(scope="login", key=username[:120]))
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(session=session, event="login", user_id=user.id, entity="user", entity_id=user.id)
+    return CurrentUser.of(user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, session: Session, user_id: int, days: int) -> tuple[str, dt.datetime]:
+    """A new login token for the cookie, and when it expires."""
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + dt.timedelta(days=days)
+    session.add(AuthToken(user_id=user_id, token_hash=_token_hash(token), expires_at=expires))
+    session.execute(delete(AuthToken).where(AuthToken.expires_at < utcnow()))
+    return token, expires
+
+
+def user_for_token(*, session: Session, token: str | None) -> CurrentUser | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    row = session.execute(
+        select(User, AuthToken.expires_at)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(AuthToken.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    user, expires_at = row
+    if expires_at <= utcnow() or not user.active:
+        return None
+    return CurrentUser.of(user)
+
+
+def revoke_token(*, session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
+
+
+def get_user(*, session: Session, user_id: int) -> CurrentUser | None:
+    user = session.get(User, user_id)
+    return CurrentUser.of(user) if user and user.active else None
+
+
+def check_password_strength(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn.")
+    if len(password) > 200:
+        raise DomainError("Het wachtwoord mag hoogstens 200 tekens lang zijn.")
+
+
+def _validated(session: Session, data: NewUser) -> NewUser:
+    username = clean_text(data.username, field="Gebruikersnaam", max_length=60).lower()
+    if not USERNAME_PATTERN.match(username):
+        raise DomainError(
+            "Gebruikersnaam: gebruik 2 tot 60 kleine letters, cijfers, punt, streepje of liggend streepje."
+        )
+    display_name = clean_text(data.display_name, field="Naam", max_length=120)
+    try:
+        role = Role(data.role)
+    except ValueError:
+        raise DomainError("Kies een geldige rol.") from None
+    email = clean_text(data.email, field="E-mailadres", max_length=254, required=False) or None
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise DomainError("E-mailadres is ongeldig.")
+    if data.organisation_id is not None and session.get(Organisation, data.organisation_id) is None:
+        raise DomainError("Die organisatie bestaat niet.")
+    if role == Role.MANAGER and data.organisation_id is None:
+        raise DomainError("Een manager hoort bij een organisatie: kies er een.")
+    check_password_strength(data.password)
+    return NewUser(username, display_name, role, data.password, data.organisation_id, email)
+
+
+def create_user(*, session: Session, data: NewUser, actor: CurrentUser | None) -> User:
+    """Create an account. Only a beheerder may (actor None is the command line)."""
+    if actor is not None and actor.role != Role.BEHEERDER:
+        raise NotAllowed("Alleen een beheerder kan gebruikers aanmaken.")
+    data = _validated(session, data)
+    if session.scalar(select(User.id).where(User.username == data.username)) is not None:
+        raise DomainError(f"De gebruikersnaam '{data.username}' bestaat al.")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        role=str(data.role),
+        organisation_id=data.organisation_id,
+        email=data.email,
+        password_hash=hash_password(data.password),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session=session,
+        event="user_created",
+        user_id=actor.id if actor else None,
+        entity="user",
+        entity_id=user.id,
+        role=str(data.role),
+    )
+    return user
+
+
+def set_active(*, session: Session, user_id: int, active: bool, actor: CurrentUser) -> None:
+    if actor.role != Role.BEHEERDER:
+        raise NotAllowed("Alleen een beheerder kan gebruikers (de)activeren.")
+    if user_id == actor.id and not active:
+        raise DomainError("U kunt uw eigen account niet uitschakelen.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("Die gebruiker bestaat niet.")
+    user.active = active
+    if not active:
+        session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
+    audit.record(
+        session=session, event="user_active", user_id=actor.id, entity="user", entity_id=user_id, active=active
+    )
+
+
+def reset_password(*, session: Session, user_id: int, password: str, actor: CurrentUser) -> None:
+    if actor.role != Role.BEHEERDER and actor.id != user_id:
+        raise NotAllowed("U kunt alleen uw eigen wachtwoord wijzigen.")
+    check_password_strength(password)
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("Die gebruiker bestaat niet.")
+    user.password_hash = hash_password(password)
+    session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
+    audit.record(session=session, event="password_reset", user_id=actor.id, entity="user", entity_id=user_id)
+
+
+def list_users(*, session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.display_name)))
+
+
+def list_organisations(*, session: Session, include_inactive: bool = False) -> list[Organisation]:
+    query = select(Organisation).order_by(Organisation.name)
+    if not include_inactive:
+        query = query.where(Organisation.active.is_(True))
+    return list(session.scalars(query))
+
+
+def create_organisation(*, session: Session, name: str, kind: str, actor: CurrentUser) -> Organisation:
+    if actor.role != Role.BEHEERDER:
+        raise NotAllowed("Alleen een beheerder kan organisaties aanmaken.")
+    name = clean_text(name, field="Naam van de organisatie", max_length=120)
+    kind = clean_text(kind, field="Soort organisatie", max_length=40, required=False) or "overig"
+    if session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
+        raise DomainError(f"De organisatie '{name}' bestaat al.")
+    organisation = Organisation(name=name, kind=kind)
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session=session,
+        event="organisation_created",
+        user_id=actor.id,
+        entity="organisation",
+        entity_id=organisation.id,
+    )
+    return organisation

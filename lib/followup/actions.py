@@ -1,0 +1,591 @@
+"""Follow-up actions (vervolgacties): creation, the status lifecycle with history, lists.
+
+Every change is an ActionUpdate (who, when, from which status to which, note, in which session) and
+bumps `version`, so two people editing the same action cannot silently overwrite each other.
+Lists are read as plain rows with counting and filtering in SQL, so they stay fast and pageable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from lib.accounts import CurrentUser
+from lib.core import audit
+from lib.core.dates import TZ, local_today
+from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core.validation import clean_text
+from lib.models import (
+    ACTION_STATUS_LABELS,
+    FINISHED_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Case,
+    Contribution,
+    Group,
+    LearningSession,
+    Organisation,
+    Role,
+    Series,
+    SessionStatus,
+    User,
+    action_status_label,
+    utcnow,
+)
+
+REASON_REQUIRED = (ActionStatus.FAILED, ActionStatus.DROPPED)
+DEFAULT_PAGE_SIZE = 25
+# The order in which statuses are counted in summaries and charts.
+STATUS_ORDER = (
+    ActionStatus.DONE,
+    ActionStatus.IN_PROGRESS,
+    ActionStatus.OPEN,
+    ActionStatus.FAILED,
+    ActionStatus.DROPPED,
+)
+
+# Which status may follow which; reopening a finished action needs a note.
+TRANSITIONS: dict[ActionStatus, set[ActionStatus]] = {
+    ActionStatus.OPEN: {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED},
+    ActionStatus.IN_PROGRESS: {ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED},
+    ActionStatus.DONE: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
+    ActionStatus.FAILED: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
+    ActionStatus.DROPPED: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
+}
+
+
+status_label = action_status_label  # the name pages and reports use
+
+
+@dataclass(frozen=True)
+class NewAction:
+    title: str
+    due_date: dt.date | None
+    owner_user_id: int | None = None
+    owner_name: str | None = None
+    organisation_id: int | None = None
+    work_group: str = ""
+    description: str = ""
+    session_id: int | None = None
+    contribution_id: int | None = None
+
+
+# --- who may do what ----------------------------------------------------------------------------
+
+
+def may_change(actor: CurrentUser, action: Action) -> bool:
+    """Its owner, managers of its organisation, the aanjager and the beheerder may change an action."""
+    if actor.role in (Role.AANJAGER, Role.BEHEERDER):
+        return True
+    if action.owner_user_id == actor.id:
+        return True
+    return (
+        actor.role == Role.MANAGER
+        and action.organisation_id is not None
+        and (action.organisation_id == actor.organisation_id)
+    )
+
+
+def may_view(actor: CurrentUser, action: Action) -> bool:
+    """Aanjagers, managers and the beheerder see every action; a professional sees the ones they own."""
+    return actor.role != Role.PROFESSIONAL or action.owner_user_id == actor.id
+
+
+def may_list_all(actor: CurrentUser) -> bool:
+    return actor.role in (Role.AANJAGER, Role.MANAGER, Role.BEHEERDER)
+
+
+# --- due and late -------------------------------------------------------------------------------
+
+
+def is_late(due_date: dt.date | None, status: str, today: dt.date) -> bool:
+    """Te laat: past its due date and not finished."""
+    return due_date is not None and due_date < today and status not in FINISHED_ACTION_STATUSES
+
+
+def _late_clause(today: dt.date) -> ColumnElement[bool]:
+    return and_(Action.due_date < today, Action.status.notin_(FINISHED_ACTION_STATUSES))
+
+
+def due_text(due_date: dt.date | None, status: str, today: dt.date) -> str:
+    """'te laat (3 dagen)', 'vandaag', 'over 5 dagen', or '' for finished actions and no date."""
+    if due_date is None or status in FINISHED_ACTION_STATUSES:
+        return ""
+    days = (due_date - today).days
+    if days < 0:
+        return f"te laat ({-days} dag{'en' if days != -1 else ''})"
+    if days == 0:
+        return "vandaag"
+    return f"over {days} dag{'en' if days != 1 else ''}"
+
+
+def default_due_date(*, session: Session, learning_session_id: int) -> dt.date | None:
+    """The date of the next (not cancelled) session of the same series, if there is one."""
+    meeting = session.get(LearningSession, learning_session_id)
+    if meeting is None or meeting.series_id is None:
+        return None
+    return session.scalar(
+        select(LearningSession.date)
+        .where(
+            LearningSession.series_id == meeting.series_id,
+            LearningSession.date > meeting.date,
+            LearningSession.status != SessionStatus.CANCELLED,
+        )
+        .order_by(LearningSession.date)
+        .limit(1)
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _check_owner(session: Session, owner_user_id: int | None) -> None:
+    if owner_user_id is None:
+        return
+    owner = session.get(User, owner_user_id)
+    if owner is None or not owner.active:
+        raise DomainError("De gekozen trekker bestaat niet (of is uitgeschakeld). Kies een andere trekker.")
+
+
+def create_action(*, session: Session, data: NewAction, actor: CurrentUser) -> Action:
+    """Turn agreed work into an action with a trekker (a user, or a named person)."""
+    if actor.role not in (Role.AANJAGER, Role.BEHEERDER, Role.MANAGER):
+        raise NotAllowed("Alleen een aanjager, manager of beheerder kan vervolgacties aanmaken.")
+    title = clean_text(data.title, field="Titel van de actie", max_length=300)
+    owner_name = clean_text(data.owner_name, field="Naam van de trekker", max_length=120, required=False) or None
+    work_group = clean_text(data.work_group, field="Werkgroep", max_length=120, required=False)
+    description = clean_text(data.description, field="Toelichting", max_length=5000, required=False)
+    if data.owner_user_id is None and owner_name is None:
+        raise DomainError("Kies een trekker: een gebruiker of een naam.")
+    _check_owner(session, data.owner_user_id)
+    if data.organisation_id is not None and session.get(Organisation, data.organisation_id) is None:
+        raise DomainError("De gekozen organisatie bestaat niet.")
+    if data.due_date is not None and data.due_date < local_today():
+        raise DomainError(
+            "De streefdatum ligt vóór vandaag, de dag waarop de actie wordt aangemaakt: kies een latere datum."
+        )
+    if data.session_id is not None and session.get(LearningSession, data.session_id) is None:
+        raise DomainError("De leersessie van deze actie bestaat niet.")
+    if data.contribution_id is not None:
+        contribution = session.get(Contribution, data.contribution_id)
+        if contribution is None:
+            raise DomainError("De oplossing waaruit deze actie komt bestaat niet meer.")
+        if data.session_id is not None and contribution.session_id != data.session_id:
+            raise DomainError("Deze oplossing hoort bij een andere leersessie.")
+    action = Action(
+        title=title,
+        description=description,
+        owner_user_id=data.owner_user_id,
+        owner_name=None if data.owner_user_id is not None else owner_name,
+        organisation_id=data.organisation_id,
+        work_group=work_group,
+        due_date=data.due_date,
+        session_id=data.session_id,
+        contribution_id=data.contribution_id,
+        created_by_id=actor.id,
+        status=ActionStatus.OPEN,
+    )
+    action.updates.append(
+        ActionUpdate(
+            to_status=ActionStatus.OPEN, user_id=actor.id, session_id=data.session_id, note="Vervolgactie aangemaakt."
+        )
+    )
+    session.add(action)
+    session.flush()
+    audit.record(session=session, event="action_created", user_id=actor.id, entity="action", entity_id=action.id)
+    return action
+
+
+def _locked_for_change(session: Session, action_id: int, actor: CurrentUser, expected_version: int) -> Action:
+    """The action, row-locked, after the permission and version checks every change shares."""
+    action = session.scalar(select(Action).where(Action.id == action_id).with_for_update())
+    if action is None:
+        raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    if not may_change(actor, action):
+        raise NotAllowed("U mag deze vervolgactie niet wijzigen.")
+    if action.version != expected_version:
+        raise Conflict(
+            "Iemand anders heeft deze actie intussen gewijzigd: de status is nu "
+            f"'{status_label(action.status)}'. Bekijk de actuele stand en probeer opnieuw."
+        )
+    return action
+
+
+def change_status(
+    *,
+    session: Session,
+    action_id: int,
+    to_status: ActionStatus | str,
+    note: str,
+    actor: CurrentUser,
+    expected_version: int,
+    in_session_id: int | None = None,
+) -> Action:
+    """Move an action to another status, with the history entry; refuses stale edits (version).
+
+    Keeping the same status with a note records that the action was discussed (e.g. in a terugblik).
+    """
+    action = _locked_for_change(session, action_id, actor, expected_version)
+    try:
+        target = ActionStatus(to_status)
+    except ValueError:
+        raise DomainError("Onbekende status.") from None
+    current = ActionStatus(action.status)
+    note = clean_text(note, field="Toelichting", max_length=2000, required=False)
+    if target == current:
+        if not note:
+            raise DomainError("De status is niet veranderd: voeg een toelichting toe of kies een andere status.")
+    elif target not in TRANSITIONS[current]:
+        raise DomainError(f"Van '{ACTION_STATUS_LABELS[current]}' naar '{ACTION_STATUS_LABELS[target]}' kan niet.")
+    if target in REASON_REQUIRED and not note:
+        raise DomainError("Waarom niet? Geef een reden op.")
+    if current in FINISHED_ACTION_STATUSES and target not in FINISHED_ACTION_STATUSES and not note:
+        raise DomainError("Geef bij het heropenen een toelichting.")
+    if in_session_id is not None and session.get(LearningSession, in_session_id) is None:
+        raise DomainError("De leersessie van deze wijziging bestaat niet.")
+    action.updates.append(
+        ActionUpdate(from_status=current, to_status=target, note=note, user_id=actor.id, session_id=in_session_id)
+    )
+    if target != current:
+        action.status = target
+        if target in REASON_REQUIRED:
+            action.reason = note
+        elif target not in FINISHED_ACTION_STATUSES:
+            action.reason = ""
+        action.finished_at = utcnow() if target in FINISHED_ACTION_STATUSES else None
+    action.version += 1
+    audit.record(
+        session=session,
+        event="action_status",
+        user_id=actor.id,
+        entity="action",
+        entity_id=action.id,
+        from_status=str(current),
+        to_status=str(target),
+    )
+    return action
+
+
+def reopen(
+    *,
+    session: Session,
+    action_id: int,
+    note: str,
+    actor: CurrentUser,
+    expected_version: int,
+    in_session_id: int | None = None,
+) -> Action:
+    """Put a finished action back to open; the note (why) is required."""
+    action = session.get(Action, action_id)
+    if action is not None and action.status not in FINISHED_ACTION_STATUSES:
+        raise DomainError("Deze actie is niet afgerond; heropenen is niet nodig.")
+    if not (note or "").strip():
+        raise DomainError("Geef bij het heropenen een toelichting.")
+    return change_status(
+        session=session,
+        action_id=action_id,
+        to_status=ActionStatus.OPEN,
+        note=note,
+        actor=actor,
+        expected_version=expected_version,
+        in_session_id=in_session_id,
+    )
+
+
+@dataclass(frozen=True)
+class ActionEdit:
+    title: str
+    due_date: dt.date | None
+    owner_user_id: int | None = None
+    owner_name: str | None = None
+
+
+def edit_action(
+    *, session: Session, action_id: int, data: ActionEdit, actor: CurrentUser, expected_version: int
+) -> Action:
+    """Change title, trekker or due date; the change is a line in the history, and the version check applies."""
+    action = _locked_for_change(session, action_id, actor, expected_version)
+    title = clean_text(data.title, field="Titel van de actie", max_length=300)
+    owner_name = clean_text(data.owner_name, field="Naam van de trekker", max_length=120, required=False) or None
+    if data.owner_user_id is None and owner_name is None:
+        raise DomainError("Kies een trekker: een gebruiker of een naam.")
+    _check_owner(session, data.owner_user_id)
+    if data.owner_user_id is not None:
+        owner_name = None
+    created = action.created_at.astimezone(TZ).date()
+    if data.due_date is not None and data.due_date < created:
+        raise DomainError("De streefdatum ligt vóór de datum waarop de actie is aangemaakt: kies een latere datum.")
+    changed = []
+    if title != action.title:
+        changed.append("titel")
+    if (data.owner_user_id, owner_name) != (action.owner_user_id, action.owner_name):
+        changed.append("trekker")
+    if data.due_date != action.due_date:
+        changed.append("streefdatum")
+    if not changed:
+        raise DomainError("Er is niets gewijzigd.")
+    action.title, action.owner_user_id, action.owner_name, action.due_date = (
+        title,
+        data.owner_user_id,
+        owner_name,
+        data.due_date,
+    )
+    action.updates.append(
+        ActionUpdate(
+            from_status=action.status,
+            to_status=action.status,
+            user_id=actor.id,
+            note=f"Gewijzigd: {', '.join(changed)}.",
+        )
+    )
+    action.version += 1
+    audit.record(
+        session=session, event="action_edited", user_id=actor.id, entity="action", entity_id=action.id, fields=changed
+    )
+    return action
+
+
+# --- reading: lists, details, history -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What the opvolging lists filter on; `mine` limits to the actor's own actions."""
+
+    mine: bool = False
+    series_id: int | None = None
+    session_id: int | None = None
+    organisation_id: int | None = None
+    statuses: tuple[str, ...] = ()
+    late_only: bool = False
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    title: str
+    status: str
+    owner: str
+    owner_user_id: int | None
+    organisation_id: int | None
+    organisation: str
+    due_date: dt.date | None
+    late: bool
+    reason: str
+    version: int
+    session_id: int | None
+    session_title: str
+    session_date: dt.date | None
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    rows: list[ActionRow]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def default_filter(actor: CurrentUser, *, mine: bool) -> ActionFilter:
+    """Managers look at their own organisation by default."""
+    if not mine and actor.role == Role.MANAGER:
+        return ActionFilter(organisation_id=actor.organisation_id)
+    return ActionFilter(mine=mine)
+
+
+def _row_query(today: dt.date) -> Select[Any]:
+    owner = aliased(User)
+    return (
+        select(
+            Action.id,
+            Action.title,
+            Action.status,
+            func.coalesce(owner.display_name, Action.owner_name, ""),
+            Action.owner_user_id,
+            Action.organisation_id,
+            func.coalesce(Organisation.name, ""),
+            Action.due_date,
+            _late_clause(today),
+            Action.reason,
+            Action.version,
+            Action.session_id,
+            func.coalesce(LearningSession.title, ""),
+            LearningSession.date,
+        )
+        .outerjoin(owner, owner.id == Action.owner_user_id)
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .outerjoin(LearningSession, LearningSession.id == Action.session_id)
+    )
+
+
+def _to_row(values: Row[Any]) -> ActionRow:
+    values = list(values)
+    values[8] = bool(values[8])
+    return ActionRow(*values)
+
+
+def _apply_filter(query: Select[Any], filters: ActionFilter, actor: CurrentUser, today: dt.date) -> Select[Any]:
+    if filters.mine:
+        query = query.where(Action.owner_user_id == actor.id)
+    if filters.series_id is not None:
+        query = query.where(LearningSession.series_id == filters.series_id)
+    if filters.session_id is not None:
+        query = query.where(Action.session_id == filters.session_id)
+    if filters.organisation_id is not None:
+        query = query.where(Action.organisation_id == filters.organisation_id)
+    if filters.statuses:
+        query = query.where(Action.status.in_(filters.statuses))
+    if filters.late_only:
+        query = query.where(_late_clause(today))
+    return query
+
+
+def list_actions(
+    *,
+    session: Session,
+    actor: CurrentUser,
+    filters: ActionFilter,
+    today: dt.date | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> ActionPage:
+    """One page of actions for "Mijn acties" (filters.mine) or "Alle acties", late ones first."""
+    if not filters.mine and not may_list_all(actor):
+        raise NotAllowed("U kunt alleen uw eigen vervolgacties bekijken.")
+    today = today or local_today()
+    query = _apply_filter(_row_query(today), filters, actor, today)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = max(1, min(page, max(1, math.ceil(total / page_size))))
+    rows = session.execute(
+        query.order_by(case((_late_clause(today), 0), else_=1), Action.due_date.is_(None), Action.due_date, Action.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    return ActionPage([_to_row(r) for r in rows], total, page, page_size)
+
+
+def get_row(*, session: Session, action_id: int, actor: CurrentUser, today: dt.date | None = None) -> ActionRow:
+    """The current state of one action as a row (for showing it after a version conflict)."""
+    today = today or local_today()
+    values = session.execute(_row_query(today).where(Action.id == action_id)).first()
+    if values is None:
+        raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    row = _to_row(values)
+    if actor.role == Role.PROFESSIONAL and row.owner_user_id != actor.id:
+        raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    return row
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    who: str
+    from_status: str | None
+    to_status: str
+    note: str
+    session_title: str
+
+    @property
+    def change(self) -> str:
+        if self.from_status is None:
+            return f"aangemaakt ({status_label(self.to_status)})"
+        if self.from_status == self.to_status:
+            return f"{status_label(self.to_status)} (ongewijzigd)"
+        return f"{status_label(self.from_status)} → {status_label(self.to_status)}"
+
+
+def history(*, session: Session, action_id: int, actor: CurrentUser) -> list[HistoryEntry]:
+    """Every step of an action, oldest first: who, when, which change, the note and the session."""
+    action = session.get(Action, action_id)
+    if action is None or not may_view(actor, action):
+        raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    rows = session.execute(
+        select(
+            ActionUpdate.created_at,
+            func.coalesce(User.display_name, ""),
+            ActionUpdate.from_status,
+            ActionUpdate.to_status,
+            ActionUpdate.note,
+            func.coalesce(LearningSession.title, ""),
+        )
+        .outerjoin(User, User.id == ActionUpdate.user_id)
+        .outerjoin(LearningSession, LearningSession.id == ActionUpdate.session_id)
+        .where(ActionUpdate.action_id == action_id)
+        .order_by(ActionUpdate.created_at, ActionUpdate.id)
+    ).all()
+    return [HistoryEntry(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an action came from: the case, the round and the solution text."""
+
+    case_title: str
+    round_name: str
+    perspective: str
+    solution: str
+
+
+def origin(*, session: Session, action: Action) -> Origin | None:
+    contribution = action.contribution
+    if contribution is None:
+        return None
+    case_title = (
+        session.scalar(
+            select(Case.title).join(Group, Group.case_id == Case.id).where(Group.id == contribution.group_id)
+        )
+        or ""
+    )
+    meeting = session.get(LearningSession, contribution.session_id)
+    rounds = meeting.rounds if meeting else []
+    round_name = rounds[contribution.round_index]["name"] if 0 <= contribution.round_index < len(rounds) else ""
+    return Origin(case_title, round_name, contribution.perspective, contribution.text)
+
+
+def owner_choices(*, session: Session) -> list[tuple[int, str]]:
+    """Active users who can be trekker, as (id, name) sorted by name."""
+    return list(
+        session.execute(
+            select(User.id, User.display_name).where(User.active.is_(True)).order_by(User.display_name)
+        ).all()
+    )
+
+
+# --- choices for the pages ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    series: list[tuple[int, str]]
+    sessions: list[tuple[int, str, dt.date, int | None]]  # id, title, date, series id
+    organisations: list[tuple[int, str]]
+
+
+def filter_choices(*, session: Session) -> FilterChoices:
+    return FilterChoices(
+        series=list(session.execute(select(Series.id, Series.name).order_by(Series.name)).all()),
+        sessions=list(
+            session.execute(
+                select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.series_id)
+                .where(LearningSession.status != SessionStatus.CANCELLED)
+                .order_by(LearningSession.date.desc())
+            ).all()
+        ),
+        organisations=list(
+            session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+        ),
+    )

@@ -1,0 +1,128 @@
+"""Optional e-mail reminders to trekkers about actions that are late or due within 14 days.
+
+Off by default: only when LEERSESSIE_SMTP_HOST and LEERSESSIE_SMTP_SENDER are set. Run it daily, e.g.
+from cron: `python -m lib.reminders`. Each trekker gets at most one reminder per day (the audit log
+remembers who was reminded), so running it twice does not send twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lib.core import audit, db
+from lib.core.config import Settings, get_settings
+from lib.core.dates import TZ, local_today, long_date
+from lib.followup.actions import due_text, status_label
+from lib.home import DUE_SOON_DAYS
+from lib.models import FINISHED_ACTION_STATUSES, Action, AuditLog, User
+
+log = logging.getLogger(__name__)
+EVENT = "action_reminder"
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    title: str
+    status: str
+    due_date: dt.date
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user_id: int
+    name: str
+    email: str
+    lines: list[ReminderLine]
+
+
+def reminders_due(*, session: Session, today: dt.date, days: int = DUE_SOON_DAYS) -> list[Reminder]:
+    """Per active trekker with an e-mail address: the unfinished actions due by today + `days`,
+    unless that trekker was already reminded today."""
+    start_of_day = dt.datetime.combine(today, dt.time(0), tzinfo=TZ)
+    reminded = select(AuditLog.entity_id).where(AuditLog.event == EVENT, AuditLog.at >= start_of_day)
+    rows = session.execute(
+        select(User.id, User.display_name, User.email, Action.title, Action.status, Action.due_date)
+        .join(Action, Action.owner_user_id == User.id)
+        .where(
+            User.active.is_(True),
+            func.coalesce(User.email, "") != "",
+            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            Action.due_date <= today + dt.timedelta(days=days),
+            User.id.notin_(reminded),
+        )
+        .order_by(User.id, Action.due_date, Action.id)
+    ).all()
+    reminders: dict[int, Reminder] = {}
+    for user_id, name, email, title, status, due in rows:
+        reminder = reminders.setdefault(user_id, Reminder(user_id, name, email, []))
+        reminder.lines.append(ReminderLine(title, status, due))
+    return list(reminders.values())
+
+
+def compose(reminder: Reminder, *, sender: str, today: dt.date) -> EmailMessage:
+    late = sum(1 for line in reminder.lines if line.due_date < today)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = reminder.email
+    message["Subject"] = f"Leersessie: {len(reminder.lines)} vervolgactie(s) vragen aandacht" + (
+        f", {late} te laat" if late else ""
+    )
+    body = [
+        f"Beste {reminder.name},",
+        "",
+        f"Van deze vervolgacties bent u de trekker; ze zijn te laat of de streefdatum is binnen {DUE_SOON_DAYS} dagen:",
+        "",
+    ]
+    for line in reminder.lines:
+        body.append(
+            f"- {line.title} ({status_label(line.status)}; streefdatum {long_date(line.due_date)}, "
+            f"{due_text(line.due_date, line.status, today)})"
+        )
+    body += ["", "Werk de status bij op de pagina Opvolging in Leersessie.", "", "Dit is een automatisch bericht."]
+    message.set_content("\n".join(body))
+    return message
+
+
+def send_reminders(*, session: Session, today: dt.date | None = None, settings: Settings | None = None) -> int:
+    """Send today's reminders; returns how many were sent (0 when e-mail is not configured)."""
+    settings = settings or get_settings()
+    if not settings.smtp_host or not settings.smtp_sender:
+        return 0
+    today = today or local_today()
+    due = reminders_due(session=session, today=today)
+    if not due:
+        return 0
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+        for reminder in due:
+            smtp.send_message(compose(reminder, sender=settings.smtp_sender, today=today))
+            audit.record(
+                session=session,
+                event=EVENT,
+                user_id=None,
+                entity="user",
+                entity_id=reminder.user_id,
+                actions=len(reminder.lines),
+            )
+    return len(due)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    settings = get_settings()
+    if not settings.smtp_host or not settings.smtp_sender:
+        print("Herinneringen staan uit: stel LEERSESSIE_SMTP_HOST en LEERSESSIE_SMTP_SENDER in.")
+        return
+    with db.transaction() as session:
+        sent = send_reminders(session=session, settings=settings)
+    print(f"{sent} herinnering(en) verstuurd.")
+
+
+if __name__ == "__main__":
+    main()

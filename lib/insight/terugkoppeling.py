@@ -1,0 +1,265 @@
+"""Terugkoppeling per organisatie: for one organisation and a period, the solutions and actions that
+concern it, with status and reasons, as data for the page and as a Markdown or CSV download.
+
+The CSV helpers here are shared by the oogst: UTF-8 with BOM and semicolons (what Dutch Excel opens
+directly), with every cell that Excel would read as a formula neutralised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from lib.accounts import CurrentUser
+from lib.core.dates import TZ, local_today, long_date, short_date
+from lib.core.errors import DomainError, NotAllowed, NotFound
+from lib.exports import markdown, safe_csv
+from lib.followup import actions, terugblik
+from lib.models import (
+    Action,
+    ActionUpdate,
+    Case,
+    CaseOrganisation,
+    Contribution,
+    ContributionKind,
+    Group,
+    LearningSession,
+    Organisation,
+    Role,
+    User,
+)
+
+
+def md_escape(text: str) -> str:
+    """User text for a Markdown download, on one line and inert (lib/exports/markdown.py escapes)."""
+    return markdown.escape(" ".join(str(text).split()))
+
+
+# --- safe exports -------------------------------------------------------------------------------
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with BOM, semicolon-separated, every cell formula-safe (see lib/exports/safe_csv.py)."""
+    return safe_csv.to_csv(list(header), rows)
+
+
+# --- the data -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackSolution:
+    session_title: str
+    session_date: dt.date
+    case_title: str
+    text: str
+    action_titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FeedbackAction:
+    id: int
+    title: str
+    owner: str
+    status: str
+    due_date: dt.date | None
+    late: bool
+    reason: str
+    session_title: str
+    session_date: dt.date | None
+    solution: str
+    last_note: str
+
+    @property
+    def status_label(self) -> str:
+        return actions.status_label(self.status)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    organisation: str
+    start: dt.date
+    end: dt.date
+    solutions: list[FeedbackSolution]
+    actions: list[FeedbackAction]
+    counts: dict[str, int]
+
+    @property
+    def summary(self) -> str:
+        return terugblik.summary_text(self.counts, verb="voor deze organisatie")
+
+
+def organisations_for(*, session: Session, actor: CurrentUser) -> list[tuple[int, str]]:
+    """The organisations this user may see feedback of: a manager only their own."""
+    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if actor.role == Role.MANAGER:
+        query = query.where(Organisation.id == actor.organisation_id)
+    elif actor.role not in (Role.AANJAGER, Role.BEHEERDER):
+        return []
+    return [tuple(row) for row in session.execute(query).all()]
+
+
+def _check(session: Session, actor: CurrentUser, organisation_id: int, start: dt.date, end: dt.date) -> Organisation:
+    if actor.role not in (Role.MANAGER, Role.AANJAGER, Role.BEHEERDER):
+        raise NotAllowed("Alleen managers, de aanjager en de beheerder zien de terugkoppeling.")
+    if actor.role == Role.MANAGER and actor.organisation_id != organisation_id:
+        raise NotAllowed("U kunt alleen de terugkoppeling van uw eigen organisatie bekijken.")
+    if end < start:
+        raise DomainError("Periode: de einddatum ligt vóór de begindatum.")
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("Deze organisatie bestaat niet.")
+    return organisation
+
+
+def feedback(
+    *,
+    session: Session,
+    organisation_id: int,
+    start: dt.date,
+    end: dt.date,
+    actor: CurrentUser,
+    today: dt.date | None = None,
+) -> Feedback:
+    """What concerns `organisation_id` from sessions between `start` and `end` (inclusive)."""
+    organisation = _check(session, actor, organisation_id, start, end)
+    today = today or local_today()
+
+    involved = exists().where(CaseOrganisation.case_id == Case.id, CaseOrganisation.organisation_id == organisation_id)
+    has_action = exists().where(Action.contribution_id == Contribution.id, Action.organisation_id == organisation_id)
+    solution_rows = session.execute(
+        select(
+            Contribution.id,
+            LearningSession.title,
+            LearningSession.date,
+            func.coalesce(Case.title, ""),
+            Contribution.text,
+        )
+        .join(LearningSession, LearningSession.id == Contribution.session_id)
+        .outerjoin(Group, Group.id == Contribution.group_id)
+        .outerjoin(Case, Case.id == Group.case_id)
+        .where(
+            Contribution.kind == ContributionKind.SOLUTION,
+            Contribution.hidden.is_(False),
+            LearningSession.date.between(start, end),
+            or_(Case.organisation_id == organisation_id, involved, has_action),
+        )
+        .order_by(LearningSession.date, Contribution.id)
+    ).all()
+    titles: dict[int, list[str]] = {}
+    if solution_rows:
+        for contribution_id, title in session.execute(
+            select(Action.contribution_id, Action.title)
+            .where(Action.contribution_id.in_([r[0] for r in solution_rows]))
+            .order_by(Action.id)
+        ).all():
+            titles.setdefault(contribution_id, []).append(title)
+    solutions = [FeedbackSolution(r[1], r[2], r[3], r[4], tuple(titles.get(r[0], ()))) for r in solution_rows]
+
+    owner = aliased(User)
+    solution = aliased(Contribution)
+    start_at = dt.datetime.combine(start, dt.time(0), tzinfo=TZ)
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=TZ)
+    last_note = (
+        select(ActionUpdate.note)
+        .where(ActionUpdate.action_id == Action.id, ActionUpdate.note != "")
+        .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    action_rows = session.execute(
+        select(
+            Action.id,
+            Action.title,
+            func.coalesce(owner.display_name, Action.owner_name, ""),
+            Action.status,
+            Action.due_date,
+            Action.reason,
+            func.coalesce(LearningSession.title, ""),
+            LearningSession.date,
+            func.coalesce(solution.text, ""),
+            func.coalesce(last_note, ""),
+        )
+        .outerjoin(owner, owner.id == Action.owner_user_id)
+        .outerjoin(LearningSession, LearningSession.id == Action.session_id)
+        .outerjoin(solution, solution.id == Action.contribution_id)
+        .where(
+            Action.organisation_id == organisation_id,
+            or_(
+                LearningSession.date.between(start, end),
+                and_(Action.session_id.is_(None), Action.created_at >= start_at, Action.created_at < end_at),
+            ),
+        )
+        .order_by(LearningSession.date, Action.id)
+    ).all()
+    found = [
+        FeedbackAction(r[0], r[1], r[2], r[3], r[4], actions.is_late(r[4], r[3], today), r[5], r[6], r[7], r[8], r[9])
+        for r in action_rows
+    ]
+    return Feedback(organisation.name, start, end, solutions, found, dict(Counter(a.status for a in found)))
+
+
+# --- downloads ----------------------------------------------------------------------------------
+
+
+def to_markdown(report: Feedback) -> str:
+    lines = [
+        f"# Terugkoppeling {md_escape(report.organisation)}",
+        "",
+        f"Periode: {long_date(report.start)} tot en met {long_date(report.end)}",
+        "",
+        f"{report.summary}.",
+        "",
+        "## Vervolgacties",
+        "",
+    ]
+    if not report.actions:
+        lines.append("Geen vervolgacties in deze periode.")
+    for action in report.actions:
+        due = f", streefdatum {long_date(action.due_date)}" if action.due_date else ""
+        late = " (te laat)" if action.late else ""
+        lines.append(
+            f"- **{md_escape(action.title)}** — {action.status_label}{late}; trekker {md_escape(action.owner)}{due}"
+        )
+        if action.reason:
+            lines.append(f"  - Waarom niet: {md_escape(action.reason)}")
+        if action.session_title:
+            lines.append(f"  - Uit: {md_escape(action.session_title)}")
+    lines += ["", "## Oplossingen", ""]
+    if not report.solutions:
+        lines.append("Geen oplossingen in deze periode.")
+    for item in report.solutions:
+        case = f" (casus: {md_escape(item.case_title)})" if item.case_title else ""
+        lines.append(
+            f"- {md_escape(item.text)}{case} — {md_escape(item.session_title)}, {short_date(item.session_date)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+CSV_HEADER = ["Soort", "Leersessie", "Datum", "Casus", "Tekst", "Trekker", "Status", "Streefdatum", "Waarom niet"]
+
+
+def to_csv(report: Feedback) -> bytes:
+    rows: list[list[Any]] = []
+    for action in report.actions:
+        rows.append(
+            [
+                "actie",
+                action.session_title,
+                action.session_date,
+                "",
+                action.title,
+                action.owner,
+                action.status_label,
+                action.due_date,
+                action.reason,
+            ]
+        )
+    for item in report.solutions:
+        rows.append(["oplossing", item.session_title, item.session_date, item.case_title, item.text, "", "", "", ""])
+    return csv_bytes(CSV_HEADER, rows)

@@ -1,0 +1,123 @@
+"""The closing evaluation of a session: one answer per participant, and its summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lib.core.errors import DomainError, NotAllowed
+from lib.core.validation import clean_text
+from lib.live.phases import open_meeting
+from lib.models import (
+    Evaluation,
+    EvaluationLength,
+)
+
+MAX_REMARK = 1000
+
+EVALUATION_LENGTH_LABELS = {
+    EvaluationLength.TOO_SHORT: "te kort",
+    EvaluationLength.GOOD: "goed",
+    EvaluationLength.TOO_LONG: "te lang",
+}
+
+
+@dataclass(frozen=True)
+class EvaluationSummary:
+    count: int
+    length: dict[str, int]
+    constructive: dict[int, int]
+    to_the_point: dict[int, int]
+    remarks: list[str] = field(default_factory=list)
+
+    @property
+    def mean_constructive(self) -> float | None:
+        total = sum(self.constructive.values())
+        return sum(k * v for k, v in self.constructive.items()) / total if total else None
+
+    @property
+    def mean_to_the_point(self) -> float | None:
+        total = sum(self.to_the_point.values())
+        return sum(k * v for k, v in self.to_the_point.items()) / total if total else None
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+def submit_evaluation(
+    *,
+    session: Session,
+    learning_session_id: int,
+    participant_key: str,
+    length: EvaluationLength | str,
+    constructive: int,
+    to_the_point: int,
+    remark: str = "",
+) -> Evaluation:
+    """One evaluation per participant: answering again replaces the earlier answer."""
+    if not participant_key:
+        raise NotAllowed("Evalueren kan alleen via de code van de leersessie.")
+    try:
+        length = EvaluationLength(length)
+    except ValueError:
+        raise DomainError("Lengte: kies te kort, goed of te lang.") from None
+    for value, label in ((constructive, "Constructief"), (to_the_point, "To the point")):
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            raise DomainError(f"{label}: kies een cijfer van 1 tot en met 5.")
+    remark = clean_text(remark, field="Opmerking", max_length=MAX_REMARK, required=False)
+    meeting = open_meeting(session, learning_session_id)
+    evaluation = session.scalar(
+        select(Evaluation).where(Evaluation.session_id == meeting.id, Evaluation.participant_key == participant_key)
+    )
+    if evaluation is None:
+        evaluation = Evaluation(session_id=meeting.id, participant_key=participant_key[:64])
+        session.add(evaluation)
+    evaluation.length = length
+    evaluation.constructive = constructive
+    evaluation.to_the_point = to_the_point
+    evaluation.remark = remark
+    session.flush()
+    return evaluation
+
+
+def has_evaluated(*, session: Session, learning_session_id: int, participant_key: str) -> bool:
+    return (
+        session.scalar(
+            select(Evaluation.id).where(
+                Evaluation.session_id == learning_session_id, Evaluation.participant_key == participant_key
+            )
+        )
+        is not None
+    )
+
+
+def evaluation_results(*, session: Session, learning_session_id: int) -> EvaluationSummary:
+    """Counts per answer, aggregated in SQL; remarks newest first."""
+
+    def counts(column) -> dict:
+        return dict(
+            session.execute(
+                select(column, func.count()).where(Evaluation.session_id == learning_session_id).group_by(column)
+            ).all()
+        )
+
+    length = counts(Evaluation.length)
+    constructive = counts(Evaluation.constructive)
+    to_the_point = counts(Evaluation.to_the_point)
+    remarks = list(
+        session.scalars(
+            select(Evaluation.remark)
+            .where(Evaluation.session_id == learning_session_id, Evaluation.remark != "")
+            .order_by(Evaluation.created_at.desc(), Evaluation.id.desc())
+            .limit(50)
+        )
+    )
+    return EvaluationSummary(
+        count=sum(length.values()),
+        length={str(k): length.get(str(k), 0) for k in EvaluationLength},
+        constructive={n: constructive.get(n, 0) for n in range(1, 6)},
+        to_the_point={n: to_the_point.get(n, 0) for n in range(1, 6)},
+        remarks=remarks,
+    )

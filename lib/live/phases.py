@@ -1,0 +1,302 @@
+"""The room: opening a leersessie, moving it through its phases and timer, and the live view that
+the projector and the phones re-read.
+
+Every change is one transaction on stored facts. Phase and timer changes carry the version the screen
+saw, so a double click (or two screens clicking at once) moves the session once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from lib.accounts import CurrentUser
+from lib.core import audit
+from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.live import timer
+from lib.live.join import new_join_code
+from lib.models import (
+    Attendance,
+    Case,
+    CaseStatus,
+    Group,
+    GroupMember,
+    LearningSession,
+    Phase,
+    Role,
+    SessionStatus,
+    utcnow,
+)
+from lib.planning.groups import generate as compose_groups
+
+LIVE_ROLES = (Role.AANJAGER, Role.BEHEERDER)
+NOT_OPEN = "Deze leersessie is niet (meer) open."
+
+
+# --- plain data for the screens -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    id: int
+    number: int
+    name: str
+    case_title: str
+    learning_question: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """Everything a screen needs to draw the current phase, read in one go."""
+
+    id: int
+    title: str
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    status: str
+    join_code: str | None
+    version: int
+    votes_per_participant: int
+    rounds: tuple[dict, ...]
+    state: timer.TimerState
+    groups: tuple[GroupInfo, ...]
+
+    @property
+    def phase(self) -> Phase:
+        return self.state.phase
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SessionStatus.RUNNING and self.phase != Phase.CLOSED
+
+    @property
+    def current(self) -> dict | None:
+        """The current round's plan (name, perspective, minutes, guiding_questions, yields_solutions)."""
+        if self.phase != Phase.ROUND or not self.rounds:
+            return None
+        return self.rounds[self.state.current_round]
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    id: int
+    title: str
+    date: dt.date
+    status: str
+
+
+# --- guards -------------------------------------------------------------------------------------
+
+
+def require_aanjager(actor: CurrentUser | None) -> CurrentUser:
+    if actor is None or actor.role not in LIVE_ROLES:
+        raise NotAllowed("Alleen een aanjager of beheerder kan de leersessie leiden.")
+    return actor
+
+
+def _meeting(session: Session, learning_session_id: int, *, lock: bool = False) -> LearningSession:
+    query = select(LearningSession).where(LearningSession.id == learning_session_id)
+    meeting = session.scalar(query.with_for_update() if lock else query)
+    if meeting is None:
+        raise NotFound("Deze leersessie bestaat niet.")
+    return meeting
+
+
+def open_meeting(session: Session, learning_session_id: int, *, lock: bool = False) -> LearningSession:
+    meeting = _meeting(session, learning_session_id, lock=lock)
+    if meeting.status != SessionStatus.RUNNING or meeting.phase == Phase.CLOSED:
+        raise DomainError(NOT_OPEN)
+    return meeting
+
+
+# --- opening and reading a session --------------------------------------------------------------
+
+
+def sessions_for_projector(*, session: Session, today: dt.date) -> list[SessionChoice]:
+    """Running sessions first, then those closed today and the planned ones from a week ago on."""
+    rows = session.execute(
+        select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.status)
+        .where(
+            (LearningSession.status == SessionStatus.RUNNING)
+            | ((LearningSession.status == SessionStatus.FINISHED) & (LearningSession.date >= today))
+            | (
+                LearningSession.status.in_([SessionStatus.PLANNED, SessionStatus.PREPARED])
+                & (LearningSession.date >= today - dt.timedelta(days=7))
+            )
+        )
+        .order_by(
+            sql_case((LearningSession.status == SessionStatus.RUNNING, 0), else_=1),
+            LearningSession.date,
+            LearningSession.start_time,
+        )
+        .limit(50)
+    ).all()
+    return [SessionChoice(*row) for row in rows]
+
+
+def _ensure_groups(session: Session, meeting: LearningSession, actor: CurrentUser) -> None:
+    """A session opened without composed groups gets them now: composed from the attendees and the
+    selected cases where there are enough people (lib/groups.py), else one empty group per case."""
+    if session.scalar(select(func.count()).select_from(Group).where(Group.session_id == meeting.id)):
+        return
+    cases = session.scalars(
+        select(Case).where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED).order_by(Case.id)
+    ).all()
+    if cases:
+        try:
+            compose_groups(session=session, learning_session_id=meeting.id, group_count=len(cases), actor=actor)
+            return
+        except DomainError:
+            pass  # fewer attendees than cases: the room composes its tables itself
+    count = max(len(cases), meeting.group_count or 1)
+    for number in range(1, count + 1):
+        case_row = cases[number - 1] if number <= len(cases) else None
+        session.add(
+            Group(
+                session_id=meeting.id, number=number, name=f"Groep {number}", case_id=case_row.id if case_row else None
+            )
+        )
+    session.flush()
+
+
+def open_session(*, session: Session, learning_session_id: int, actor: CurrentUser) -> LearningSession:
+    """Start a session in the room: status bezig, the opening phase and a fresh, unique join code."""
+    require_aanjager(actor)
+    meeting = _meeting(session, learning_session_id, lock=True)
+    if meeting.status == SessionStatus.RUNNING:
+        return meeting
+    if meeting.status not in (SessionStatus.PLANNED, SessionStatus.PREPARED):
+        raise DomainError("Deze leersessie is al afgerond of geannuleerd en kan niet opnieuw worden geopend.")
+    _ensure_groups(session, meeting, actor)
+    code = new_join_code()
+    while session.scalar(select(LearningSession.id).where(LearningSession.join_code == code)) is not None:
+        code = new_join_code()
+    meeting.join_code = code
+    meeting.status = SessionStatus.RUNNING
+    meeting.started_at = utcnow()
+    timer.store(meeting, timer.TimerState(Phase.OPENING, 0, timer.state_of(meeting).round_seconds))
+    meeting.version += 1
+    audit.record(
+        session=session, event="session_opened", user_id=actor.id, entity="learning_session", entity_id=meeting.id
+    )
+    return meeting
+
+
+def live_view(*, session: Session, learning_session_id: int) -> LiveView:
+    meeting = _meeting(session, learning_session_id)
+    groups = session.scalars(
+        select(Group)
+        .options(
+            selectinload(Group.case),
+            selectinload(Group.members).selectinload(GroupMember.attendance).selectinload(Attendance.user),
+        )
+        .where(Group.session_id == meeting.id)
+        .order_by(Group.number)
+    ).all()
+    infos = tuple(
+        GroupInfo(
+            g.id,
+            g.number,
+            g.name,
+            g.case.title if g.case else "",
+            g.case.learning_question if g.case else "",
+            tuple(
+                sorted(
+                    (m.attendance.user.display_name if m.attendance.user else m.attendance.guest_name or "")
+                    for m in g.members
+                )
+            ),
+        )
+        for g in groups
+    )
+    return LiveView(
+        id=meeting.id,
+        title=meeting.title,
+        date=meeting.date,
+        start_time=meeting.start_time,
+        end_time=meeting.end_time,
+        status=meeting.status,
+        join_code=meeting.join_code,
+        version=meeting.version,
+        votes_per_participant=meeting.votes_per_participant,
+        rounds=tuple(meeting.rounds or ()),
+        state=timer.state_of(meeting),
+        groups=infos,
+    )
+
+
+# --- moving through the session -----------------------------------------------------------------
+
+COMMANDS: dict[str, Callable[[timer.TimerState, dt.datetime, int], timer.TimerState]] = {
+    "next": lambda s, now, _m: timer.advance(s, now),
+    "back": lambda s, now, _m: timer.back(s, now),
+    "pause": lambda s, now, _m: timer.pause(s, now),
+    "resume": lambda s, now, _m: timer.resume(s, now),
+    "add": lambda s, _now, m: timer.add_minutes(s, m),
+    "end": lambda s, _now, _m: timer.end(s),
+}
+
+
+def control(
+    *,
+    session: Session,
+    learning_session_id: int,
+    command: str,
+    expected_version: int,
+    actor: CurrentUser,
+    minutes: int = 0,
+    now: dt.datetime | None = None,
+) -> LearningSession:
+    """Apply one projector command ("next", "back", "pause", "resume", "add", "end").
+
+    `expected_version` is the version the screen showed: if the session moved since (a double click, a
+    second screen), nothing changes and Conflict is raised. The UPDATE itself checks the version, so
+    this holds across processes and on PostgreSQL too.
+    """
+    require_aanjager(actor)
+    if command not in COMMANDS:
+        raise DomainError("Onbekende opdracht.")
+    now = now or utcnow()
+    meeting = open_meeting(session, learning_session_id, lock=True)
+    if meeting.version != expected_version:
+        raise Conflict("De sessie is intussen al verder gezet (op een ander scherm of door een dubbele klik).")
+    before = timer.state_of(meeting)
+    after = COMMANDS[command](before, now, minutes)
+    values = timer.facts(after)
+    if after.phase == Phase.CLOSED:
+        values.update(status=SessionStatus.FINISHED, closed_at=now)
+    result = session.execute(
+        update(LearningSession)
+        .where(LearningSession.id == meeting.id, LearningSession.version == expected_version)
+        .values(**values, version=LearningSession.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("De sessie is intussen al verder gezet (op een ander scherm of door een dubbele klik).")
+    session.refresh(meeting)
+    if after.phase == Phase.CLOSED:
+        # The cases of a closed session have been discussed.
+        session.execute(
+            update(Case)
+            .where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED)
+            .values(status=CaseStatus.DISCUSSED, version=Case.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    if before.phase != after.phase or before.current_round != after.current_round:
+        audit.record(
+            session=session,
+            event="session_phase",
+            user_id=actor.id,
+            entity="learning_session",
+            entity_id=meeting.id,
+            phase=str(after.phase),
+            round=after.current_round,
+        )
+    return meeting

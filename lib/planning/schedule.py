@@ -1,0 +1,438 @@
+"""Planning: series (reeksen) and their sessions — dates, times, place, status and the werkvorm snapshot.
+
+A session copies the round plan of its werkvorm when it is planned (`LearningSession.rounds`), so a
+later edit of the werkvorm never changes a planned or past session. Edits of a series or session carry
+the version the user saw; somebody else's change in between is refused instead of overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from lib.accounts import CurrentUser
+from lib.core import audit, dates
+from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core.validation import clean_text
+from lib.models import Case, CaseStatus, LearningSession, Role, Series, SessionStatus, Template
+from lib.planning import werkvormen
+
+PLANNERS = (Role.AANJAGER, Role.BEHEERDER)
+MAX_DATES_AT_ONCE = 52
+
+SESSION_STATUS_LABELS = {
+    SessionStatus.PLANNED: "gepland",
+    SessionStatus.PREPARED: "voorbereid",
+    SessionStatus.RUNNING: "bezig",
+    SessionStatus.FINISHED: "afgerond",
+    SessionStatus.CANCELLED: "geannuleerd",
+}
+
+# gepland → voorbereid → bezig → afgerond; back to gepland while not started; a cancelled session can
+# be planned again.
+TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
+    SessionStatus.PLANNED: {SessionStatus.PREPARED, SessionStatus.CANCELLED},
+    SessionStatus.PREPARED: {SessionStatus.PLANNED, SessionStatus.RUNNING, SessionStatus.CANCELLED},
+    SessionStatus.RUNNING: {SessionStatus.FINISHED},
+    SessionStatus.FINISHED: set(),
+    SessionStatus.CANCELLED: {SessionStatus.PLANNED},
+}
+CHANGEABLE = (SessionStatus.PLANNED, SessionStatus.PREPARED)
+
+
+@dataclass(frozen=True)
+class SeriesInput:
+    name: str
+    default_start: dt.time
+    default_end: dt.time
+    location: str = ""
+    description: str = ""
+    template_id: int | None = None
+
+
+@dataclass
+class Planned:
+    """What `add_sessions` made, and the warnings the aanjager should see (dates in the past)."""
+
+    sessions: list[LearningSession]
+    warnings: list[str] = field(default_factory=list)
+
+
+def require_planner(actor: CurrentUser) -> None:
+    if actor.role not in PLANNERS:
+        raise NotAllowed("Alleen een casuïstiekaanjager of beheerder kan leersessies plannen.")
+
+
+def check_times(start: dt.time, end: dt.time) -> None:
+    """A session starts and ends on one day: the end after the start, never past midnight."""
+    if start is None or end is None:
+        raise DomainError("Vul een begintijd en een eindtijd in.")
+    if end <= start:
+        raise DomainError(
+            f"De eindtijd ({dates.clock(end)}) moet na de begintijd ({dates.clock(start)}) liggen; "
+            "een leersessie duurt niet langer dan een dag."
+        )
+
+
+def check_version(row: Series | LearningSession, expected_version: int | None, what: str) -> None:
+    if expected_version is not None and row.version != expected_version:
+        raise Conflict(
+            f"{what} is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
+        )
+    row.version += 1
+
+
+def past_warning(day: dt.date, today: dt.date) -> str | None:
+    if day < today:
+        return f"Let op: {dates.long_date(day)} ligt in het verleden."
+    return None
+
+
+def parse_dates(text: str) -> list[dt.date]:
+    """Dates typed as '5-9-2016' (or 5/9/2016, 2016-09-05), separated by commas, spaces or new lines."""
+    result = []
+    for token in (t for t in re.split(r"[\s,;]+", text or "") if t):
+        match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", token)
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", token)
+        try:
+            if match:
+                day, month, year = (int(g) for g in match.groups())
+            elif iso:
+                year, month, day = (int(g) for g in iso.groups())
+            else:
+                raise ValueError
+            result.append(dt.date(year, month, day))
+        except ValueError:
+            shown = f"'{token}'" if re.fullmatch(r"[0-9/.-]{1,12}", token) else "Een van de data"
+            raise DomainError(f"{shown} is geen geldige datum. Schrijf een datum als 5-9-2016.") from None
+    return result
+
+
+def dates_by_rhythm(first: dt.date, count: int, every_weeks: int) -> list[dt.date]:
+    """`count` dates from `first`, every `every_weeks` weeks."""
+    if not 1 <= count <= MAX_DATES_AT_ONCE:
+        raise DomainError(f"Aantal sessies: kies 1 tot {MAX_DATES_AT_ONCE}.")
+    if not 1 <= every_weeks <= 52:
+        raise DomainError("Kies een ritme van 1 tot 52 weken.")
+    return [first + dt.timedelta(weeks=every_weeks * i) for i in range(count)]
+
+
+def _default_template(session: Session) -> Template | None:
+    """The default werkvorm; a fresh database gets the shipped ones first."""
+    template = werkvormen.default_template(session=session)
+    if template is None:
+        werkvormen.ensure_builtin(session=session)
+        template = werkvormen.default_template(session=session)
+    return template
+
+
+# --- series -------------------------------------------------------------------------------------
+
+
+def _validated_series(session: Session, data: SeriesInput, series_id: int | None) -> SeriesInput:
+    name = clean_text(data.name, field="Naam van de reeks", max_length=120)
+    description = clean_text(data.description, field="Beschrijving", max_length=2000, required=False)
+    location = clean_text(data.location, field="Locatie", max_length=200, required=False)
+    check_times(data.default_start, data.default_end)
+    if data.template_id is not None:
+        template = session.get(Template, data.template_id)
+        if template is None or not template.active:
+            raise DomainError("Kies een bestaande werkvorm.")
+    clash = select(Series.id).where(func.lower(Series.name) == name.lower())
+    if series_id is not None:
+        clash = clash.where(Series.id != series_id)
+    if session.scalar(clash) is not None:
+        raise DomainError("Er bestaat al een reeks met deze naam. Kies een andere naam.")
+    return SeriesInput(name, data.default_start, data.default_end, location, description, data.template_id)
+
+
+def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) -> Series:
+    require_planner(actor)
+    data = _validated_series(session, data, None)
+    template_id = data.template_id
+    if template_id is None:
+        default = _default_template(session)
+        template_id = default.id if default else None
+    series = Series(
+        name=data.name,
+        description=data.description,
+        location=data.location,
+        default_start=data.default_start,
+        default_end=data.default_end,
+        template_id=template_id,
+        created_by_id=actor.id,
+    )
+    session.add(series)
+    session.flush()
+    audit.record(session=session, event="series_created", user_id=actor.id, entity="series", entity_id=series.id)
+    return series
+
+
+def update_series(
+    *, session: Session, series_id: int, data: SeriesInput, expected_version: int | None, actor: CurrentUser
+) -> Series:
+    """Change the series itself; its planned sessions keep their own date, time, place and round plan."""
+    require_planner(actor)
+    series = session.get(Series, series_id, with_for_update=True)
+    if series is None:
+        raise NotFound("Deze reeks bestaat niet.")
+    data = _validated_series(session, data, series_id)
+    check_version(series, expected_version, "De reeks")
+    series.name, series.description, series.location = data.name, data.description, data.location
+    series.default_start, series.default_end = data.default_start, data.default_end
+    if data.template_id is not None:
+        series.template_id = data.template_id
+    audit.record(session=session, event="series_updated", user_id=actor.id, entity="series", entity_id=series.id)
+    return series
+
+
+def list_series(*, session: Session, include_archived: bool = False) -> list[Series]:
+    query = select(Series).order_by(Series.name)
+    if not include_archived:
+        query = query.where(Series.archived.is_(False))
+    return list(session.scalars(query))
+
+
+def get_series(*, session: Session, series_id: int) -> Series:
+    series = session.scalar(
+        select(Series)
+        .options(selectinload(Series.sessions), selectinload(Series.template))
+        .where(Series.id == series_id)
+    )
+    if series is None:
+        raise NotFound("Deze reeks bestaat niet.")
+    return series
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def _taken_dates(session: Session, series_id: int, except_session_id: int | None = None) -> set[dt.date]:
+    query = select(LearningSession.date).where(
+        LearningSession.series_id == series_id, LearningSession.status != SessionStatus.CANCELLED
+    )
+    if except_session_id is not None:
+        query = query.where(LearningSession.id != except_session_id)
+    return set(session.scalars(query))
+
+
+def add_sessions(
+    *,
+    session: Session,
+    series_id: int,
+    days: list[dt.date],
+    actor: CurrentUser,
+    today: dt.date,
+    start: dt.time | None = None,
+    end: dt.time | None = None,
+    location: str | None = None,
+) -> Planned:
+    """Plan a session on each of `days` with the series' time, place and a snapshot of its werkvorm.
+
+    A date twice in the list or already in the series is refused (nothing is stored); a date in the
+    past is planned with a warning, because recording an earlier session afterwards is legitimate.
+    """
+    require_planner(actor)
+    series = session.get(Series, series_id, with_for_update=True)
+    if series is None:
+        raise NotFound("Deze reeks bestaat niet.")
+    if not days:
+        raise DomainError("Kies minstens één datum.")
+    if len(days) > MAX_DATES_AT_ONCE:
+        raise DomainError(f"Voeg hoogstens {MAX_DATES_AT_ONCE} data tegelijk toe.")
+    start, end = start or series.default_start, end or series.default_end
+    check_times(start, end)
+    place = clean_text(
+        series.location if location is None else location, field="Locatie", max_length=200, required=False
+    )
+    seen: set[dt.date] = set()
+    taken = _taken_dates(session, series_id)
+    for day in days:
+        if day in seen:
+            raise DomainError(f"{dates.long_date(day)} staat twee keer in de lijst.")
+        if day in taken:
+            raise DomainError(f"Op {dates.long_date(day)} staat in deze reeks al een leersessie.")
+        seen.add(day)
+    template = series.template or _default_template(session)
+    if template is None or not template.rounds:
+        raise DomainError("Deze reeks heeft geen werkvorm met rondes. Kies eerst een werkvorm.")
+    rounds = werkvormen.snapshot(template)
+    number = session.scalar(select(func.count()).where(LearningSession.series_id == series_id)) or 0
+    planned = Planned(sessions=[])
+    for day in sorted(days):
+        number += 1
+        meeting = LearningSession(
+            series_id=series.id,
+            title=f"{series.name} — leersessie {number}"[:160],
+            date=day,
+            start_time=start,
+            end_time=end,
+            location=place,
+            status=SessionStatus.PLANNED,
+            template_name=template.name,
+            rounds=rounds,
+        )
+        session.add(meeting)
+        planned.sessions.append(meeting)
+        warning = past_warning(day, today)
+        if warning:
+            planned.warnings.append(warning)
+    session.flush()
+    audit.record(
+        session=session,
+        event="sessions_added",
+        user_id=actor.id,
+        entity="series",
+        entity_id=series.id,
+        dates=[d.isoformat() for d in sorted(days)],
+    )
+    return planned
+
+
+def get_session(*, session: Session, learning_session_id: int) -> LearningSession:
+    meeting = session.get(LearningSession, learning_session_id)
+    if meeting is None:
+        raise NotFound("Deze leersessie bestaat niet.")
+    return meeting
+
+
+def _for_change(session: Session, learning_session_id: int, expected_version: int | None) -> LearningSession:
+    meeting = session.get(LearningSession, learning_session_id, with_for_update=True)
+    if meeting is None:
+        raise NotFound("Deze leersessie bestaat niet.")
+    check_version(meeting, expected_version, "De leersessie")
+    return meeting
+
+
+def move_session(
+    *,
+    session: Session,
+    learning_session_id: int,
+    day: dt.date,
+    start: dt.time,
+    end: dt.time,
+    location: str,
+    expected_version: int | None,
+    actor: CurrentUser,
+    today: dt.date,
+) -> list[str]:
+    """Give a planned session another date, time or place; returns warnings (a date in the past)."""
+    require_planner(actor)
+    check_times(start, end)
+    place = clean_text(location, field="Locatie", max_length=200, required=False)
+    meeting = _for_change(session, learning_session_id, expected_version)
+    if meeting.status not in CHANGEABLE:
+        label = SESSION_STATUS_LABELS[SessionStatus(meeting.status)]
+        raise DomainError(f"Een leersessie die {label} is, kan niet meer worden verplaatst.")
+    if meeting.series_id is not None and day in _taken_dates(session, meeting.series_id, meeting.id):
+        raise DomainError(f"Op {dates.long_date(day)} staat in deze reeks al een leersessie.")
+    before = (meeting.date.isoformat(), dates.clock(meeting.start_time), dates.clock(meeting.end_time))
+    meeting.date, meeting.start_time, meeting.end_time, meeting.location = day, start, end, place
+    audit.record(
+        session=session,
+        event="session_moved",
+        user_id=actor.id,
+        entity="learning_session",
+        entity_id=meeting.id,
+        before=list(before),
+        after=[day.isoformat(), dates.clock(start), dates.clock(end)],
+    )
+    warning = past_warning(day, today)
+    return [warning] if warning else []
+
+
+def set_status(
+    *,
+    session: Session,
+    learning_session_id: int,
+    to_status: SessionStatus | str,
+    expected_version: int | None,
+    actor: CurrentUser,
+) -> LearningSession:
+    """Move a session along gepland → voorbereid → bezig → afgerond (or cancel it); other steps are refused."""
+    require_planner(actor)
+    try:
+        target = SessionStatus(to_status)
+    except ValueError:
+        raise DomainError("Onbekende status.") from None
+    meeting = _for_change(session, learning_session_id, expected_version)
+    current = SessionStatus(meeting.status)
+    if target not in TRANSITIONS[current]:
+        raise DomainError(
+            f"Een leersessie die {SESSION_STATUS_LABELS[current]} is, kan niet naar '{SESSION_STATUS_LABELS[target]}'."
+        )
+    meeting.status = target
+    audit.record(
+        session=session,
+        event="session_status",
+        user_id=actor.id,
+        entity="learning_session",
+        entity_id=meeting.id,
+        from_status=str(current),
+        to_status=str(target),
+    )
+    return meeting
+
+
+def cancel_session(
+    *, session: Session, learning_session_id: int, expected_version: int | None, actor: CurrentUser
+) -> LearningSession:
+    """Cancel a session that has not started: it stays in the series, shown as geannuleerd."""
+    return set_status(
+        session=session,
+        learning_session_id=learning_session_id,
+        to_status=SessionStatus.CANCELLED,
+        expected_version=expected_version,
+        actor=actor,
+    )
+
+
+def upcoming_sessions(*, session: Session, today: dt.date, include_cancelled: bool = True) -> list[LearningSession]:
+    """Sessions from today on, soonest first."""
+    query = select(LearningSession).where(LearningSession.date >= today)
+    if not include_cancelled:
+        query = query.where(LearningSession.status != SessionStatus.CANCELLED)
+    return list(session.scalars(query.order_by(LearningSession.date, LearningSession.start_time)))
+
+
+def sessions_to_prepare(*, session: Session, today: dt.date) -> list[LearningSession]:
+    """What the aanjager prepares: sessions not finished or cancelled, upcoming first, then the rest."""
+    query = select(LearningSession).where(
+        LearningSession.status.in_([SessionStatus.PLANNED, SessionStatus.PREPARED, SessionStatus.RUNNING])
+    )
+    rows = list(session.scalars(query.order_by(LearningSession.date, LearningSession.start_time)))
+    return [m for m in rows if m.date >= today] + [m for m in rows if m.date < today]
+
+
+def describe(meeting: LearningSession) -> str:
+    """'maandag 5 september 2016, 09:00–10:30' (with '(geannuleerd)' when cancelled)."""
+    text = dates.session_when(meeting.date, meeting.start_time, meeting.end_time)
+    if meeting.status == SessionStatus.CANCELLED:
+        text += " (geannuleerd)"
+    return text
+
+
+# --- cases of a session (minimal; case selection proper belongs to lib/cases.py) ----------------
+
+
+def selected_cases(*, session: Session, learning_session_id: int) -> list[Case]:
+    """The cases treated in this session, in the order they were submitted."""
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.session_id == learning_session_id, Case.status.in_([CaseStatus.SELECTED, CaseStatus.DISCUSSED]))
+            .order_by(Case.created_at, Case.id)
+        )
+    )
+
+
+def selectable_cases(*, session: Session) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case).where(Case.status.in_([CaseStatus.SUBMITTED, CaseStatus.RETURNED])).order_by(Case.created_at)
+        )
+    )

@@ -1,7 +1,7 @@
 """Optional e-mail reminders to trekkers about actions that are late or due within 14 days.
 
 Off by default: only when LEERSESSIE_SMTP_HOST and LEERSESSIE_SMTP_SENDER are set. Run it daily, e.g.
-from cron: `python -m lib.reminders`. Each trekker gets at most one reminder per day (the audit log
+from cron: `python -m lib.followup.reminders`. Each trekker gets at most one reminder per day (the audit log
 remembers who was reminded), so running it twice does not send twice.
 """
 

@@ -1,6 +1,8 @@
 # The two commands of the README: `make run` and `make test`. Both set up everything they need.
 PYTHON ?= python3
 PORT ?= 8501
+# Both cores; one browser-test module (and its one server) stays on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 VENV := .venv
 BIN := $(VENV)/bin
 

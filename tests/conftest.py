@@ -6,6 +6,7 @@ PostgreSQL (TEST_DATABASE_URL): one database per xdist worker, migrated once, em
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -35,7 +36,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Names this run's databases: one per xdist worker, and per checkout, so that two work trees
+    testing at once against one PostgreSQL server never drop each other's databases."""
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
+    return f"{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 @pytest.fixture(scope="session")

@@ -548,3 +548,35 @@ def test_guests_and_unknown_roles_may_do_nothing_and_unknown_actions_are_a_bug()
     assert policy.allows("manager", "insight.view")
     with pytest.raises(KeyError):
         policy.allows(Role.BEHEERDER, "case.selct")
+
+
+# --- the helper named for managers that refused managers ------------------------------------------
+
+
+def test_no_helper_named_for_a_role_refuses_that_role():
+    """Before the table, lib/cases had `_require_manager`, which let in the aanjager and the beheerder
+    and refused every manager. A guard is now the table's action name, never a role's name."""
+    for info in pkgutil.walk_packages(lib.__path__, "lib."):
+        if info.name.startswith("lib.ui"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or not any(w in name for w in ("require", "ensure_may")):
+                continue
+            for role in Role:
+                if role.value in name:
+                    function(CurrentUser(1, "x", "X", role, None))  # raises NotAllowed if it refuses its namesake
+
+
+def test_a_manager_asking_the_casusinbox_is_told_who_manages_it(engine, world):
+    """The refusal names the roles the table allows, so a manager knows whom to ask."""
+    manager = world.actors[Role.MANAGER]
+    with db.transaction(engine) as s, pytest.raises(NotAllowed) as refused:
+        case_id = f.case(s, other(s, world)).id
+        selection.select_for_session(
+            session=s, case_id=case_id, learning_session_id=world.upcoming_id, actor=manager, expected_version=1
+        )
+    assert str(refused.value) == (
+        "Alleen een casuïstiekaanjager of beheerder mag casussen selecteren voor een leersessie, "
+        "teruggeven en archiveren."
+    )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # lib.accounts imports lib.core: a runtime import would be a 
 @dataclass(frozen=True)
 class Rule:
     roles: frozenset[Role]
-    description: str  # Dutch, one line: what this allows (used in SECURITY.md and messages)
+    description: str  # Dutch, one line: what this allows (used in refusal messages and the docs)
 
 
 _EVERYONE = frozenset(Role)
@@ -94,7 +94,7 @@ def allows(role: Role | str | None, action: str) -> bool:
         return False
 
 
-def who(action: str) -> str:
+def _who(action: str) -> str:
     """'een casuïstiekaanjager of beheerder': the roles allowed `action`, in Dutch."""
     labels = [ROLE_LABELS[role] for role in Role if role in POLICY[action].roles]
     if not labels:
@@ -111,4 +111,4 @@ def require(actor: CurrentUser | None, action: str) -> None:
     rule = POLICY[action]
     if actor is None:
         raise NotAllowed(f"Log eerst in om {rule.description}.")
-    raise NotAllowed(f"Alleen {who(action)} mag {rule.description}.")
+    raise NotAllowed(f"Alleen {_who(action)} mag {rule.description}.")

@@ -28,10 +28,6 @@ class PageSpec:
         """The policy action for opening this page."""
         return f"page.{self.key}"
 
-    @property
-    def roles(self) -> frozenset[Role]:
-        return policy.POLICY[self.action].roles
-
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", "Algemeen", default=True),

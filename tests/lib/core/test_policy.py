@@ -579,3 +579,110 @@ def test_a_manager_asking_the_casusinbox_is_told_who_manages_it(engine, world):
         "Alleen een casuïstiekaanjager of beheerder mag casussen selecteren voor een leersessie, "
         "teruggeven en archiveren."
     )
+
+
+# --- row rules: the role part comes from the table ------------------------------------------------
+
+
+def nobody(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    for name in names:
+        monkeypatch.setitem(POLICY, name, Rule(frozenset(), POLICY[name].description))
+
+
+def check_may_change(engine, w: World, monkeypatch) -> None:
+    with db.transaction(engine) as s:
+        theirs = f.action(s, None, other(s, w))  # of the manager's organisation, owned by somebody else
+        manager, aanjager = w.actors[Role.MANAGER], w.actors[Role.AANJAGER]
+        assert actions.may_change(manager, theirs) and actions.may_change(aanjager, theirs)
+        nobody(monkeypatch, "action.change_organisation", "action.change_all")
+        assert not actions.may_change(manager, theirs) and not actions.may_change(aanjager, theirs)
+
+
+def check_may_view(engine, w: World, monkeypatch) -> None:
+    with db.transaction(engine) as s:
+        professional = w.actors[Role.PROFESSIONAL]
+        own = f.action(s, None, me_row(s, professional))
+        assert actions.may_view(professional, own)
+        nobody(monkeypatch, "action.update_own")
+        assert not actions.may_view(professional, own)
+
+
+def check_may_list_all(engine, w: World, monkeypatch) -> None:
+    assert actions.may_list_all(w.actors[Role.MANAGER])
+    nobody(monkeypatch, "action.list_all")
+    assert not actions.may_list_all(w.actors[Role.MANAGER])
+
+
+def check_visible_to(engine, w: World, monkeypatch) -> None:
+    manager = w.actors[Role.MANAGER]
+    with db.transaction(engine) as s:
+        meeting = s.get(LearningSession, w.upcoming_id)
+        f.attendance(s, meeting, me_row(s, manager))
+        case_id = f.case(s, other(s, w), status=CaseStatus.SELECTED, session_id=meeting.id).id
+
+    def sees() -> bool:
+        with db.read(engine) as s:
+            return case_id in {c.id for c in selection.inbox(session=s, actor=manager).items}
+
+    assert sees()
+    nobody(monkeypatch, "case.view_attended")
+    assert not sees()
+
+
+def check_default_filter(engine, w: World, monkeypatch) -> None:
+    manager = w.actors[Role.MANAGER]
+    assert actions.default_filter(manager, mine=False).organisation_id == w.organisation_id
+    monkeypatch.setitem(POLICY, "insight.all_organisations", Rule(frozenset(Role), "alles"))
+    assert actions.default_filter(manager, mine=False).organisation_id is None
+
+
+def check_default_filters(engine, w: World, monkeypatch) -> None:
+    manager = w.actors[Role.MANAGER]
+    assert stats.default_filters(manager).organisation_id == w.organisation_id
+    monkeypatch.setitem(POLICY, "insight.all_organisations", Rule(frozenset(Role), "alles"))
+    assert stats.default_filters(manager).organisation_id is None
+
+
+ROW_RULES = {
+    "followup.actions.may_change": check_may_change,
+    "followup.actions.may_view": check_may_view,
+    "followup.actions.may_list_all": check_may_list_all,
+    "followup.actions.default_filter": check_default_filter,
+    "cases.submission.visible_to": check_visible_to,
+    "insight.stats.default_filters": check_default_filters,
+}
+
+
+def test_every_row_rule_is_checked():
+    """Functions that take the user as a plain argument decide with the row: each has a check here."""
+    found = set()
+    for info in pkgutil.walk_packages(lib.__path__, "lib."):
+        if info.name.startswith("lib.ui") or info.name == "lib.core.policy":
+            continue
+        module = importlib.import_module(info.name)
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            parameters = inspect.signature(function).parameters.values()
+            if any(p.kind != p.KEYWORD_ONLY and p.name in ACTOR_PARAMETERS for p in parameters):
+                found.add(f"{module.__name__.removeprefix('lib.')}.{name}")
+    assert found == set(ROW_RULES)
+
+
+@pytest.mark.parametrize("rule", sorted(ROW_RULES))
+def test_row_rule_takes_its_role_part_from_the_table(engine, world, rule, monkeypatch):
+    ROW_RULES[rule](engine, world, monkeypatch)
+
+
+def test_who_leads_the_session_sits_at_no_table(engine, world, monkeypatch):
+    with db.transaction(engine) as s:
+        meeting = s.get(LearningSession, world.upcoming_id)
+        f.attendance(s, meeting, me_row(s, world.actors[Role.AANJAGER]))
+
+    def seated() -> set[str]:
+        with db.read(engine) as s:
+            return {p.role for p in groups.participants(session=s, learning_session_id=world.upcoming_id)}
+
+    assert "aanjager" not in seated()
+    nobody(monkeypatch, "session.run")
+    assert "aanjager" in seated()

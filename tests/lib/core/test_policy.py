@@ -37,20 +37,28 @@ ACTOR_PARAMETERS = {"actor", "user", "viewer", "author"}
 TODAY = dt.date.today()
 
 
-def discovered_services() -> dict[str, Callable[..., Any]]:
-    """Every public function in lib/ (outside the Streamlit helpers) that takes the user as a keyword."""
+def lib_functions(*, private: bool = False) -> dict[str, Callable[..., Any]]:
+    """Every public (or also private) function defined in lib/ outside the Streamlit helpers, by
+    'package.module.name'."""
     found = {}
     for info in pkgutil.walk_packages(lib.__path__, "lib."):
         if info.name.startswith("lib.ui"):
             continue
         module = importlib.import_module(info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or function.__module__ != module.__name__:
-                continue
-            parameters = inspect.signature(function).parameters.values()
-            if any(p.kind == p.KEYWORD_ONLY and p.name in ACTOR_PARAMETERS for p in parameters):
+            if (private or not name.startswith("_")) and function.__module__ == module.__name__:
                 found[f"{module.__name__.removeprefix('lib.')}.{name}"] = function
     return found
+
+
+def takes_the_user(function: Callable[..., Any], *, as_keyword: bool) -> bool:
+    parameters = inspect.signature(function).parameters.values()
+    return any((p.kind == p.KEYWORD_ONLY) == as_keyword and p.name in ACTOR_PARAMETERS for p in parameters)
+
+
+def discovered_services() -> set[str]:
+    """Services: functions that take the user as a keyword (`actor=`, `user=`, `viewer=`, `author=`)."""
+    return {name for name, function in lib_functions().items() if takes_the_user(function, as_keyword=True)}
 
 
 # --- a world to call every service in -------------------------------------------------------------
@@ -504,7 +512,7 @@ def outcome(engine, recipe: Recipe, w: World, me: CurrentUser) -> str:
 
 
 def test_every_service_has_an_entry_and_every_entry_is_a_service():
-    found = set(discovered_services())
+    found = discovered_services()
     assert found - set(SERVICES) == set(), "new services: add them to SERVICES with their policy action"
     assert set(SERVICES) - found == set(), "SERVICES names functions that are gone"
 
@@ -555,15 +563,10 @@ def test_guests_and_unknown_roles_may_do_nothing_and_unknown_actions_are_a_bug()
 def test_no_helper_named_for_a_role_refuses_that_role():
     """Before the table, lib/cases had `_require_manager`, which let in the aanjager and the beheerder
     and refused every manager. A guard is now the table's action name, never a role's name."""
-    for info in pkgutil.walk_packages(lib.__path__, "lib."):
-        if info.name.startswith("lib.ui"):
-            continue
-        module = importlib.import_module(info.name)
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if function.__module__ != module.__name__ or not any(w in name for w in ("require", "ensure_may")):
-                continue
+    for name, function in lib_functions(private=True).items():
+        if "require" in name or "ensure_may" in name:
             for role in Role:
-                if role.value in name:
+                if role.value in name.rsplit(".", 1)[1]:
                     function(CurrentUser(1, "x", "X", role, None))  # raises NotAllowed if it refuses its namesake
 
 
@@ -655,18 +658,8 @@ ROW_RULES = {
 
 def test_every_row_rule_is_checked():
     """Functions that take the user as a plain argument decide with the row: each has a check here."""
-    found = set()
-    for info in pkgutil.walk_packages(lib.__path__, "lib."):
-        if info.name.startswith("lib.ui") or info.name == "lib.core.policy":
-            continue
-        module = importlib.import_module(info.name)
-        for name, function in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or function.__module__ != module.__name__:
-                continue
-            parameters = inspect.signature(function).parameters.values()
-            if any(p.kind != p.KEYWORD_ONLY and p.name in ACTOR_PARAMETERS for p in parameters):
-                found.add(f"{module.__name__.removeprefix('lib.')}.{name}")
-    assert found == set(ROW_RULES)
+    found = {name for name, function in lib_functions().items() if takes_the_user(function, as_keyword=False)}
+    assert found - {"core.policy.require"} == set(ROW_RULES)
 
 
 @pytest.mark.parametrize("rule", sorted(ROW_RULES))

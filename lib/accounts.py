@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from lib.core import audit
+from lib.core import audit, policy
 from lib.core.errors import DomainError, NotAllowed
 from lib.core.validation import clean_text
 from lib.models import AuthToken, LoginAttempt, Organisation, Role, User, utcnow
@@ -170,8 +170,8 @@ def _validated(session: Session, data: NewUser) -> NewUser:
 
 def create_user(*, session: Session, data: NewUser, actor: CurrentUser | None) -> User:
     """Create an account. Only a beheerder may (actor None is the command line)."""
-    if actor is not None and actor.role != Role.BEHEERDER:
-        raise NotAllowed("Alleen een beheerder kan gebruikers aanmaken.")
+    if actor is not None:
+        policy.require(actor, "user.manage")
     data = _validated(session, data)
     if session.scalar(select(User.id).where(User.username == data.username)) is not None:
         raise DomainError(f"De gebruikersnaam '{data.username}' bestaat al.")
@@ -197,8 +197,7 @@ def create_user(*, session: Session, data: NewUser, actor: CurrentUser | None) -
 
 
 def set_active(*, session: Session, user_id: int, active: bool, actor: CurrentUser) -> None:
-    if actor.role != Role.BEHEERDER:
-        raise NotAllowed("Alleen een beheerder kan gebruikers (de)activeren.")
+    policy.require(actor, "user.manage")
     if user_id == actor.id and not active:
         raise DomainError("U kunt uw eigen account niet uitschakelen.")
     user = session.get(User, user_id)
@@ -213,7 +212,8 @@ def set_active(*, session: Session, user_id: int, active: bool, actor: CurrentUs
 
 
 def reset_password(*, session: Session, user_id: int, password: str, actor: CurrentUser) -> None:
-    if actor.role != Role.BEHEERDER and actor.id != user_id:
+    own = actor.id == user_id and policy.allows(actor.role, "user.own_password")
+    if not own and not policy.allows(actor.role, "user.manage"):
         raise NotAllowed("U kunt alleen uw eigen wachtwoord wijzigen.")
     check_password_strength(password)
     user = session.get(User, user_id)
@@ -236,8 +236,7 @@ def list_organisations(*, session: Session, include_inactive: bool = False) -> l
 
 
 def create_organisation(*, session: Session, name: str, kind: str, actor: CurrentUser) -> Organisation:
-    if actor.role != Role.BEHEERDER:
-        raise NotAllowed("Alleen een beheerder kan organisaties aanmaken.")
+    policy.require(actor, "user.manage")
     name = clean_text(name, field="Naam van de organisatie", max_length=120)
     kind = clean_text(kind, field="Soort organisatie", max_length=40, required=False) or "overig"
     if session.scalar(select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.accounts import CurrentUser
+from lib.core import policy
 from lib.followup.terugblik import actions_for_review
 from lib.models import (
     FINISHED_ACTION_STATUSES,
@@ -65,6 +66,7 @@ class Overview:
 
 
 def next_session(*, session: Session, today: dt.date, user: CurrentUser) -> SessionSummary | None:
+    policy.require(user, "home.overview")
     meeting = session.scalar(
         select(LearningSession)
         .where(
@@ -94,6 +96,7 @@ def next_session(*, session: Session, today: dt.date, user: CurrentUser) -> Sess
 
 
 def my_cases(*, session: Session, user: CurrentUser, limit: int = 10) -> list[CaseSummary]:
+    policy.require(user, "home.overview")
     rows = session.execute(
         select(Case.id, Case.title, Case.status, LearningSession.title, LearningSession.date)
         .outerjoin(LearningSession, LearningSession.id == Case.session_id)
@@ -106,6 +109,7 @@ def my_cases(*, session: Session, user: CurrentUser, limit: int = 10) -> list[Ca
 
 def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limit: int = 20) -> list[ActionSummary]:
     """My unfinished actions that are late or due within DUE_SOON_DAYS, most urgent first."""
+    policy.require(user, "home.overview")
     rows = session.execute(
         select(Action.id, Action.title, Action.status, Action.due_date)
         .where(
@@ -121,6 +125,7 @@ def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limi
 
 def my_other_open_actions(*, session: Session, user: CurrentUser, today: dt.date) -> int:
     """How many of my unfinished actions are due later than that, or have no due date."""
+    policy.require(user, "home.overview")
     return (
         session.scalar(
             select(func.count())
@@ -171,12 +176,9 @@ def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt
 
 
 def overview(*, session: Session, user: CurrentUser, today: dt.date) -> Overview:
+    policy.require(user, "home.overview")
     meeting = next_session(session=session, today=today, user=user)
-    todo = (
-        aanjager_todo(session=session, meeting=meeting, today=today)
-        if user.role in (Role.AANJAGER, Role.BEHEERDER)
-        else []
-    )
+    todo = aanjager_todo(session=session, meeting=meeting, today=today) if policy.allows(user.role, "home.todo") else []
     return Overview(
         next_session=meeting,
         my_cases=my_cases(session=session, user=user),

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import home
-from lib.core import dates, db
+from lib.core import dates, db, policy
 from lib.followup.actions import due_text
 from lib.models import ACTION_STATUS_LABELS, CASE_STATUS_LABELS
 from lib.ui import page
@@ -69,7 +69,7 @@ with db.read() as session:
 left, right = st.columns(2, gap="large")
 with left:
     next_session_ui(overview.next_session)
-    if overview.todo or user.role in ("aanjager", "beheerder"):
+    if overview.todo or policy.allows(user.role, "home.todo"):
         todo_ui(overview.todo)
 with right:
     my_actions_ui(overview.my_actions, overview.other_open_actions)

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib.core import dates, db
+from lib.core import dates, db, policy
 from lib.core.errors import Conflict, DomainError
 from lib.followup import actions, terugblik
-from lib.models import ActionStatus, Role
+from lib.models import ActionStatus
 from lib.ui import flash, page
 from lib.ui.review import remember_version, review_ui, seen_version
 from lib.ui.text import md_escape
@@ -268,7 +268,7 @@ with db.read() as session:
 names = ["Mijn acties"]
 if actions.may_list_all(user):
     names.append("Alle acties")
-if user.role in (Role.AANJAGER, Role.BEHEERDER):
+if policy.allows(user.role, "action.review"):
     names.append("Terugblik")
 tabs = dict(zip(names, st.tabs(names), strict=True))
 with tabs["Mijn acties"]:

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from lib.core import db
+from lib.core import db, policy
 from lib.core.errors import DomainError
-from lib.models import Role
 from lib.planning import werkvormen
 from lib.planning.werkvormen import RoundInput, TemplateInput
 from lib.ui import flash, page
@@ -144,7 +143,7 @@ if not templates:  # a fresh database: add the shipped werkvormen once
     with db.transaction() as session:
         werkvormen.ensure_builtin(session=session)
         templates = werkvormen.list_templates(session=session)
-if user.role == Role.BEHEERDER:
+if policy.allows(user.role, "werkvorm.edit"):
     overview_tab, edit_tab = st.tabs(["Overzicht", "Bewerken"], key="wv_tab", on_change="rerun")
     with overview_tab:
         overview_ui(templates)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
 from lib.cases.submission import (
-    MANAGING_ROLES,
     UPCOMING_SESSION_STATUSES,
     bump_version,
     leave_session,
@@ -18,8 +17,8 @@ from lib.cases.submission import (
     status_text,
     visible_to,
 )
-from lib.core import audit, dates
-from lib.core.errors import DomainError, NotAllowed, NotFound
+from lib.core import audit, dates, policy
+from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
     Case,
@@ -91,6 +90,7 @@ def inbox(
     page_size: int = PAGE_SIZE,
 ) -> CasePage:
     """The cases `actor` may see, filtered and paged (newest first)."""
+    policy.require(actor, "case.view")
     query = visible_to(select(Case), actor)
     if filters.statuses:
         query = query.where(Case.status.in_([str(s) for s in filters.statuses]))
@@ -148,16 +148,11 @@ def upcoming_sessions(*, session: Session, today: dt.date | None = None, limit: 
     ]
 
 
-def _require_manager(actor: CurrentUser) -> None:
-    if actor.role not in MANAGING_ROLES:
-        raise NotAllowed("Alleen een aanjager of beheerder beheert de casusinbox.")
-
-
 def select_for_session(
     *, session: Session, case_id: int, learning_session_id: int, actor: CurrentUser, expected_version: int
 ) -> Case:
     """Select a casus for an upcoming session, as long as the session has a free group table."""
-    _require_manager(actor)
+    policy.require(actor, "case.select")
     case = load_for_change(session, case_id, expected_version)
     if case.status not in SELECTABLE_STATUSES:
         raise DomainError(f"Deze casus is {status_text(case)} en kan niet worden geselecteerd.")
@@ -199,7 +194,7 @@ def select_for_session(
 
 def unselect_case(*, session: Session, case_id: int, actor: CurrentUser, expected_version: int) -> Case:
     """Take a selected casus out of its session, back to 'ingediend'."""
-    _require_manager(actor)
+    policy.require(actor, "case.select")
     case = load_for_change(session, case_id, expected_version)
     if case.status != CaseStatus.SELECTED:
         raise DomainError("Alleen een geselecteerde casus kan uit een sessie worden gehaald.")
@@ -212,7 +207,7 @@ def unselect_case(*, session: Session, case_id: int, actor: CurrentUser, expecte
 
 def return_case(*, session: Session, case_id: int, note: str, actor: CurrentUser, expected_version: int) -> Case:
     """Give a casus back to its submitter with a note (what to improve, or why not now)."""
-    _require_manager(actor)
+    policy.require(actor, "case.select")
     note = clean_text(note, field="Toelichting voor de indiener", max_length=MAX_NOTE)
     case = load_for_change(session, case_id, expected_version)
     if case.status not in SELECTABLE_STATUSES:
@@ -227,7 +222,7 @@ def return_case(*, session: Session, case_id: int, note: str, actor: CurrentUser
 
 def archive_case(*, session: Session, case_id: int, actor: CurrentUser, expected_version: int) -> Case:
     """Put a casus away; a discussed casus keeps its session for the history."""
-    _require_manager(actor)
+    policy.require(actor, "case.select")
     case = load_for_change(session, case_id, expected_version)
     if case.status == CaseStatus.ARCHIVED:
         raise DomainError("Deze casus is al gearchiveerd.")

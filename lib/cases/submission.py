@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, false, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
 from lib.cases import privacy
-from lib.core import audit, dates
+from lib.core import audit, dates, policy
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
@@ -21,7 +21,6 @@ from lib.models import (
     Group,
     LearningSession,
     Organisation,
-    Role,
     SessionStatus,
 )
 
@@ -30,11 +29,9 @@ MAX_DESCRIPTION = 5000
 MAX_TRIED = 5000
 MAX_QUESTION = 500
 
-SUBMITTER_ROLES = frozenset({Role.PROFESSIONAL, Role.AANJAGER, Role.MANAGER})
 # The submitter may change or withdraw a case until it has been discussed.
 OPEN_STATUSES = frozenset({CaseStatus.SUBMITTED, CaseStatus.SELECTED, CaseStatus.RETURNED})
 
-MANAGING_ROLES = frozenset({Role.AANJAGER, Role.BEHEERDER})
 UPCOMING_SESSION_STATUSES = (SessionStatus.PLANNED, SessionStatus.PREPARED)
 CONFIRM_ANONYMISED = "ik heb de casus geanonimiseerd"
 
@@ -112,13 +109,17 @@ def _validated(session: Session, data: CaseInput) -> CaseInput:
 
 
 def visible_to(query: Select, actor: CurrentUser) -> Select:
-    """Restrict a query on Case to what `actor` may see."""
-    if actor.role in MANAGING_ROLES:
+    """Restrict a query on Case to what `actor` may see: everything, or their own cases and those of
+    the sessions they attend, as far as the policy lets their role."""
+    if not policy.allows(actor.role, "case.view"):
+        return query.where(false())
+    if policy.allows(actor.role, "case.view_all"):
         return query
-    if actor.role == Role.MANAGER:
+    visible = [Case.submitter_id == actor.id]
+    if policy.allows(actor.role, "case.view_attended"):
         attended = select(Attendance.session_id).where(Attendance.user_id == actor.id)
-        return query.where(or_(Case.submitter_id == actor.id, Case.session_id.in_(attended)))
-    return query.where(Case.submitter_id == actor.id)
+        visible.append(Case.session_id.in_(attended))
+    return query.where(or_(*visible))
 
 
 def load_for_change(session: Session, case_id: int, expected_version: int) -> Case:
@@ -163,6 +164,7 @@ def leave_session(session: Session, case: Case) -> None:
 
 
 def _own(case: Case, actor: CurrentUser) -> None:
+    policy.require(actor, "case.own")
     if case.submitter_id != actor.id:
         raise NotAllowed("U kunt alleen uw eigen casussen wijzigen.")
 
@@ -183,8 +185,7 @@ def status_text(case: Case) -> str:
 
 def submit_case(*, session: Session, data: CaseInput, author: CurrentUser) -> Case:
     """Store a new casus after the checks; a BSN or IBAN anywhere in it refuses it."""
-    if author.role not in SUBMITTER_ROLES:
-        raise NotAllowed("Alleen professionals, aanjagers en managers kunnen een casus indienen.")
+    policy.require(author, "case.submit")
     data = _validated(session, data)
     case = Case(
         title=data.title,
@@ -239,6 +240,7 @@ def withdraw_case(*, session: Session, case_id: int, actor: CurrentUser, expecte
 
 def own_cases(*, session: Session, actor: CurrentUser) -> list[Case]:
     """The actor's own cases, newest first (archived ones left out)."""
+    policy.require(actor, "case.own")
     return list(
         session.scalars(
             select(Case)
@@ -250,6 +252,7 @@ def own_cases(*, session: Session, actor: CurrentUser) -> list[Case]:
 
 
 def get_case(*, session: Session, case_id: int, actor: CurrentUser) -> Case:
+    policy.require(actor, "case.view")
     case = session.scalar(
         visible_to(select(Case), actor)
         .options(selectinload(Case.involved), selectinload(Case.session), selectinload(Case.submitter))

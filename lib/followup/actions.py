@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
-from lib.core import audit
+from lib.core import audit, policy
 from lib.core.dates import TZ, local_today
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
@@ -31,7 +31,6 @@ from lib.models import (
     Group,
     LearningSession,
     Organisation,
-    Role,
     Series,
     SessionStatus,
     User,
@@ -81,12 +80,12 @@ class NewAction:
 
 def may_change(actor: CurrentUser, action: Action) -> bool:
     """Its owner, managers of its organisation, the aanjager and the beheerder may change an action."""
-    if actor.role in (Role.AANJAGER, Role.BEHEERDER):
+    if policy.allows(actor.role, "action.change_all"):
         return True
-    if action.owner_user_id == actor.id:
+    if action.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own"):
         return True
     return (
-        actor.role == Role.MANAGER
+        policy.allows(actor.role, "action.change_organisation")
         and action.organisation_id is not None
         and (action.organisation_id == actor.organisation_id)
     )
@@ -94,11 +93,11 @@ def may_change(actor: CurrentUser, action: Action) -> bool:
 
 def may_view(actor: CurrentUser, action: Action) -> bool:
     """Aanjagers, managers and the beheerder see every action; a professional sees the ones they own."""
-    return actor.role != Role.PROFESSIONAL or action.owner_user_id == actor.id
+    return may_list_all(actor) or (action.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own"))
 
 
 def may_list_all(actor: CurrentUser) -> bool:
-    return actor.role in (Role.AANJAGER, Role.MANAGER, Role.BEHEERDER)
+    return policy.allows(actor.role, "action.list_all")
 
 
 # --- due and late -------------------------------------------------------------------------------
@@ -155,8 +154,7 @@ def _check_owner(session: Session, owner_user_id: int | None) -> None:
 
 def create_action(*, session: Session, data: NewAction, actor: CurrentUser) -> Action:
     """Turn agreed work into an action with a trekker (a user, or a named person)."""
-    if actor.role not in (Role.AANJAGER, Role.BEHEERDER, Role.MANAGER):
-        raise NotAllowed("Alleen een aanjager, manager of beheerder kan vervolgacties aanmaken.")
+    policy.require(actor, "action.create")
     title = clean_text(data.title, field="Titel van de actie", max_length=300)
     owner_name = clean_text(data.owner_name, field="Naam van de trekker", max_length=120, required=False) or None
     work_group = clean_text(data.work_group, field="Werkgroep", max_length=120, required=False)
@@ -402,7 +400,7 @@ class ActionPage:
 
 def default_filter(actor: CurrentUser, *, mine: bool) -> ActionFilter:
     """Managers look at their own organisation by default."""
-    if not mine and actor.role == Role.MANAGER:
+    if not mine and may_list_all(actor) and not policy.allows(actor.role, "insight.all_organisations"):
         return ActionFilter(organisation_id=actor.organisation_id)
     return ActionFilter(mine=mine)
 
@@ -485,8 +483,10 @@ def get_row(*, session: Session, action_id: int, actor: CurrentUser, today: dt.d
     if values is None:
         raise NotFound("Deze vervolgactie bestaat niet (meer).")
     row = _to_row(values)
-    if actor.role == Role.PROFESSIONAL and row.owner_user_id != actor.id:
-        raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    if not may_list_all(actor) and not (
+        row.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own")
+    ):
+        raise NotAllowed("U mag alleen uw eigen vervolgacties bekijken.")
     return row
 
 
@@ -511,8 +511,10 @@ class HistoryEntry:
 def history(*, session: Session, action_id: int, actor: CurrentUser) -> list[HistoryEntry]:
     """Every step of an action, oldest first: who, when, which change, the note and the session."""
     action = session.get(Action, action_id)
-    if action is None or not may_view(actor, action):
+    if action is None:
         raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    if not may_view(actor, action):
+        raise NotAllowed("U mag alleen uw eigen vervolgacties bekijken.")
     rows = session.execute(
         select(
             ActionUpdate.created_at,

@@ -15,8 +15,9 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
+from lib.core import policy
 from lib.core.dates import long_date
-from lib.core.errors import NotAllowed, NotFound
+from lib.core.errors import NotFound
 from lib.followup import actions, terugblik
 from lib.insight import stats
 from lib.insight.terugkoppeling import csv_bytes, md_escape
@@ -30,7 +31,6 @@ from lib.models import (
     Group,
     LearningSession,
     Organisation,
-    Role,
     Series,
     SessionStatus,
     User,
@@ -110,8 +110,7 @@ def _discussed_cases(session_id_column: Any) -> Any:
 
 def harvest(*, session: Session, series_id: int, actor: CurrentUser) -> Harvest:
     """Everything the series yielded; sessions that ran (or have actions), in date order."""
-    if actor.role not in (Role.MANAGER, Role.AANJAGER, Role.BEHEERDER):
-        raise NotAllowed("Alleen managers, de aanjager en de beheerder zien de oogst.")
+    policy.require(actor, "insight.view")
     series = session.get(Series, series_id)
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.accounts import CurrentUser
-from lib.core import dates
+from lib.core import dates, policy
 from lib.core.errors import NotFound
 from lib.exports.document import Chart, Document, Table
 from lib.exports.excel import render_xlsx
@@ -89,7 +89,7 @@ def session_choices(
     *, session: Session, viewer: CurrentUser, series_id: int | None = None, limit: int = 300
 ) -> list[SessionChoice]:
     """Sessions for the report picker, the latest first."""
-    stats.ensure_may_view(viewer)
+    policy.require(viewer, "insight.view")
     query = select(LearningSession.id, LearningSession.date, LearningSession.title).where(
         LearningSession.status != SessionStatus.CANCELLED
     )
@@ -105,7 +105,7 @@ def session_choices(
 def session_report(*, session: Session, viewer: CurrentUser, learning_session_id: int) -> Document:
     """The sessieverslag: who came, which cases, what each group said per round, the actions, the
     terugblik and the evaluation."""
-    stats.ensure_may_view(viewer)
+    policy.require(viewer, "insight.view")
     meeting = session.get(LearningSession, learning_session_id)
     if meeting is None:
         raise NotFound("Deze leersessie bestaat niet.")
@@ -320,7 +320,7 @@ def harvest_report(
 ) -> Document:
     """The oogst of a series (optionally for one organisation): what came of the actions and why
     not, what kept coming back, who came and how it was valued, with charts."""
-    stats.ensure_may_view(viewer)
+    policy.require(viewer, "insight.view")
     series = session.get(Series, series_id)
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")
@@ -631,7 +631,7 @@ def late_actions_csv(frame: pd.DataFrame) -> bytes:
 
 
 def actions_csv(*, session: Session, viewer: CurrentUser, filters: stats.Filters) -> bytes:
-    stats.ensure_may_view(viewer)
+    policy.require(viewer, "insight.view")
     return to_csv(ACTION_COLUMNS, _action_rows(session, filters))
 
 
@@ -665,7 +665,7 @@ def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[obje
 
 
 def contributions_csv(*, session: Session, viewer: CurrentUser, filters: stats.Filters) -> bytes:
-    stats.ensure_may_view(viewer)
+    policy.require(viewer, "insight.view")
     query = (
         select(
             LearningSession.title,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from lib.accounts import CurrentUser
-from lib.core.errors import NotAllowed
+from lib.core import policy
 from lib.models import (
     ACTION_STATUS_LABELS,
     CONTRIBUTION_KIND_LABELS,
@@ -36,7 +36,6 @@ from lib.models import (
     Group,
     LearningSession,
     Organisation,
-    Role,
     Series,
     SessionStatus,
     User,
@@ -44,7 +43,6 @@ from lib.models import (
     role_label,
 )
 
-VIEWERS = (Role.MANAGER, Role.AANJAGER, Role.BEHEERDER)
 NO_ORGANISATION = "(geen organisatie)"
 STATUS_ORDER = [ACTION_STATUS_LABELS[s] for s in ActionStatus]
 PERSPECTIVE_ORDER = ["systeem", "professional", "veranderproces"]
@@ -123,15 +121,10 @@ def period_range(name: str, today: dt.date) -> tuple[dt.date | None, dt.date | N
     return None, None
 
 
-def ensure_may_view(viewer: CurrentUser) -> None:
-    if viewer.role not in VIEWERS:
-        raise NotAllowed("Alleen managers, aanjagers en beheerders kunnen de cijfers en rapporten zien.")
-
-
 def default_filters(viewer: CurrentUser) -> Filters:
     """A manager starts with their own organisation; the aanjager and beheerder see everything."""
-    ensure_may_view(viewer)
-    if viewer.role == Role.MANAGER and viewer.organisation_id is not None:
+    policy.require(viewer, "insight.view")
+    if not policy.allows(viewer.role, "insight.all_organisations") and viewer.organisation_id is not None:
         return Filters(organisation_id=viewer.organisation_id)
     return Filters()
 
@@ -521,7 +514,7 @@ class Dashboard:
 
 def dashboard(*, session: Session, viewer: CurrentUser, filters: Filters, today: dt.date) -> Dashboard:
     """Every figure of the dashboard for `filters`; refuses roles that may not see them."""
-    ensure_may_view(viewer)
+    policy.require(viewer, "insight.view")
     return Dashboard(
         filters=filters,
         headline=headline(session=session, filters=filters, today=today),

@@ -17,6 +17,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
+from lib.core import policy
 from lib.core.dates import TZ, local_today, long_date, short_date
 from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.exports import markdown, safe_csv
@@ -31,7 +32,6 @@ from lib.models import (
     Group,
     LearningSession,
     Organisation,
-    Role,
     User,
 )
 
@@ -96,18 +96,16 @@ class Feedback:
 
 def organisations_for(*, session: Session, actor: CurrentUser) -> list[tuple[int, str]]:
     """The organisations this user may see feedback of: a manager only their own."""
+    policy.require(actor, "insight.view")
     query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
-    if actor.role == Role.MANAGER:
+    if not policy.allows(actor.role, "insight.all_organisations"):
         query = query.where(Organisation.id == actor.organisation_id)
-    elif actor.role not in (Role.AANJAGER, Role.BEHEERDER):
-        return []
     return [tuple(row) for row in session.execute(query).all()]
 
 
 def _check(session: Session, actor: CurrentUser, organisation_id: int, start: dt.date, end: dt.date) -> Organisation:
-    if actor.role not in (Role.MANAGER, Role.AANJAGER, Role.BEHEERDER):
-        raise NotAllowed("Alleen managers, de aanjager en de beheerder zien de terugkoppeling.")
-    if actor.role == Role.MANAGER and actor.organisation_id != organisation_id:
+    policy.require(actor, "insight.view")
+    if not policy.allows(actor.role, "insight.all_organisations") and actor.organisation_id != organisation_id:
         raise NotAllowed("U kunt alleen de terugkoppeling van uw eigen organisatie bekijken.")
     if end < start:
         raise DomainError("Periode: de einddatum ligt vóór de begindatum.")

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit
+from lib.core import audit, policy
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.followup import actions
-from lib.live.phases import open_meeting, require_aanjager
+from lib.live.phases import open_meeting
 from lib.models import (
     Action,
     Case,
@@ -88,7 +88,7 @@ def add_contribution(
     """What a group captures in the current round: by a scribe's device (`author_key`) or typed on the
     projector by the aanjager (`actor`)."""
     if actor is not None:
-        require_aanjager(actor)
+        policy.require(actor, "session.run")
     elif not author_key:
         raise NotAllowed("Meedoen kan alleen via de code van de leersessie.")
     kind = _kind(kind)
@@ -141,7 +141,7 @@ def delete_contribution(*, session: Session, contribution_id: int, author_key: s
 
 def set_hidden(*, session: Session, contribution_id: int, hidden: bool, actor: CurrentUser) -> None:
     """Moderation: a hidden contribution leaves the board and the vote, but stays on record."""
-    require_aanjager(actor)
+    policy.require(actor, "session.run")
     contribution = session.get(Contribution, contribution_id)
     if contribution is None:
         raise NotFound("Deze inbreng bestaat niet (meer).")
@@ -279,7 +279,7 @@ def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bo
 
 def set_feasible(*, session: Session, contribution_id: int, feasible: bool, actor: CurrentUser) -> None:
     """Mark a solution as one management can carry out."""
-    require_aanjager(actor)
+    policy.require(actor, "session.run")
     contribution = session.get(Contribution, contribution_id)
     if contribution is None or contribution.kind != ContributionKind.SOLUTION:
         raise NotFound("Deze oplossing bestaat niet (meer).")
@@ -301,7 +301,7 @@ def solution_to_action(
 ) -> Action:
     """Turn a solution into a vervolgactie (and mark it feasible). One action per solution: a second
     click on the same solution is refused, not doubled."""
-    require_aanjager(actor)
+    policy.require(actor, "session.run")
     contribution = session.scalar(select(Contribution).where(Contribution.id == contribution_id).with_for_update())
     if contribution is None or contribution.kind != ContributionKind.SOLUTION:
         raise NotFound("Deze oplossing bestaat niet (meer).")

@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit
-from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core import audit, policy
+from lib.core.errors import Conflict, DomainError, NotFound
 from lib.live import timer
 from lib.live.join import new_join_code
 from lib.models import (
@@ -28,13 +28,11 @@ from lib.models import (
     GroupMember,
     LearningSession,
     Phase,
-    Role,
     SessionStatus,
     utcnow,
 )
 from lib.planning.groups import generate as compose_groups
 
-LIVE_ROLES = (Role.AANJAGER, Role.BEHEERDER)
 NOT_OPEN = "Deze leersessie is niet (meer) open."
 
 
@@ -93,12 +91,6 @@ class SessionChoice:
 
 
 # --- guards -------------------------------------------------------------------------------------
-
-
-def require_aanjager(actor: CurrentUser | None) -> CurrentUser:
-    if actor is None or actor.role not in LIVE_ROLES:
-        raise NotAllowed("Alleen een aanjager of beheerder kan de leersessie leiden.")
-    return actor
 
 
 def _meeting(session: Session, learning_session_id: int, *, lock: bool = False) -> LearningSession:
@@ -168,7 +160,7 @@ def _ensure_groups(session: Session, meeting: LearningSession, actor: CurrentUse
 
 def open_session(*, session: Session, learning_session_id: int, actor: CurrentUser) -> LearningSession:
     """Start a session in the room: status bezig, the opening phase and a fresh, unique join code."""
-    require_aanjager(actor)
+    policy.require(actor, "session.run")
     meeting = _meeting(session, learning_session_id, lock=True)
     if meeting.status == SessionStatus.RUNNING:
         return meeting
@@ -260,7 +252,7 @@ def control(
     second screen), nothing changes and Conflict is raised. The UPDATE itself checks the version, so
     this holds across processes and on PostgreSQL too.
     """
-    require_aanjager(actor)
+    policy.require(actor, "session.run")
     if command not in COMMANDS:
         raise DomainError("Onbekende opdracht.")
     now = now or utcnow()

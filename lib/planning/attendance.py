@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit
+from lib.core import audit, policy
 from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
 from lib.models import ROLE_LABELS, Attendance, LearningSession, Organisation, Role, SessionStatus, User
@@ -107,6 +107,7 @@ def _open_for_sign_up(meeting: LearningSession, today: dt.date) -> None:
 
 def sign_up(*, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date) -> Attendance:
     """The logged-in user comes to this session (signing up twice changes nothing)."""
+    policy.require(actor, "session.sign_up")
     meeting = _meeting(session, learning_session_id)
     _open_for_sign_up(meeting, today)
     existing = session.scalar(
@@ -123,6 +124,7 @@ def sign_up(*, session: Session, learning_session_id: int, actor: CurrentUser, t
 
 def sign_off(*, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date) -> None:
     """The logged-in user no longer comes (their place in a group goes with it)."""
+    policy.require(actor, "session.sign_up")
     meeting = _meeting(session, learning_session_id)
     _open_for_sign_up(meeting, today)
     session.execute(delete(Attendance).where(Attendance.session_id == meeting.id, Attendance.user_id == actor.id))
@@ -133,7 +135,7 @@ def add_users(
     *, session: Session, learning_session_id: int, user_ids: list[int], actor: CurrentUser
 ) -> list[Attendance]:
     """The aanjager registers users as attendees; ones already registered are skipped."""
-    schedule.require_planner(actor)
+    policy.require(actor, "session.prepare")
     meeting = _meeting(session, learning_session_id)
     if meeting.status in (SessionStatus.FINISHED, SessionStatus.CANCELLED):
         raise DomainError("Deze leersessie is afgerond of geannuleerd.")
@@ -169,7 +171,7 @@ def add_guest(
     role: str,
     actor: CurrentUser,
 ) -> Attendance:
-    schedule.require_planner(actor)
+    policy.require(actor, "session.prepare")
     meeting = _meeting(session, learning_session_id)
     if meeting.status in (SessionStatus.FINISHED, SessionStatus.CANCELLED):
         raise DomainError("Deze leersessie is afgerond of geannuleerd.")
@@ -188,7 +190,7 @@ def add_guest(
 
 
 def remove(*, session: Session, attendance_id: int, actor: CurrentUser) -> None:
-    schedule.require_planner(actor)
+    policy.require(actor, "session.prepare")
     row = session.get(Attendance, attendance_id)
     if row is None:
         raise NotFound("Deze deelnemer staat niet (meer) op de lijst.")
@@ -223,6 +225,7 @@ class MySession:
 
 def my_sessions(*, session: Session, user: CurrentUser, today: dt.date) -> list[MySession]:
     """Upcoming sessions for the Mijn sessies page, with whether this user comes."""
+    policy.require(user, "session.sign_up")
     meetings = schedule.upcoming_sessions(session=session, today=today)
     mine = set(session.scalars(select(Attendance.session_id).where(Attendance.user_id == user.id)))
     return [

@@ -15,12 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit
+from lib.core import audit, policy
 from lib.core.errors import DomainError, NotFound
 from lib.models import Attendance, Group, GroupMember, LearningSession, Role, SessionStatus
 from lib.planning import attendance, schedule
-
-FACILITATOR_ROLES = (Role.AANJAGER, Role.BEHEERDER)  # they lead the session, they do not sit at a table
 
 
 @dataclass(frozen=True)
@@ -147,13 +145,13 @@ def participants(*, session: Session, learning_session_id: int) -> list[attendan
     return [
         a
         for a in attendance.attendees(session=session, learning_session_id=learning_session_id)
-        if a.role not in FACILITATOR_ROLES
+        if not policy.allows(a.role, "session.run")  # who leads the session does not sit at a table
     ]
 
 
 def generate(*, session: Session, learning_session_id: int, group_count: int, actor: CurrentUser) -> list[Group]:
     """(Re)compose the groups of a session that has not started; earlier groups are replaced."""
-    schedule.require_planner(actor)
+    policy.require(actor, "session.prepare")
     meeting = _meeting_for_change(session, learning_session_id)
     people = participants(session=session, learning_session_id=meeting.id)
     cases = schedule.selected_cases(session=session, learning_session_id=meeting.id)
@@ -239,7 +237,7 @@ def _group(session: Session, group_id: int) -> Group:
 
 def move_person(*, session: Session, attendance_id: int, to_group_id: int, actor: CurrentUser) -> None:
     """Seat one participant at another table of the same session."""
-    schedule.require_planner(actor)
+    policy.require(actor, "session.prepare")
     target = _group(session, to_group_id)
     _meeting_for_change(session, target.session_id)
     person = session.get(Attendance, attendance_id)
@@ -264,7 +262,7 @@ def move_person(*, session: Session, attendance_id: int, to_group_id: int, actor
 
 def swap_cases(*, session: Session, group_a_id: int, group_b_id: int, actor: CurrentUser) -> None:
     """Exchange the cases of two tables of the same session."""
-    schedule.require_planner(actor)
+    policy.require(actor, "session.prepare")
     a, b = _group(session, group_a_id), _group(session, group_b_id)
     if a.session_id != b.session_id:
         raise DomainError("Deze groepen horen niet bij dezelfde leersessie.")

@@ -15,13 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit, dates
-from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core import audit, dates, policy
+from lib.core.errors import Conflict, DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import Case, CaseStatus, LearningSession, Role, Series, SessionStatus, Template
+from lib.models import Case, CaseStatus, LearningSession, Series, SessionStatus, Template
 from lib.planning import werkvormen
 
-PLANNERS = (Role.AANJAGER, Role.BEHEERDER)
 MAX_DATES_AT_ONCE = 52
 
 SESSION_STATUS_LABELS = {
@@ -60,11 +59,6 @@ class Planned:
 
     sessions: list[LearningSession]
     warnings: list[str] = field(default_factory=list)
-
-
-def require_planner(actor: CurrentUser) -> None:
-    if actor.role not in PLANNERS:
-        raise NotAllowed("Alleen een casuïstiekaanjager of beheerder kan leersessies plannen.")
 
 
 def check_times(start: dt.time, end: dt.time) -> None:
@@ -151,7 +145,7 @@ def _validated_series(session: Session, data: SeriesInput, series_id: int | None
 
 
 def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) -> Series:
-    require_planner(actor)
+    policy.require(actor, "series.plan")
     data = _validated_series(session, data, None)
     template_id = data.template_id
     if template_id is None:
@@ -176,7 +170,7 @@ def update_series(
     *, session: Session, series_id: int, data: SeriesInput, expected_version: int | None, actor: CurrentUser
 ) -> Series:
     """Change the series itself; its planned sessions keep their own date, time, place and round plan."""
-    require_planner(actor)
+    policy.require(actor, "series.plan")
     series = session.get(Series, series_id, with_for_update=True)
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")
@@ -236,7 +230,7 @@ def add_sessions(
     A date twice in the list or already in the series is refused (nothing is stored); a date in the
     past is planned with a warning, because recording an earlier session afterwards is legitimate.
     """
-    require_planner(actor)
+    policy.require(actor, "series.plan")
     series = session.get(Series, series_id, with_for_update=True)
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")
@@ -321,7 +315,7 @@ def move_session(
     today: dt.date,
 ) -> list[str]:
     """Give a planned session another date, time or place; returns warnings (a date in the past)."""
-    require_planner(actor)
+    policy.require(actor, "series.plan")
     check_times(start, end)
     place = clean_text(location, field="Locatie", max_length=200, required=False)
     meeting = _for_change(session, learning_session_id, expected_version)
@@ -354,7 +348,7 @@ def set_status(
     actor: CurrentUser,
 ) -> LearningSession:
     """Move a session along gepland → voorbereid → bezig → afgerond (or cancel it); other steps are refused."""
-    require_planner(actor)
+    policy.require(actor, "series.plan")
     try:
         target = SessionStatus(to_status)
     except ValueError:

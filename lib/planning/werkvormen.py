@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit
+from lib.core import audit, policy
 from lib.core.config import ROOT
-from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core.errors import Conflict, DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import Role, Template, TemplateRound
+from lib.models import Template, TemplateRound
 
 BUILTIN_FILE = ROOT / "data" / "werkvormen.json"
 
@@ -128,11 +128,6 @@ def _validated(session: Session, data: TemplateInput, template_id: int | None) -
     return TemplateInput(name, rounds, description)
 
 
-def _require_beheerder(actor: CurrentUser) -> None:
-    if actor.role != Role.BEHEERDER:
-        raise NotAllowed("Alleen een beheerder kan werkvormen wijzigen.")
-
-
 def _round_rows(rounds: list[RoundInput]) -> list[TemplateRound]:
     return [
         TemplateRound(
@@ -148,7 +143,7 @@ def _round_rows(rounds: list[RoundInput]) -> list[TemplateRound]:
 
 
 def create_template(*, session: Session, data: TemplateInput, actor: CurrentUser) -> Template:
-    _require_beheerder(actor)
+    policy.require(actor, "werkvorm.edit")
     data = _validated(session, data, None)
     template = Template(name=data.name, description=data.description, rounds=_round_rows(data.rounds))
     session.add(template)
@@ -161,7 +156,7 @@ def update_template(
     *, session: Session, template_id: int, data: TemplateInput, expected_version: int | None, actor: CurrentUser
 ) -> Template:
     """Replace name, description and rounds. Sessions keep their own snapshot, so none of them changes."""
-    _require_beheerder(actor)
+    policy.require(actor, "werkvorm.edit")
     template = session.get(Template, template_id, with_for_update=True)
     if template is None:
         raise NotFound("Deze werkvorm bestaat niet.")
@@ -180,7 +175,7 @@ def update_template(
 
 def set_default(*, session: Session, template_id: int, actor: CurrentUser) -> None:
     """Make this werkvorm the one new series get."""
-    _require_beheerder(actor)
+    policy.require(actor, "werkvorm.edit")
     chosen = session.get(Template, template_id)
     if chosen is None:
         raise NotFound("Deze werkvorm bestaat niet.")

@@ -8,7 +8,7 @@ import os
 import streamlit as st
 
 from lib.accounts import CurrentUser
-from lib.core import db
+from lib.core import db, policy
 from lib.ui import login as ui_session
 from lib.ui.nav import BY_KEY
 
@@ -70,7 +70,7 @@ def guard(page_key: str) -> CurrentUser | None:
     user = ui_session.current_user()
     if spec.public:
         return user
-    if user is None or user.role not in spec.roles:
+    if user is None or not policy.allows(user.role, spec.action):
         st.title(NO_ACCESS)
         st.error("U heeft geen toegang tot deze pagina. Kies een pagina in het menu.", icon="🔒")
         st.stop()

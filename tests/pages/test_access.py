@@ -1,26 +1,8 @@
-"""Every page per role: the allowed ones render without error, the others say "Geen toegang"."""
+"""Logging in, the home page, and the users page (every page per role: test_policy_pages.py)."""
 
 from __future__ import annotations
 
-import pytest
-
-from lib.models import Role
-from lib.ui.nav import PAGES
 from tests.pages.conftest import texts
-
-CASES = [(spec, role) for spec in PAGES if not spec.public for role in Role]
-
-
-@pytest.mark.parametrize(("spec", "role"), CASES, ids=[f"{s.key}-{r}" for s, r in CASES])
-def test_page_per_role(app_as, spec, role):
-    at = app_as(str(role), spec.path)
-    assert not at.exception, at.exception
-    shown = texts(at)
-    if role in spec.roles:
-        assert "Geen toegang" not in shown
-    else:
-        assert "Geen toegang" in shown
-        assert not at.dataframe and not at.text_input  # nothing of the page's content
 
 
 def test_logged_out_visitor_sees_the_login_form(app_as):

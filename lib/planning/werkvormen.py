@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit
+from lib.core import audit, versions
 from lib.core.config import ROOT
-from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
-from lib.models import Role, Template, TemplateRound
+from lib.models import Role, Template, TemplateRound, utcnow
 
 BUILTIN_FILE = ROOT / "data" / "werkvormen.json"
 
@@ -158,7 +158,7 @@ def create_template(*, session: Session, data: TemplateInput, actor: CurrentUser
 
 
 def update_template(
-    *, session: Session, template_id: int, data: TemplateInput, expected_version: int | None, actor: CurrentUser
+    *, session: Session, template_id: int, data: TemplateInput, expected_version: int, actor: CurrentUser
 ) -> Template:
     """Replace name, description and rounds. Sessions keep their own snapshot, so none of them changes."""
     _require_beheerder(actor)
@@ -166,10 +166,8 @@ def update_template(
     if template is None:
         raise NotFound("Deze werkvorm bestaat niet.")
     data = _validated(session, data, template_id)
-    if expected_version is not None and template.version != expected_version:
-        raise Conflict("De werkvorm is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.")
-    template.version += 1
-    template.name, template.description = data.name, data.description
+    versions.check(template, expected_version)
+    template.name, template.description, template.updated_at = data.name, data.description, utcnow()
     template.rounds.clear()
     session.flush()  # the old positions must be gone before the new rounds take them
     template.rounds.extend(_round_rows(data.rounds))

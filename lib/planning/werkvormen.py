@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
@@ -182,8 +182,10 @@ def set_default(*, session: Session, template_id: int, actor: CurrentUser) -> No
     chosen = session.get(Template, template_id)
     if chosen is None:
         raise NotFound("Deze werkvorm bestaat niet.")
-    for template in session.scalars(select(Template)):
-        template.is_default = template.id == template_id
+    # Not an edit of the werkvormen (no new versions): somebody editing one of them can still save.
+    session.execute(
+        update(Template).values(is_default=Template.id == template_id).execution_options(synchronize_session=False)
+    )
 
 
 def list_templates(*, session: Session, include_inactive: bool = False) -> list[Template]:

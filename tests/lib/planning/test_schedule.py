@@ -201,7 +201,11 @@ def test_status_steps_and_refused_steps(engine, aanjager):
     for step in (SessionStatus.PREPARED, SessionStatus.RUNNING, SessionStatus.FINISHED):
         with db.transaction(engine) as session:
             schedule.set_status(
-                session=session, learning_session_id=meeting.id, to_status=step, expected_version=_version(engine, meeting.id), actor=aanjager
+                session=session,
+                learning_session_id=meeting.id,
+                to_status=step,
+                expected_version=_version(engine, meeting.id),
+                actor=aanjager,
             )
     with pytest.raises(DomainError, match="afgerond is, kan niet naar 'gepland'"), db.transaction(engine) as s:
         schedule.set_status(

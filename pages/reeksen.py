@@ -26,10 +26,9 @@ STATUS_BUTTONS = {
 }
 
 
-def show_series(series_id: int | None) -> None:
+def show_series(series_id: int) -> None:
     """After the rerun, the series picker shows this series (set before the picker is drawn)."""
-    if series_id is not None:
-        st.session_state[PENDING] = series_id
+    st.session_state[PENDING] = series_id
 
 
 def series_form_ui(series, templates, prefix: str) -> schedule.SeriesInput | None:

@@ -1,8 +1,8 @@
 """Writing from a page: one change in one transaction, and what the user sees afterwards.
 
-    expected = write.seen_version(f"case_{case.id}", case.version)   # when drawing
+    seen = write.seen_version(f"case_{case.id}", case.version)  # when drawing
     if st.button("Teruggeven", key=...):
-        write.change(lambda s: selection.return_case(session=s, ..., expected_version=expected),
+        write.change(lambda s: selection.return_case(session=s, ..., expected_version=seen),
                      "De casus is teruggelegd bij de indiener.")
 
 - Done: the page reruns, so everything on it shows what is stored now, with the confirmation on top.

@@ -422,7 +422,6 @@ def _run_past_session(
                     created_at=changed,
                 )
             )
-            action.version = 2
             if status in (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED):
                 action.finished_at = changed
         session.add(action)

@@ -5,8 +5,7 @@ import streamlit as st
 from lib import accounts
 from lib.cases import selection, submission
 from lib.core import db
-from lib.core.errors import DomainError
-from lib.ui import case_form, page
+from lib.ui import case_form, flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("casus_indienen")
@@ -15,10 +14,14 @@ SAVED = "casus_indienen_saved"
 
 
 def saved_ui() -> None:
-    title = st.session_state.pop(SAVED, None)
-    if title is not None:
-        st.success(f"Uw casus '{md_escape(title)}' is ingediend. De aanjager ziet hem nu in de casusinbox.", icon="✅")
+    flash.show()
+    if st.session_state.pop(SAVED, False):
         st.page_link("pages/mijn_casussen.py", label="Bekijk Mijn casussen", icon="📂")
+
+
+def saved(_case) -> None:
+    case_form.clear(FORM)
+    st.session_state[SAVED] = True
 
 
 st.title("Casus indienen")
@@ -35,12 +38,8 @@ form = case_form.case_fields_ui(key=FORM, organisations=organisations, slots=slo
 if not form.can_save:
     st.caption(form.reason)
 if st.button("Casus indienen", type="primary", disabled=not form.can_save, key="casus_indienen_save"):
-    try:
-        with db.transaction() as session:
-            case = submission.submit_case(session=session, data=form.data, author=user)
-    except DomainError as error:
-        st.error(str(error))
-    else:
-        case_form.clear(FORM)
-        st.session_state[SAVED] = case.title
-        st.rerun()
+    write.change(
+        lambda session: submission.submit_case(session=session, data=form.data, author=user),
+        lambda case: f"Uw casus '{md_escape(case.title)}' is ingediend. De aanjager ziet hem nu in de casusinbox.",
+        after=saved,
+    )

@@ -9,7 +9,7 @@ from lib import accounts
 from lib.cases import selection, submission
 from lib.core import dates, db
 from lib.models import CASE_STATUS_LABELS, Case, CaseStatus
-from lib.ui import case_form, flash, page
+from lib.ui import case_form, flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("casussen")
@@ -71,7 +71,7 @@ def filters_ui(organisations, series) -> selection.CaseFilter:
     return selection.CaseFilter(tuple(statuses), organisation, series_id, search)
 
 
-def select_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
+def select_ui(case: Case, slots: list[selection.SessionSlot], seen: int) -> None:
     labels = {slot.id: slot.label + (" — vol" if slot.full else "") for slot in slots}
     if not labels:
         st.caption("Er is geen komende leersessie om deze casus voor te selecteren.")
@@ -82,38 +82,37 @@ def select_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
         "Leersessie", options, index=preferred, format_func=labels.get, key=f"inbox_session_{case.id}"
     )
     if st.button("Selecteren voor deze sessie", type="primary", key=f"inbox_select_{case.id}"):
-        flash.save(
+        write.change(
             lambda session: selection.select_for_session(
-                session=session, case_id=case.id, learning_session_id=choice, actor=user, expected_version=case.version
+                session=session, case_id=case.id, learning_session_id=choice, actor=user, expected_version=seen
             ),
             f"'{md_escape(case.title)}' is geselecteerd.",
         )
 
 
 def manage_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
+    seen = write.seen_version(f"inbox_case_{case.id}", case.version)
     if case.status in selection.SELECTABLE_STATUSES:
-        select_ui(case, slots)
+        select_ui(case, slots, seen)
     if case.status == CaseStatus.SELECTED and st.button("Uit de sessie halen", key=f"inbox_unselect_{case.id}"):
-        flash.save(
+        write.change(
             lambda session: selection.unselect_case(
-                session=session, case_id=case.id, actor=user, expected_version=case.version
+                session=session, case_id=case.id, actor=user, expected_version=seen
             ),
             "De casus is uit de sessie gehaald.",
         )
     if case.status in selection.SELECTABLE_STATUSES:
         note = st.text_input("Toelichting voor de indiener", max_chars=selection.MAX_NOTE, key=f"inbox_note_{case.id}")
         if st.button("Teruggeven aan de indiener", key=f"inbox_return_{case.id}"):
-            flash.save(
+            write.change(
                 lambda session: selection.return_case(
-                    session=session, case_id=case.id, note=note, actor=user, expected_version=case.version
+                    session=session, case_id=case.id, note=note, actor=user, expected_version=seen
                 ),
                 "De casus is teruggelegd bij de indiener.",
             )
     if case.status != CaseStatus.ARCHIVED and st.button("Archiveren", key=f"inbox_archive_{case.id}"):
-        flash.save(
-            lambda session: selection.archive_case(
-                session=session, case_id=case.id, actor=user, expected_version=case.version
-            ),
+        write.change(
+            lambda session: selection.archive_case(session=session, case_id=case.id, actor=user, expected_version=seen),
             "De casus is gearchiveerd.",
         )
 

@@ -5,9 +5,9 @@ import streamlit as st
 
 from lib import accounts
 from lib.core import dates, db
-from lib.core.errors import DomainError
 from lib.models import ROLE_LABELS, Role
-from lib.ui import page
+from lib.ui import flash, page, write
+from lib.ui.text import md_escape
 
 user = page.setup("gebruikers")
 
@@ -47,12 +47,10 @@ def new_user_ui(organisations) -> None:
         if st.form_submit_button("Gebruiker aanmaken", type="primary"):
             organisation_id = organisation.id if organisation else None
             data = accounts.NewUser(username, display_name, role, password, organisation_id, email)
-            try:
-                with db.transaction() as session:
-                    created = accounts.create_user(session=session, data=data, actor=user)
-                    st.success(f"Gebruiker '{created.username}' is aangemaakt.")
-            except DomainError as error:
-                st.error(str(error))
+            write.change(
+                lambda session: accounts.create_user(session=session, data=data, actor=user),
+                lambda created: f"Gebruiker '{created.username}' is aangemaakt.",  # [a-z0-9._-] only
+            )
 
 
 def manage_user_ui(users) -> None:
@@ -66,21 +64,21 @@ def manage_user_ui(users) -> None:
     with left:
         label = "Uitschakelen" if chosen.active else "Weer inschakelen"
         if st.button(label, key="toggle_active"):
-            try:
-                with db.transaction() as session:
-                    accounts.set_active(session=session, user_id=chosen.id, active=not chosen.active, actor=user)
-                st.rerun()
-            except DomainError as error:
-                st.error(str(error))
+            write.change(
+                lambda session: accounts.set_active(
+                    session=session, user_id=chosen.id, active=not chosen.active, actor=user
+                ),
+                f"{md_escape(chosen.display_name)} is {'uitgeschakeld' if chosen.active else 'weer ingeschakeld'}.",
+            )
     with right, st.form("reset_password", clear_on_submit=True):
         password = st.text_input("Nieuw wachtwoord", type="password", key="reset_password_value")
         if st.form_submit_button("Wachtwoord instellen"):
-            try:
-                with db.transaction() as session:
-                    accounts.reset_password(session=session, user_id=chosen.id, password=password, actor=user)
-                st.success("Het wachtwoord is gewijzigd; bestaande logins van deze gebruiker zijn beëindigd.")
-            except DomainError as error:
-                st.error(str(error))
+            write.change(
+                lambda session: accounts.reset_password(
+                    session=session, user_id=chosen.id, password=password, actor=user
+                ),
+                "Het wachtwoord is gewijzigd; bestaande logins van deze gebruiker zijn beëindigd.",
+            )
 
 
 def organisations_ui(organisations) -> None:
@@ -96,15 +94,14 @@ def organisations_ui(organisations) -> None:
             "Soort", ["gemeente", "wijkteam", "welzijn", "woningcorporatie", "ggz", "overig"], key="org_kind"
         )
         if st.form_submit_button("Organisatie toevoegen"):
-            try:
-                with db.transaction() as session:
-                    accounts.create_organisation(session=session, name=name, kind=kind, actor=user)
-                st.success("De organisatie is toegevoegd.")
-            except DomainError as error:
-                st.error(str(error))
+            write.change(
+                lambda session: accounts.create_organisation(session=session, name=name, kind=kind, actor=user),
+                "De organisatie is toegevoegd.",
+            )
 
 
 st.title("Gebruikers en organisaties")
+flash.show()
 with db.read() as session:
     all_users = accounts.list_users(session=session)
     organisations = accounts.list_organisations(session=session)

@@ -5,9 +5,8 @@ import streamlit as st
 from lib import accounts
 from lib.cases import selection, submission
 from lib.core import dates, db
-from lib.core.errors import DomainError
 from lib.models import Case, CaseStatus
-from lib.ui import case_form, flash, page
+from lib.ui import case_form, flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_casussen")
@@ -15,31 +14,34 @@ EDITING = "mijn_casussen_editing"
 CONFIRM_WITHDRAW = "mijn_casussen_confirm_withdraw"
 
 
+def stop_editing(key: str) -> None:
+    case_form.clear(key)
+    st.session_state.pop(EDITING, None)
+
+
 def edit_ui(case: Case, organisations, slots) -> None:
     key = f"edit_{case.id}"
+    # The form was filled from the casus when "Wijzigen" was clicked: that is the version being changed.
+    seen = write.seen_version(key, case.version, inputs=f"{key}_title")
     form = case_form.case_fields_ui(key=key, organisations=organisations, slots=slots)
     if not form.can_save:
         st.caption(form.reason)
     save, cancel = st.columns(2)
     if save.button("Wijzigingen opslaan", type="primary", disabled=not form.can_save, key=f"{key}_save"):
-        try:
-            with db.transaction() as session:
-                submission.edit_case(
-                    session=session, case_id=case.id, data=form.data, actor=user, expected_version=case.version
-                )
-        except DomainError as error:
-            st.error(str(error))
-        else:
-            case_form.clear(key)
-            st.session_state.pop(EDITING, None)
-            flash.after_rerun("De wijzigingen zijn opgeslagen.")
+        write.change(
+            lambda session: submission.edit_case(
+                session=session, case_id=case.id, data=form.data, actor=user, expected_version=seen
+            ),
+            "De wijzigingen zijn opgeslagen.",
+            after=lambda _case: stop_editing(key),
+        )
     if cancel.button("Annuleren", key=f"{key}_cancel"):
-        case_form.clear(key)
-        st.session_state.pop(EDITING, None)
+        stop_editing(key)
         st.rerun()
 
 
 def withdraw_ui(case: Case) -> None:
+    seen = write.seen_version(f"withdraw_{case.id}", case.version)
     if st.session_state.get(CONFIRM_WITHDRAW) != case.id:
         if st.button("Intrekken", key=f"withdraw_{case.id}"):
             st.session_state[CONFIRM_WITHDRAW] = case.id
@@ -48,14 +50,13 @@ def withdraw_ui(case: Case) -> None:
     st.warning("Weet u zeker dat u deze casus wilt intrekken? Dat kan niet ongedaan worden gemaakt.")
     yes, no = st.columns(2)
     if yes.button("Ja, intrekken", type="primary", key=f"withdraw_yes_{case.id}"):
-        try:
-            with db.transaction() as session:
-                submission.withdraw_case(session=session, case_id=case.id, actor=user, expected_version=case.version)
-        except DomainError as error:
-            st.error(str(error))
-        else:
-            st.session_state.pop(CONFIRM_WITHDRAW, None)
-            flash.after_rerun("De casus is ingetrokken.")
+        write.change(
+            lambda session: submission.withdraw_case(
+                session=session, case_id=case.id, actor=user, expected_version=seen
+            ),
+            "De casus is ingetrokken.",
+            after=lambda _case: st.session_state.pop(CONFIRM_WITHDRAW, None),
+        )
     if no.button("Nee, houden", key=f"withdraw_no_{case.id}"):
         st.session_state.pop(CONFIRM_WITHDRAW, None)
         st.rerun()

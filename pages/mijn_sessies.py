@@ -3,10 +3,9 @@
 import streamlit as st
 
 from lib.core import dates, db
-from lib.core.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import attendance, ical
-from lib.ui import flash, page
+from lib.ui import flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_sessies")
@@ -42,13 +41,10 @@ def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
 
 def change_ui(item: attendance.MySession) -> None:
     change = attendance.sign_off if item.signed_up else attendance.sign_up
-    try:
-        with db.transaction() as session:
-            change(session=session, learning_session_id=item.id, actor=user, today=dates.local_today())
-    except DomainError as error:
-        st.error(str(error))
-        return
-    flash.after_rerun(f"U bent {'afgemeld' if item.signed_up else 'aangemeld'} voor {item.when}.")
+    write.change(
+        lambda session: change(session=session, learning_session_id=item.id, actor=user, today=dates.local_today()),
+        f"U bent {'afgemeld' if item.signed_up else 'aangemeld'} voor {item.when}.",
+    )
 
 
 st.title("Mijn sessies")

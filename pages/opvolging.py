@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import dates, db, policy
-from lib.core.errors import Conflict, DomainError
+from lib.core.errors import DomainError
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
-from lib.ui import flash, page
-from lib.ui.review import remember_version, review_ui, seen_version
+from lib.ui import flash, page, write
+from lib.ui.review import review_ui
 from lib.ui.text import md_escape
 
 user = page.setup("opvolging")
@@ -125,17 +125,6 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
         detail_ui(prefix, rows[chosen])
 
 
-def current_state_ui(action_id: int) -> None:
-    """After a version conflict: what the action looks like now, so nothing is overwritten blindly."""
-    with db.read() as session:
-        row = actions.get_row(session=session, action_id=action_id, actor=user)
-    st.warning(
-        f"Actuele stand: status **{md_escape(row.status_label)}**, trekker {md_escape(row.owner)}"
-        + (f", waarom niet: {md_escape(row.reason)}" if row.reason else ""),
-        icon="🔄",
-    )
-
-
 def detail_ui(prefix: str, row: actions.ActionRow) -> None:
     with st.container(border=True, key=f"{prefix}_detail"):
         st.markdown(f"### {md_escape(row.title)}")
@@ -144,13 +133,9 @@ def detail_ui(prefix: str, row: actions.ActionRow) -> None:
         if row.reason:
             st.markdown(f"Waarom niet: {md_escape(row.reason)}")
         history_ui(row.id)
-        # The version the user saw when clicking is the one rendered in the previous run.
-        seen_key = f"{prefix}_seen_{row.id}"
-        expected = seen_version(seen_key, row.version)
-        remember_version(seen_key, row.version)
         if actions.may_change(user, row):
-            update_ui(prefix, row, expected)
-            edit_ui(prefix, row, expected)
+            update_ui(prefix, row)
+            edit_ui(prefix, row)
         else:
             st.caption("Alleen de trekker, een manager van de organisatie of de aanjager kan deze actie wijzigen.")
 
@@ -177,7 +162,8 @@ def history_ui(action_id: int) -> None:
     )
 
 
-def update_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
+def update_ui(prefix: str, row: actions.ActionRow) -> None:
+    seen = write.seen_version(f"{prefix}_status_{row.id}", row.version)
     st.markdown("**Status bijwerken**")
     options = list(actions.STATUS_ORDER)
     status = st.selectbox(
@@ -193,24 +179,19 @@ def update_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
         key=f"{prefix}_note_{row.id}",
         height=80,
     )
-    if not st.button("Status opslaan", key=f"{prefix}_save_{row.id}", type="primary"):
-        return
-    try:
-        with db.transaction() as session:
-            actions.change_status(
-                session=session, action_id=row.id, to_status=status, note=note, actor=user, expected_version=expected
-            )
-    except Conflict as error:
-        st.error(str(error), icon="⚠️")
-        current_state_ui(row.id)
-        return
-    except DomainError as error:
-        st.error(str(error))
-        return
-    flash.after_rerun(f"Opgeslagen: de status is nu '{actions.status_label(status)}'.")
+    if st.button("Status opslaan", key=f"{prefix}_save_{row.id}", type="primary"):
+        write.change(
+            lambda session: actions.change_status(
+                session=session, action_id=row.id, to_status=status, note=note, actor=user, expected_version=seen
+            ),
+            f"Opgeslagen: de status is nu '{actions.status_label(status)}'.",
+        )
 
 
-def edit_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
+def edit_ui(prefix: str, row: actions.ActionRow) -> None:
+    key = f"{prefix}_edit_{row.id}"
+    # The fields start from the stored action and keep what was typed: so does the version.
+    seen = write.seen_version(key, row.version, inputs=f"{prefix}_edit_title_{row.id}")
     with st.expander("Titel, trekker of streefdatum wijzigen"):
         with db.read() as session:
             owners = dict(actions.owner_choices(session=session))
@@ -231,19 +212,12 @@ def edit_ui(prefix: str, row: actions.ActionRow, expected: int) -> None:
         due = st.date_input("Streefdatum", value=row.due_date, format="DD-MM-YYYY", key=f"{prefix}_edit_due_{row.id}")
         if st.button("Wijzigingen opslaan", key=f"{prefix}_edit_save_{row.id}"):
             data = actions.ActionEdit(title=title, due_date=due, owner_user_id=owner_id, owner_name=owner_name)
-            try:
-                with db.transaction() as session:
-                    actions.edit_action(
-                        session=session, action_id=row.id, data=data, actor=user, expected_version=expected
-                    )
-            except Conflict as error:
-                st.error(str(error), icon="⚠️")
-                current_state_ui(row.id)
-                return
-            except DomainError as error:
-                st.error(str(error))
-                return
-            flash.after_rerun("De wijzigingen zijn opgeslagen.")
+            write.change(
+                lambda session: actions.edit_action(
+                    session=session, action_id=row.id, data=data, actor=user, expected_version=seen
+                ),
+                "De wijzigingen zijn opgeslagen.",
+            )
 
 
 def terugblik_ui() -> None:

@@ -6,11 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import dates, db
-from lib.core.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import ical, schedule, werkvormen
 from lib.planning.schedule import SESSION_STATUS_LABELS
-from lib.ui import flash, page
+from lib.ui import flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("reeksen")
@@ -27,12 +26,9 @@ STATUS_BUTTONS = {
 }
 
 
-def done(message: str, *, series_id: int | None = None) -> None:
-    """Show `message` after the rerun that shows the change."""
-    flash.remember(message)
-    if series_id is not None:
-        st.session_state[PENDING] = series_id
-    st.rerun()
+def show_series(series_id: int) -> None:
+    """After the rerun, the series picker shows this series (set before the picker is drawn)."""
+    st.session_state[PENDING] = series_id
 
 
 def series_form_ui(series, templates, prefix: str) -> schedule.SeriesInput | None:
@@ -85,27 +81,27 @@ def new_series_ui(templates) -> None:
     data = series_form_ui(None, templates, "new_series")
     if data is None:
         return
-    try:
-        with db.transaction() as session:
-            created = schedule.create_series(session=session, data=data, actor=user)
-        done(f"De reeks '{md_escape(created.name)}' is aangemaakt. Voeg nu de data toe.", series_id=created.id)
-    except DomainError as error:
-        st.error(str(error))
+    write.change(
+        lambda session: schedule.create_series(session=session, data=data, actor=user),
+        lambda created: f"De reeks '{md_escape(created.name)}' is aangemaakt. Voeg nu de data toe.",
+        after=lambda created: show_series(created.id),
+    )
 
 
 def edit_series_ui(series, templates) -> None:
+    prefix = f"edit_series_{series.id}"
+    # The fields start from the stored series and keep what was typed: so does the version.
+    seen = write.seen_version(prefix, series.version, inputs=f"{prefix}_name")
     with st.expander("Reeks bewerken"):
-        data = series_form_ui(series, templates, f"edit_series_{series.id}")
+        data = series_form_ui(series, templates, prefix)
     if data is None:
         return
-    try:
-        with db.transaction() as session:
-            schedule.update_series(
-                session=session, series_id=series.id, data=data, expected_version=series.version, actor=user
-            )
-        done("De reeks is opgeslagen.", series_id=series.id)
-    except DomainError as error:
-        st.error(str(error))
+    write.change(
+        lambda session: schedule.update_series(
+            session=session, series_id=series.id, data=data, expected_version=seen, actor=user
+        ),
+        "De reeks is opgeslagen.",
+    )
 
 
 def sessions_table_ui(series) -> None:
@@ -144,18 +140,14 @@ def add_dates_ui(series) -> None:
         submitted = st.form_submit_button("Sessies toevoegen", type="primary")
     if not submitted:
         return
-    try:
+
+    def add(session) -> schedule.Planned:
         days = schedule.parse_dates(typed) if typed.strip() else schedule.dates_by_rhythm(first, int(count), int(weeks))
-        with db.transaction() as session:
-            result = schedule.add_sessions(
-                session=session, series_id=series.id, days=days, actor=user, today=dates.local_today()
-            )
-        message = f"{len(result.sessions)} sessie(s) toegevoegd."
-        if result.warnings:
-            message += " " + " ".join(result.warnings)
-        done(message, series_id=series.id)
-    except DomainError as error:
-        st.error(str(error))
+        return schedule.add_sessions(
+            session=session, series_id=series.id, days=days, actor=user, today=dates.local_today()
+        )
+
+    write.change(add, lambda result: " ".join([f"{len(result.sessions)} sessie(s) toegevoegd.", *result.warnings]))
 
 
 def change_session_ui(series) -> None:
@@ -170,6 +162,7 @@ def change_session_ui(series) -> None:
         key="change_session",
     )
     meeting = by_id[chosen_id]
+    seen = write.seen_version(f"session_{meeting.id}", meeting.version)
     status = SessionStatus(meeting.status)
     st.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
     if status in schedule.CHANGEABLE:
@@ -179,18 +172,12 @@ def change_session_ui(series) -> None:
         buttons, sorted(schedule.TRANSITIONS[status], key=list(SessionStatus).index), strict=False
     ):
         if column.button(STATUS_BUTTONS[target], key=f"status_{target.value}"):
-            try:
-                with db.transaction() as session:
-                    schedule.set_status(
-                        session=session,
-                        learning_session_id=meeting.id,
-                        to_status=target,
-                        expected_version=meeting.version,
-                        actor=user,
-                    )
-                done(f"De sessie is nu {SESSION_STATUS_LABELS[target]}.", series_id=series.id)
-            except DomainError as error:
-                st.error(str(error))
+            write.change(
+                lambda session, target=target: schedule.set_status(
+                    session=session, learning_session_id=meeting.id, to_status=target, expected_version=seen, actor=user
+                ),
+                f"De sessie is nu {SESSION_STATUS_LABELS[target]}.",
+            )
     with db.read() as session:
         data = ical.session_ics(session=session, learning_session_id=meeting.id)
     st.download_button(
@@ -203,6 +190,8 @@ def change_session_ui(series) -> None:
 
 
 def move_ui(meeting) -> None:
+    # The fields start from the stored session and keep what was typed: so does the version.
+    seen = write.seen_version(f"move_{meeting.id}", meeting.version, inputs=f"move_date_{meeting.id}")
     with st.form(f"move_{meeting.id}"):
         left, middle, right = st.columns(3)
         day = left.date_input("Datum", value=meeting.date, format="DD-MM-YYYY", key=f"move_date_{meeting.id}")
@@ -216,22 +205,20 @@ def move_ui(meeting) -> None:
         submitted = st.form_submit_button("Verplaatsen")
     if not submitted:
         return
-    try:
-        with db.transaction() as session:
-            warnings = schedule.move_session(
-                session=session,
-                learning_session_id=meeting.id,
-                day=day,
-                start=start,
-                end=end,
-                location=location,
-                expected_version=meeting.version,
-                actor=user,
-                today=dates.local_today(),
-            )
-        done(" ".join(["De sessie is verplaatst.", *warnings]), series_id=meeting.series_id)
-    except DomainError as error:
-        st.error(str(error))
+    write.change(
+        lambda session: schedule.move_session(
+            session=session,
+            learning_session_id=meeting.id,
+            day=day,
+            start=start,
+            end=end,
+            location=location,
+            expected_version=seen,
+            actor=user,
+            today=dates.local_today(),
+        ),
+        lambda warnings: " ".join(["De sessie is verplaatst.", *warnings]),
+    )
 
 
 def series_ui(series_id: int, templates) -> None:

@@ -9,22 +9,23 @@ from lib.core import dates, db
 from lib.models import SessionStatus
 from lib.planning import agenda, attendance, groups, schedule
 from lib.planning.schedule import SESSION_STATUS_LABELS
-from lib.ui import flash, page
+from lib.ui import flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("sessie_voorbereiden")
 
 
 def status_ui(meeting_id: int, status: SessionStatus, version: int) -> None:
+    seen = write.seen_version(f"prepare_{meeting_id}", version)
     left, right = st.columns([3, 1])
     left.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
     if status == SessionStatus.PLANNED and right.button("✅ Markeer als voorbereid", key="mark_prepared"):
-        flash.save(
+        write.change(
             lambda s: schedule.set_status(
                 session=s,
                 learning_session_id=meeting_id,
                 to_status=SessionStatus.PREPARED,
-                expected_version=version,
+                expected_version=seen,
                 actor=user,
             ),
             "De sessie is voorbereid.",
@@ -59,7 +60,7 @@ def cases_ui(meeting_id: int) -> None:
         available = schedule.selectable_cases(session=session)
         chosen_rows = [(c.title, c.learning_question) for c in chosen]
         options = {c.id: c.title for c in available}
-        versions = {c.id: c.version for c in available}
+        versions = {c.id: write.seen_version(f"prepare_case_{c.id}", c.version) for c in available}
     st.markdown(f"**Geselecteerde casussen ({len(chosen_rows)})**")
     if not chosen_rows:
         st.caption("Nog geen casussen geselecteerd voor deze sessie.")
@@ -73,7 +74,7 @@ def cases_ui(meeting_id: int) -> None:
         return
     pick = st.selectbox("Ingediende casus", list(options), format_func=lambda i: options[i], key="case_pick")
     if st.button("Casus selecteren voor deze sessie", key="case_select"):
-        flash.save(
+        write.change(
             lambda s: selection.select_for_session(
                 session=s, case_id=pick, learning_session_id=meeting_id, actor=user, expected_version=versions[pick]
             ),
@@ -125,7 +126,7 @@ def attendees_ui(meeting_id: int) -> None:
     names = dict(others)
     chosen = st.multiselect("Deelnemers aanmelden", list(names), format_func=lambda i: names[i], key="add_attendees")
     if st.button("Aanmelden", key="add_attendees_button", disabled=not chosen):
-        flash.save(
+        write.change(
             lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen, actor=user),
             f"{len(chosen)} deelnemer(s) aangemeld.",
         )
@@ -134,7 +135,7 @@ def attendees_ui(meeting_id: int) -> None:
         by_id = {p.attendance_id: p.name for p in people}
         gone = st.selectbox("Deelnemer afmelden", list(by_id), format_func=lambda i: by_id[i], key="remove_pick")
         if st.button("Afmelden", key="remove_button"):
-            flash.save(
+            write.change(
                 lambda s: attendance.remove(session=s, attendance_id=gone, actor=user),
                 f"{md_escape(by_id[gone])} is afgemeld.",
             )
@@ -154,7 +155,7 @@ def guest_ui(meeting_id: int, organisations) -> None:
         )
         submitted = st.form_submit_button("Gast toevoegen")
     if submitted:
-        flash.save(
+        write.change(
             lambda s: attendance.add_guest(
                 session=s,
                 learning_session_id=meeting_id,
@@ -184,7 +185,7 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     label = "Opnieuw indelen" if tables else "Groepen maken"
     right.write("")
     if right.button(label, key="generate_groups", type="primary"):
-        flash.save(
+        write.change(
             lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count), actor=user),
             f"De deelnemers zijn in {int(count)} groepen ingedeeld.",
         )
@@ -216,7 +217,7 @@ def move_ui(tables, waiting) -> None:
     target = middle.selectbox("Naar", list(names), format_func=lambda i: names[i], key="move_to")
     right.write("")
     if right.button("Verplaatsen", key="move_button"):
-        flash.save(
+        write.change(
             lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
             f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.",
         )
@@ -232,7 +233,7 @@ def swap_ui(tables) -> None:
     second = middle.selectbox("met groep", list(names), index=1, format_func=lambda i: names[i], key="swap_b")
     right.write("")
     if right.button("Wisselen", key="swap_button"):
-        flash.save(
+        write.change(
             lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
             "De casussen zijn gewisseld.",
         )

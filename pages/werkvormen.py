@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import db, policy
-from lib.core.errors import DomainError
 from lib.planning import werkvormen
 from lib.planning.werkvormen import RoundInput, TemplateInput
-from lib.ui import flash, page
+from lib.ui import flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("werkvormen")
@@ -59,6 +58,8 @@ def editor_ui(templates) -> None:
     )
     template = next((t for t in templates if t.id == choice), None)
     rounds = list(template.rounds) if template else []
+    # The fields start from the stored werkvorm and keep what was typed: so does the version.
+    seen = write.seen_version(f"wv_{choice}", template.version if template else 0, inputs=f"wv_name_{choice}")
     count = st.number_input(
         "Aantal rondes", min_value=1, max_value=12, value=max(1, len(rounds)), key=f"wv_count_{choice}"
     )
@@ -78,32 +79,27 @@ def editor_ui(templates) -> None:
     if submitted:
         ordered = [r for _, r in sorted(inputs, key=lambda pair: pair[0])]
         data = TemplateInput(name, ordered, description)
-        try:
-            with db.transaction() as session:
-                if template is None:
-                    werkvormen.create_template(session=session, data=data, actor=user)
-                else:
-                    werkvormen.update_template(
-                        session=session,
-                        template_id=template.id,
-                        data=data,
-                        expected_version=template.version,
-                        actor=user,
-                    )
-        except DomainError as error:
-            st.error(str(error))
-            return
-        flash.after_rerun(
-            f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. Geplande sessies houden hun eigen rondes."
+
+        def save(session):
+            if template is None:
+                return werkvormen.create_template(session=session, data=data, actor=user)
+            return werkvormen.update_template(
+                session=session, template_id=template.id, data=data, expected_version=seen, actor=user
+            )
+
+        write.change(
+            save,
+            f"De werkvorm '{md_escape(name.strip())}' is opgeslagen. Geplande sessies houden hun eigen rondes.",
         )
     if (
         template is not None
         and not template.is_default
         and st.button("Maak dit de standaardwerkvorm", key="wv_default")
     ):
-        with db.transaction() as session:
-            werkvormen.set_default(session=session, template_id=template.id, actor=user)
-        flash.after_rerun(f"'{md_escape(template.name)}' is nu de standaardwerkvorm.")
+        write.change(
+            lambda session: werkvormen.set_default(session=session, template_id=template.id, actor=user),
+            f"'{md_escape(template.name)}' is nu de standaardwerkvorm.",
+        )
 
 
 def round_fields_ui(choice: int, index: int, current) -> tuple[tuple[int, int], RoundInput]:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, selectinload
 from lib.accounts import CurrentUser
 from lib.cases.submission import (
     UPCOMING_SESSION_STATUSES,
-    bump_version,
     leave_session,
     load_for_change,
     status_text,
@@ -179,7 +178,6 @@ def select_for_session(
     case.session_id = meeting.id
     case.status = CaseStatus.SELECTED
     case.return_note = ""
-    bump_version(session, case, expected_version)
     audit.record(
         session=session,
         event="case_selected",
@@ -200,7 +198,6 @@ def unselect_case(*, session: Session, case_id: int, actor: CurrentUser, expecte
         raise DomainError("Alleen een geselecteerde casus kan uit een sessie worden gehaald.")
     leave_session(session, case)
     case.status = CaseStatus.SUBMITTED
-    bump_version(session, case, expected_version)
     audit.record(session=session, event="case_unselected", user_id=actor.id, entity="case", entity_id=case.id)
     return case
 
@@ -215,7 +212,6 @@ def return_case(*, session: Session, case_id: int, note: str, actor: CurrentUser
     leave_session(session, case)
     case.status = CaseStatus.RETURNED
     case.return_note = note
-    bump_version(session, case, expected_version)
     audit.record(session=session, event="case_returned", user_id=actor.id, entity="case", entity_id=case.id)
     return case
 
@@ -229,7 +225,6 @@ def archive_case(*, session: Session, case_id: int, actor: CurrentUser, expected
     if case.status == CaseStatus.SELECTED:
         leave_session(session, case)
     case.status = CaseStatus.ARCHIVED
-    bump_version(session, case, expected_version)
     audit.record(session=session, event="case_archived", user_id=actor.id, entity="case", entity_id=case.id)
     return case
 

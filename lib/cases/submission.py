@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
 from lib.cases import privacy
-from lib.core import audit, dates, policy
-from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core import audit, dates, policy, versions
+from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
     CASE_STATUS_LABELS,
@@ -22,6 +22,7 @@ from lib.models import (
     LearningSession,
     Organisation,
     SessionStatus,
+    utcnow,
 )
 
 MAX_TITLE = 120
@@ -126,25 +127,8 @@ def load_for_change(session: Session, case_id: int, expected_version: int) -> Ca
     case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
     if case is None:
         raise NotFound("Deze casus bestaat niet (meer).")
-    if case.version != expected_version:
-        raise Conflict(
-            f"Iemand anders heeft deze casus intussen gewijzigd: de status is nu {status_text(case)}. "
-            "Bekijk de actuele stand en probeer het opnieuw."
-        )
+    versions.check(case, expected_version, now=f"de status is nu {status_text(case)}")
     return case
-
-
-def bump_version(session: Session, case: Case, expected_version: int) -> None:
-    # The row is locked (FOR UPDATE; SQLite: BEGIN IMMEDIATE); this atomic bump is the second guard.
-    bumped = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == expected_version)
-        .values(version=expected_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if bumped.rowcount != 1:
-        raise Conflict("Iemand anders heeft deze casus intussen gewijzigd. Probeer het opnieuw.")
-    case.version = expected_version + 1
 
 
 def leave_session(session: Session, case: Case) -> None:
@@ -212,16 +196,17 @@ def edit_case(*, session: Session, case_id: int, data: CaseInput, actor: Current
     if case.status not in OPEN_STATUSES:
         raise DomainError(f"Deze casus is {status_text(case)} en kan niet meer worden gewijzigd.")
     data = _validated(session, data)
+    # First, so that loading the old list cannot flush (and version) half of the change.
+    case.involved = list(session.scalars(select(Organisation).where(Organisation.id.in_(data.involved_ids))))
     case.title = data.title
     case.description = data.description
     case.tried = data.tried
     case.learning_question = data.learning_question
     case.preferred_session_id = data.preferred_session_id
     case.anonymised_confirmed = data.anonymised_confirmed
-    case.involved = list(session.scalars(select(Organisation).where(Organisation.id.in_(data.involved_ids))))
+    case.updated_at = utcnow()  # also a new version when only the organisations changed
     if case.status == CaseStatus.RETURNED:
         case.status = CaseStatus.SUBMITTED
-    bump_version(session, case, expected_version)
     audit.record(session=session, event="case_edited", user_id=actor.id, entity="case", entity_id=case.id)
     return case
 
@@ -233,7 +218,6 @@ def withdraw_case(*, session: Session, case_id: int, actor: CurrentUser, expecte
         raise DomainError(f"Deze casus is {status_text(case)} en kan niet meer worden ingetrokken.")
     leave_session(session, case)
     case.status = CaseStatus.WITHDRAWN
-    bump_version(session, case, expected_version)
     audit.record(session=session, event="case_withdrawn", user_id=actor.id, entity="case", entity_id=case.id)
     return case
 

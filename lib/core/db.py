@@ -19,7 +19,9 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
+from lib.core import versions
 from lib.core.config import ROOT, get_settings
 
 log = logging.getLogger(__name__)
@@ -89,13 +91,20 @@ def dispose_all() -> None:
 
 @contextmanager
 def transaction(engine: Engine | None = None) -> Iterator[Session]:
-    """One write transaction: commit on success, roll back on any exception."""
+    """One write transaction: commit on success, roll back on any exception.
+
+    A versioned row that somebody else changed since it was read (lib/core/versions.py) ends the
+    transaction with Conflict, so callers handle one error for every edit conflict.
+    """
     engine = engine or get_engine()
-    with (
-        Session(bind=engine.execution_options(leersessie_write=True), expire_on_commit=False) as session,
-        session.begin(),
-    ):
-        yield session
+    try:
+        with (
+            Session(bind=engine.execution_options(leersessie_write=True), expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+    except StaleDataError as error:
+        raise versions.stale_conflict(error) from error
 
 
 @contextmanager

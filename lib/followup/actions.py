@@ -1,7 +1,7 @@
 """Follow-up actions (vervolgacties): creation, the status lifecycle with history, lists.
 
 Every change is an ActionUpdate (who, when, from which status to which, note, in which session) and
-bumps `version`, so two people editing the same action cannot silently overwrite each other.
+moves its version on (lib/core/versions.py), so two people editing the same action cannot silently overwrite each other.
 Lists are read as plain rows with counting and filtering in SQL, so they stay fast and pageable.
 """
 
@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy
+from lib.core import audit, policy, versions
 from lib.core.dates import TZ, local_today
-from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
     ACTION_STATUS_LABELS,
@@ -207,11 +207,7 @@ def _locked_for_change(session: Session, action_id: int, actor: CurrentUser, exp
         raise NotFound("Deze vervolgactie bestaat niet (meer).")
     if not may_change(actor, action):
         raise NotAllowed("U mag deze vervolgactie niet wijzigen.")
-    if action.version != expected_version:
-        raise Conflict(
-            "Iemand anders heeft deze actie intussen gewijzigd: de status is nu "
-            f"'{status_label(action.status)}'. Bekijk de actuele stand en probeer opnieuw."
-        )
+    versions.check(action, expected_version, now=f"de status is nu '{status_label(action.status)}'")
     return action
 
 
@@ -250,6 +246,7 @@ def change_status(
     action.updates.append(
         ActionUpdate(from_status=current, to_status=target, note=note, user_id=actor.id, session_id=in_session_id)
     )
+    action.updated_at = utcnow()  # a new version, also when only a note was added
     if target != current:
         action.status = target
         if target in REASON_REQUIRED:
@@ -257,7 +254,6 @@ def change_status(
         elif target not in FINISHED_ACTION_STATUSES:
             action.reason = ""
         action.finished_at = utcnow() if target in FINISHED_ACTION_STATUSES else None
-    action.version += 1
     audit.record(
         session=session,
         event="action_status",
@@ -342,7 +338,6 @@ def edit_action(
             note=f"Gewijzigd: {', '.join(changed)}.",
         )
     )
-    action.version += 1
     audit.record(
         session=session, event="action_edited", user_id=actor.id, entity="action", entity_id=action.id, fields=changed
     )

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy
-from lib.core.errors import Conflict, DomainError, NotFound
+from lib.core import audit, policy, versions
+from lib.core.errors import DomainError, NotFound
 from lib.live import timer
 from lib.live.join import new_join_code
 from lib.models import (
@@ -174,7 +174,6 @@ def open_session(*, session: Session, learning_session_id: int, actor: CurrentUs
     meeting.status = SessionStatus.RUNNING
     meeting.started_at = utcnow()
     timer.store(meeting, timer.TimerState(Phase.OPENING, 0, timer.state_of(meeting).round_seconds))
-    meeting.version += 1
     audit.record(
         session=session, event="session_opened", user_id=actor.id, entity="learning_session", entity_id=meeting.id
     )
@@ -226,6 +225,17 @@ def live_view(*, session: Session, learning_session_id: int) -> LiveView:
 
 # --- moving through the session -----------------------------------------------------------------
 
+PHASE_NAMES = {Phase.OPENING: "de opening", Phase.REVIEW: "de terugblik", Phase.CLOSING: "de afsluiting"}
+
+
+def where(state: timer.TimerState, rounds: list | tuple | None) -> str:
+    """Where a session is, for a conflict message: 'ronde 2 (Professional)', 'de terugblik', …"""
+    if state.phase != Phase.ROUND:
+        return PHASE_NAMES.get(state.phase, "het einde")
+    name = rounds[state.current_round].get("name", "") if rounds and state.current_round < len(rounds) else ""
+    return f"ronde {state.current_round + 1}" + (f" ({name})" if name else "")
+
+
 COMMANDS: dict[str, Callable[[timer.TimerState, dt.datetime, int], timer.TimerState]] = {
     "next": lambda s, now, _m: timer.advance(s, now),
     "back": lambda s, now, _m: timer.back(s, now),
@@ -248,39 +258,27 @@ def control(
 ) -> LearningSession:
     """Apply one projector command ("next", "back", "pause", "resume", "add", "end").
 
-    `expected_version` is the version the screen showed: if the session moved since (a double click, a
-    second screen), nothing changes and Conflict is raised. The UPDATE itself checks the version, so
-    this holds across processes and on PostgreSQL too.
+    `expected_version` is the version the screen showed when it was drawn: if the session moved since
+    (a double click, a second screen), nothing changes and Conflict is raised. The UPDATE itself carries
+    the version too (lib/core/versions.py), so this holds across processes and on PostgreSQL.
     """
     policy.require(actor, "session.run")
     if command not in COMMANDS:
         raise DomainError("Onbekende opdracht.")
     now = now or utcnow()
     meeting = open_meeting(session, learning_session_id, lock=True)
-    if meeting.version != expected_version:
-        raise Conflict("De sessie is intussen al verder gezet (op een ander scherm of door een dubbele klik).")
     before = timer.state_of(meeting)
+    versions.check(meeting, expected_version, now=f"ze staat nu op {where(before, meeting.rounds)}")
     after = COMMANDS[command](before, now, minutes)
-    values = timer.facts(after)
+    timer.store(meeting, after)
     if after.phase == Phase.CLOSED:
-        values.update(status=SessionStatus.FINISHED, closed_at=now)
-    result = session.execute(
-        update(LearningSession)
-        .where(LearningSession.id == meeting.id, LearningSession.version == expected_version)
-        .values(**values, version=LearningSession.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict("De sessie is intussen al verder gezet (op een ander scherm of door een dubbele klik).")
-    session.refresh(meeting)
-    if after.phase == Phase.CLOSED:
+        meeting.status, meeting.closed_at = SessionStatus.FINISHED, now
         # The cases of a closed session have been discussed.
-        session.execute(
-            update(Case)
-            .where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED)
-            .values(status=CaseStatus.DISCUSSED, version=Case.version + 1)
-            .execution_options(synchronize_session=False)
-        )
+        for case_row in session.scalars(
+            select(Case).where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED)
+        ):
+            case_row.status = CaseStatus.DISCUSSED
+    session.flush()
     if before.phase != after.phase or before.current_round != after.current_round:
         audit.record(
             session=session,

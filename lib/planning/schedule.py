@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit, dates, policy
-from lib.core.errors import Conflict, DomainError, NotFound
+from lib.core import audit, dates, policy, versions
+from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
 from lib.models import Case, CaseStatus, LearningSession, Series, SessionStatus, Template
 from lib.planning import werkvormen
@@ -70,14 +70,6 @@ def check_times(start: dt.time, end: dt.time) -> None:
             f"De eindtijd ({dates.clock(end)}) moet na de begintijd ({dates.clock(start)}) liggen; "
             "een leersessie duurt niet langer dan een dag."
         )
-
-
-def check_version(row: Series | LearningSession, expected_version: int | None, what: str) -> None:
-    if expected_version is not None and row.version != expected_version:
-        raise Conflict(
-            f"{what} is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
-        )
-    row.version += 1
 
 
 def past_warning(day: dt.date, today: dt.date) -> str | None:
@@ -167,7 +159,7 @@ def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) ->
 
 
 def update_series(
-    *, session: Session, series_id: int, data: SeriesInput, expected_version: int | None, actor: CurrentUser
+    *, session: Session, series_id: int, data: SeriesInput, expected_version: int, actor: CurrentUser
 ) -> Series:
     """Change the series itself; its planned sessions keep their own date, time, place and round plan."""
     policy.require(actor, "series.plan")
@@ -175,7 +167,7 @@ def update_series(
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")
     data = _validated_series(session, data, series_id)
-    check_version(series, expected_version, "De reeks")
+    versions.check(series, expected_version)
     series.name, series.description, series.location = data.name, data.description, data.location
     series.default_start, series.default_end = data.default_start, data.default_end
     if data.template_id is not None:
@@ -294,11 +286,12 @@ def get_session(*, session: Session, learning_session_id: int) -> LearningSessio
     return meeting
 
 
-def _for_change(session: Session, learning_session_id: int, expected_version: int | None) -> LearningSession:
+def _for_change(session: Session, learning_session_id: int, expected_version: int) -> LearningSession:
     meeting = session.get(LearningSession, learning_session_id, with_for_update=True)
     if meeting is None:
         raise NotFound("Deze leersessie bestaat niet.")
-    check_version(meeting, expected_version, "De leersessie")
+    label = SESSION_STATUS_LABELS[SessionStatus(meeting.status)]
+    versions.check(meeting, expected_version, now=f"ze is nu {label}, {describe(meeting)}")
     return meeting
 
 
@@ -310,7 +303,7 @@ def move_session(
     start: dt.time,
     end: dt.time,
     location: str,
-    expected_version: int | None,
+    expected_version: int,
     actor: CurrentUser,
     today: dt.date,
 ) -> list[str]:
@@ -344,7 +337,7 @@ def set_status(
     session: Session,
     learning_session_id: int,
     to_status: SessionStatus | str,
-    expected_version: int | None,
+    expected_version: int,
     actor: CurrentUser,
 ) -> LearningSession:
     """Move a session along gepland → voorbereid → bezig → afgerond (or cancel it); other steps are refused."""
@@ -373,7 +366,7 @@ def set_status(
 
 
 def cancel_session(
-    *, session: Session, learning_session_id: int, expected_version: int | None, actor: CurrentUser
+    *, session: Session, learning_session_id: int, expected_version: int, actor: CurrentUser
 ) -> LearningSession:
     """Cancel a session that has not started: it stays in the series, shown as geannuleerd."""
     return set_status(

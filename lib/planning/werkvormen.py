@@ -9,15 +9,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy
+from lib.core import audit, policy, versions
 from lib.core.config import ROOT
-from lib.core.errors import Conflict, DomainError, NotFound
+from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import Template, TemplateRound
+from lib.models import Template, TemplateRound, utcnow
 
 BUILTIN_FILE = ROOT / "data" / "werkvormen.json"
 
@@ -153,7 +153,7 @@ def create_template(*, session: Session, data: TemplateInput, actor: CurrentUser
 
 
 def update_template(
-    *, session: Session, template_id: int, data: TemplateInput, expected_version: int | None, actor: CurrentUser
+    *, session: Session, template_id: int, data: TemplateInput, expected_version: int, actor: CurrentUser
 ) -> Template:
     """Replace name, description and rounds. Sessions keep their own snapshot, so none of them changes."""
     policy.require(actor, "werkvorm.edit")
@@ -161,10 +161,8 @@ def update_template(
     if template is None:
         raise NotFound("Deze werkvorm bestaat niet.")
     data = _validated(session, data, template_id)
-    if expected_version is not None and template.version != expected_version:
-        raise Conflict("De werkvorm is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.")
-    template.version += 1
-    template.name, template.description = data.name, data.description
+    versions.check(template, expected_version)
+    template.name, template.description, template.updated_at = data.name, data.description, utcnow()
     template.rounds.clear()
     session.flush()  # the old positions must be gone before the new rounds take them
     template.rounds.extend(_round_rows(data.rounds))
@@ -179,8 +177,10 @@ def set_default(*, session: Session, template_id: int, actor: CurrentUser) -> No
     chosen = session.get(Template, template_id)
     if chosen is None:
         raise NotFound("Deze werkvorm bestaat niet.")
-    for template in session.scalars(select(Template)):
-        template.is_default = template.id == template_id
+    # Not an edit of the werkvormen (no new versions): somebody editing one of them can still save.
+    session.execute(
+        update(Template).values(is_default=Template.id == template_id).execution_options(synchronize_session=False)
+    )
 
 
 def list_templates(*, session: Session, include_inactive: bool = False) -> list[Template]:

@@ -11,9 +11,9 @@ import streamlit as st
 
 from lib.accounts import CurrentUser
 from lib.core import dates, db
-from lib.core.errors import Conflict, DomainError
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
+from lib.ui import flash, write
 from lib.ui.text import md_escape
 
 QUICK_STATUSES = [
@@ -33,34 +33,19 @@ STATUS_ICONS = {
 }
 
 
-def _flash_key(learning_session_id: int) -> str:
-    return f"review_flash_{learning_session_id}"
+def _flash_place(learning_session_id: int) -> str:
+    return f"review_{learning_session_id}"
 
 
 def _index_key(learning_session_id: int) -> str:
     return f"review_index_{learning_session_id}"
 
 
-def seen_version(key: str, current: int) -> int:
-    """The version the user saw when they clicked: the one rendered in the previous run.
-
-    Every rerun reads the action afresh, so the version of *this* run would hide a change somebody else
-    made between rendering and clicking. Call `remember_version` after rendering.
-    """
-    return st.session_state.get(key, current)
-
-
-def remember_version(key: str, current: int) -> None:
-    st.session_state[key] = current
-
-
 def review_ui(*, learning_session_id: int, user: CurrentUser) -> None:
     today = dates.local_today()
     with db.read() as session:
         items = terugblik.review_items(session=session, learning_session_id=learning_session_id, today=today)
-    flash = st.session_state.pop(_flash_key(learning_session_id), None)
-    if flash:
-        st.success(flash, icon="💾")
+    flash.show(_flash_place(learning_session_id))
     if not items:
         st.info("Er staan geen vervolgacties uit eerdere sessies open.")
         return
@@ -145,6 +130,7 @@ def action_card_ui(
 def quick_update_ui(
     item: terugblik.ReviewItem, learning_session_id: int, user: CurrentUser, advance_to: int | None
 ) -> None:
+    seen = write.seen_version(f"review_{item.id}", item.version)
     choice = st.segmented_control(
         "Hoe staat het ervoor?",
         QUICK_STATUSES,
@@ -162,32 +148,24 @@ def quick_update_ui(
     with same:
         if st.button("Besproken, geen wijziging", key=f"review_same_{item.id}"):
             target, text = item.status, note or "Besproken in de terugblik; geen wijziging."
-    seen_key = f"review_seen_{item.id}"
-    expected = seen_version(seen_key, item.version)
-    remember_version(seen_key, item.version)
     if target is None:
         return
-    try:
-        with db.transaction() as session:
-            actions.change_status(
-                session=session,
-                action_id=item.id,
-                to_status=target,
-                note=text,
-                actor=user,
-                expected_version=expected,
-                in_session_id=learning_session_id,
-            )
-    except Conflict as error:
-        st.error(str(error))
-        st.button("Actuele stand tonen", key=f"review_refresh_{item.id}")
-        return
-    except DomainError as error:
-        st.error(str(error))
-        return
-    st.session_state[_flash_key(learning_session_id)] = (
-        f"Opgeslagen: '{md_escape(item.title)}' is {actions.status_label(target)}."
+
+    def move_on(_action: object) -> None:
+        if advance_to is not None:
+            st.session_state[_index_key(learning_session_id)] = advance_to
+
+    write.change(
+        lambda session: actions.change_status(
+            session=session,
+            action_id=item.id,
+            to_status=target,
+            note=text,
+            actor=user,
+            expected_version=seen,
+            in_session_id=learning_session_id,
+        ),
+        f"Opgeslagen: '{md_escape(item.title)}' is {actions.status_label(target)}.",
+        after=move_on,
+        where=_flash_place(learning_session_id),
     )
-    if advance_to is not None:
-        st.session_state[_index_key(learning_session_id)] = advance_to
-    st.rerun()

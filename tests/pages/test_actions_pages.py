@@ -6,11 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from lib.accounts import CurrentUser
 from lib.core import db
-from lib.followup import actions
-from lib.models import Action, ActionStatus, Organisation, Role
-from tests.pages.conftest import texts, user_id
+from lib.models import Action, ActionStatus, Organisation
+from tests.pages.conftest import texts
 
 
 def action_of(engine, title_start: str) -> Action:
@@ -71,27 +69,6 @@ def test_manager_marks_an_action_niet_gelukt_only_with_a_reason(app_as, sqlite_e
     assert "Opgeslagen: de status is nu 'niet gelukt'." in texts(at)
     stored = action_of(sqlite_engine, "Spoedprocedure")
     assert (stored.status, stored.reason) == (ActionStatus.FAILED, "De corporatie wil geen pilot")
-
-
-def test_a_version_conflict_is_shown_with_the_current_state(app_as, sqlite_engine):
-    spoed = action_of(sqlite_engine, "Spoedprocedure")
-    at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
-    # Meanwhile the aanjager marks it done on another screen.
-    aanjager = CurrentUser(user_id(sqlite_engine, "aanjager"), "aanjager", "Annelies", Role.AANJAGER, None)
-    with db.transaction(sqlite_engine) as session:
-        actions.change_status(
-            session=session,
-            action_id=spoed.id,
-            to_status=ActionStatus.DONE,
-            note="Staat",
-            actor=aanjager,
-            expected_version=spoed.version,
-        )
-    at.text_area(key=f"mine_note_{spoed.id}").input("Loopt nog")
-    at.button(key=f"mine_save_{spoed.id}").click().run()
-    assert any("Iemand anders heeft deze actie intussen gewijzigd" in e.value for e in at.error)
-    assert any("Actuele stand: status **gerealiseerd**" in w.value for w in at.warning)
-    assert action_of(sqlite_engine, "Spoedprocedure").status == ActionStatus.DONE
 
 
 def test_manager_cannot_change_an_action_of_another_organisation(app_as, sqlite_engine):

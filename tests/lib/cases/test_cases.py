@@ -216,10 +216,11 @@ def test_a_discussed_case_can_no_longer_be_changed(world):
     case = submit(world)
     with db.transaction(world["engine"]) as session:
         session.get(Case, case.id).status = CaseStatus.DISCUSSED
+    seen = load(world, case.id).version
     with db.transaction(world["engine"]) as session, pytest.raises(DomainError, match="niet meer"):
-        submission.edit_case(session=session, case_id=case.id, data=GOOD, actor=world["pro"], expected_version=1)
+        submission.edit_case(session=session, case_id=case.id, data=GOOD, actor=world["pro"], expected_version=seen)
     with db.transaction(world["engine"]) as session, pytest.raises(DomainError, match="niet meer"):
-        submission.withdraw_case(session=session, case_id=case.id, actor=world["pro"], expected_version=1)
+        submission.withdraw_case(session=session, case_id=case.id, actor=world["pro"], expected_version=seen)
 
 
 def test_a_returned_case_is_submitted_again_after_an_edit(world):

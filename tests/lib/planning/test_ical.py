@@ -79,7 +79,7 @@ def test_uids_are_stable_and_a_change_raises_the_sequence(engine):
         _, before = _events(ical.series_ics(session=session, series_id=series.id))
     with db.transaction(engine) as session:
         schedule.cancel_session(
-            session=session, learning_session_id=meetings[1].id, expected_version=None, actor=aanjager
+            session=session, learning_session_id=meetings[1].id, expected_version=meetings[1].version, actor=aanjager
         )
     with db.read(engine) as session:
         _, after = _events(ical.series_ics(session=session, series_id=series.id))

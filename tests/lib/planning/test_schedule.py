@@ -174,6 +174,12 @@ def test_move_changes_date_time_and_place(engine, aanjager):
     assert moved.location == "Wijkcentrum De Ruwaard"
 
 
+def _version(engine, meeting_id: int) -> int:
+    """The version a screen drawn now would show."""
+    with db.read(engine) as session:
+        return session.get(LearningSession, meeting_id).version
+
+
 def test_move_onto_another_session_of_the_series_is_refused(engine, aanjager):
     meeting = _one_session(engine, aanjager)
     with pytest.raises(DomainError, match="al een leersessie"), db.transaction(engine) as session:
@@ -184,7 +190,7 @@ def test_move_onto_another_session_of_the_series_is_refused(engine, aanjager):
             start=NINE,
             end=HALF_ELEVEN,
             location="",
-            expected_version=None,
+            expected_version=_version(engine, meeting.id),
             actor=aanjager,
             today=TODAY,
         )
@@ -195,14 +201,18 @@ def test_status_steps_and_refused_steps(engine, aanjager):
     for step in (SessionStatus.PREPARED, SessionStatus.RUNNING, SessionStatus.FINISHED):
         with db.transaction(engine) as session:
             schedule.set_status(
-                session=session, learning_session_id=meeting.id, to_status=step, expected_version=None, actor=aanjager
+                session=session,
+                learning_session_id=meeting.id,
+                to_status=step,
+                expected_version=_version(engine, meeting.id),
+                actor=aanjager,
             )
     with pytest.raises(DomainError, match="afgerond is, kan niet naar 'gepland'"), db.transaction(engine) as s:
         schedule.set_status(
             session=s,
             learning_session_id=meeting.id,
             to_status=SessionStatus.PLANNED,
-            expected_version=None,
+            expected_version=_version(engine, meeting.id),
             actor=aanjager,
         )
     with pytest.raises(DomainError, match="kan niet meer worden verplaatst"), db.transaction(engine) as s:
@@ -213,7 +223,7 @@ def test_status_steps_and_refused_steps(engine, aanjager):
             start=NINE,
             end=HALF_ELEVEN,
             location="",
-            expected_version=None,
+            expected_version=_version(engine, meeting.id),
             actor=aanjager,
             today=TODAY,
         )
@@ -226,7 +236,7 @@ def test_gepland_cannot_skip_to_afgerond(engine, aanjager):
             session=s,
             learning_session_id=meeting.id,
             to_status=SessionStatus.FINISHED,
-            expected_version=None,
+            expected_version=_version(engine, meeting.id),
             actor=aanjager,
         )
 

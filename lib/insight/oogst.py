@@ -177,7 +177,7 @@ def harvest(
     titles = {m.id: (m.title, m.date) for m in meetings}
 
     cases: dict[int, list[str]] = {}
-    case_ids: set[int] = set()
+    case_ids: dict[int, set[int]] = {}
     outer = aliased(LearningSession)
     case_query = (
         select(outer.id, Case.id, Case.title)
@@ -189,7 +189,7 @@ def harvest(
         case_query = case_query.where(Case.id.in_(stats.cases_of(organisation_id)))
     for session_id, case_id, title in session.execute(case_query).all():
         cases.setdefault(session_id, []).append(title)
-        case_ids.add(case_id)
+        case_ids.setdefault(session_id, set()).add(case_id)
 
     texts: dict[tuple[int, str, str], list[str]] = {}
     perspective_order: dict[int, list[str]] = {}
@@ -249,7 +249,7 @@ def harvest(
         name=series.name,
         organisation=organisation.name if organisation else None,
         sessions=sessions,
-        case_count=len(case_ids),
+        case_count=len(set().union(*(case_ids.get(s.id, set()) for s in sessions))),
         late=headline.late,
         on_time_percentage=headline.on_time_percentage,
         median_days=stats.realisation(session=session, filters=filters).median_days,

@@ -44,7 +44,9 @@ def known(engine):
             title="Sessie 2",
             status=SessionStatus.FINISHED,
         )
-        factories.learning_session(session, series_row=reeks, date=TODAY + dt.timedelta(weeks=4), title="Sessie 3")
+        planned = factories.learning_session(
+            session, series_row=reeks, date=TODAY + dt.timedelta(weeks=4), title="Sessie 3"
+        )
         factories.learning_session(
             session,
             series_row=reeks,
@@ -61,6 +63,7 @@ def known(engine):
         g1 = factories.group(session, s1, 1, c1)
         g2 = factories.group(session, s1, 2, c2)
         g3 = factories.group(session, s2, 1, c3)
+        factories.group(session, planned, 1, factories.case(session, submitter, title="Nog niet besproken"))
         for meeting, group, kind, round_index, text in [
             (s1, g1, OBS, 0, "Intake duurt lang"),
             (s1, g1, HELP, 0, "Convenant"),

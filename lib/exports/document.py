@@ -7,7 +7,7 @@ Excel, Markdown, CSV) turns it into a file, so every format shows the same conte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,9 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    columns: list[str]
-    rows: list[list[Cell]]
-    widths: list[int] | None = None  # relative widths; None: equal
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    widths: Sequence[float] | None = None  # relative widths; None: equal
     empty_text: str = "Nog geen gegevens."
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -106,7 +107,9 @@ def _table(pdf: FPDF, block: Table) -> None:
     pdf.ln(3)
 
 
-def _fit(pdf: FPDF, header: list[str], cells: list[list[str]], relative: list[int] | None) -> tuple[float, tuple]:
+def _fit(
+    pdf: FPDF, header: list[str], cells: list[list[str]], relative: Sequence[float] | None
+) -> tuple[float, tuple[float, ...]]:
     """A font size and column widths (mm) in the proportions asked, but each column at least as wide as
     its longest word, so that a date or a status is never broken in two ('gerealise erd'). A wide table
     gets a smaller font; a word longer than MAX_WORD mm may still break."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lib.exports.document import Cell, Document, Table, display
 
@@ -17,7 +17,7 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_csv(columns: list[str], rows: Iterable[Iterable[Cell]]) -> bytes:
+def to_csv(columns: Sequence[str], rows: Iterable[Iterable[Cell]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralise(c) for c in columns])

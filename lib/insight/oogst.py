@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from lib.accounts import CurrentUser
 from lib.core.dates import local_today, long_date, short_date
 from lib.core.errors import NotFound
-from lib.exports.document import Chart, Document, Table
+from lib.exports.document import Cell, Chart, Document, Section, Table
 from lib.followup import actions, terugblik
 from lib.insight import charts, stats
 from lib.models import (
@@ -140,7 +141,7 @@ class Harvest:
 
 
 def series_choices(*, session: Session) -> list[tuple[int, str]]:
-    return [tuple(r) for r in session.execute(select(Series.id, Series.name).order_by(Series.name)).all()]
+    return [(r.id, r.name) for r in session.execute(select(Series.id, Series.name).order_by(Series.name)).all()]
 
 
 def _discussed_cases(session_id_column: Any) -> Any:
@@ -204,7 +205,7 @@ def harvest(
 
     owner = aliased(User)
     outcomes: dict[int, list[ActionOutcome]] = {}
-    for session_id, title, owner_label, organisation_name, status, reason, due in session.execute(
+    for meeting_id, title, owner_label, organisation_name, status, reason, due in session.execute(
         select(
             Action.session_id,
             Action.title,
@@ -220,8 +221,9 @@ def harvest(
         .where(*stats.action_scope(filters))
         .order_by(Action.session_id, Action.id)
     ).all():
-        session_title, session_date = titles[session_id]
-        outcomes.setdefault(session_id, []).append(
+        assert meeting_id is not None  # the action scope of a series holds only actions of its sessions
+        session_title, session_date = titles[meeting_id]
+        outcomes.setdefault(meeting_id, []).append(
             ActionOutcome(session_title, session_date, title, owner_label, organisation_name, status, reason, due)
         )
 
@@ -321,35 +323,36 @@ def document(report: Harvest) -> Document:
     return doc
 
 
+def _chart(section: Section, shown: bool, title: str, draw: Callable[[], bytes], caption: str) -> None:
+    """A chart above the table of the same figures, when there is something to draw."""
+    if shown:
+        section.add(Chart(title, draw, caption))
+
+
 def _summary(doc: Document, report: Harvest) -> None:
     said = report.contributions
     percentage = report.on_time_percentage
     section = doc.section("Samenvatting")
     section.text(f"{report.summary}.", bold=True)
-    section.add(
-        Table(
-            ["Onderdeel", "Aantal"],
-            [
-                ["Leersessies", len(report.sessions)],
-                ["Casussen besproken", report.case_count],
-                ["Keer belemmert genoemd", said[OBSTACLE]],
-                ["Keer helpt genoemd", said[HELPER]],
-                ["Oplossingen", said[SOLUTION]],
-                ["Vervolgacties afgesproken", report.action_count],
-                *[[f"Vervolgacties {actions.status_label(s)}", report.totals.get(s, 0)] for s in actions.STATUS_ORDER],
-                ["Vervolgacties te laat", report.late],
-                [
-                    "Op tijd gerealiseerd (% van wat al af moest zijn)",
-                    "—" if percentage is None else f"{percentage:.0f}%",
-                ],
-                [
-                    "Mediane doorlooptijd tot realisatie (dagen)",
-                    "—" if report.median_days is None else report.median_days,
-                ],
-            ],
-            widths=[4, 1],
-        )
-    )
+    by_status: list[list[Cell]] = [
+        [f"Vervolgacties {actions.status_label(s)}", report.totals.get(s, 0)] for s in actions.STATUS_ORDER
+    ]
+    figures: list[list[Cell]] = [
+        ["Leersessies", len(report.sessions)],
+        ["Casussen besproken", report.case_count],
+        ["Keer belemmert genoemd", said[OBSTACLE]],
+        ["Keer helpt genoemd", said[HELPER]],
+        ["Oplossingen", said[SOLUTION]],
+        ["Vervolgacties afgesproken", report.action_count],
+        *by_status,
+        ["Vervolgacties te laat", report.late],
+        [
+            "Op tijd gerealiseerd (% van wat al af moest zijn)",
+            "—" if percentage is None else f"{percentage:.0f}%",
+        ],
+        ["Mediane doorlooptijd tot realisatie (dagen)", "—" if report.median_days is None else report.median_days],
+    ]
+    section.add(Table(["Onderdeel", "Aantal"], figures, widths=[4, 1]))
     section.add(
         Table(
             ["Datum", "Leersessie", "Casussen", "Vervolgacties"],
@@ -404,14 +407,13 @@ def _per_organisation(doc: Document, report: Harvest) -> None:
         per_org.setdefault(action.organisation or stats.NO_ORGANISATION, []).append(action)
     counts = {name: _by_label(items) for name, items in per_org.items()}
     section = doc.section("Vervolgacties per organisatie", sheet="Per organisatie")
-    if counts:
-        section.add(
-            Chart(
-                "Status van de vervolgacties per organisatie",
-                lambda: charts.status_bars(counts),
-                "Per organisatie: hoeveel acties open, bezig, gerealiseerd, niet gelukt of vervallen zijn.",
-            )
-        )
+    _chart(
+        section,
+        bool(counts),
+        "Status van de vervolgacties per organisatie",
+        lambda: charts.status_bars(counts),
+        "Per organisatie: hoeveel acties open, bezig, gerealiseerd, niet gelukt of vervallen zijn.",
+    )
     labels = [actions.status_label(s) for s in actions.STATUS_ORDER]
     section.add(
         Table(
@@ -424,28 +426,26 @@ def _per_organisation(doc: Document, report: Harvest) -> None:
 def _on_time(doc: Document, report: Harvest) -> None:
     frame = report.on_time
     section = doc.section("Op tijd gerealiseerd")
-    if not frame.empty:
-        section.add(
-            Chart(
-                "Aandeel op tijd gerealiseerd per maand van de streefdatum",
-                lambda: charts.on_time_line(frame),
-                "Van de acties met een streefdatum in die maand: het percentage dat op tijd af was.",
-            )
-        )
+    _chart(
+        section,
+        not frame.empty,
+        "Aandeel op tijd gerealiseerd per maand van de streefdatum",
+        lambda: charts.on_time_line(frame),
+        "Van de acties met een streefdatum in die maand: het percentage dat op tijd af was.",
+    )
     section.add(Table(["Maand", "Afgesproken", "Op tijd", "Percentage"], frame.values.tolist()))
 
 
 def _perspectives(doc: Document, report: Harvest) -> None:
     counts = report.perspective_counts
     section = doc.section("Wat belemmert en wat helpt, per perspectief", sheet="Per perspectief")
-    if counts:
-        section.add(
-            Chart(
-                "Belemmert en helpt per perspectief",
-                lambda: charts.perspective_bars(counts),
-                "Alle leersessies van de reeks samen: wat de groepen per perspectief noemden.",
-            )
-        )
+    _chart(
+        section,
+        bool(counts),
+        "Belemmert en helpt per perspectief",
+        lambda: charts.perspective_bars(counts),
+        "Alle leersessies van de reeks samen: wat de groepen per perspectief noemden.",
+    )
     section.add(
         Table(
             ["Perspectief", "Belemmert", "Helpt", "Totaal"],
@@ -487,7 +487,7 @@ def _attendance(doc: Document, report: Harvest) -> None:
     frame = report.attendance
     section = doc.section("Deelname")
     if frame.empty:
-        section.add(Table(["Leersessie"], [], empty_text="Er is nog geen deelname geregistreerd."))
+        section.add(Table(["Datum"], [], empty_text="Er is nog geen deelname geregistreerd."))
         return
     section.add(
         Chart(
@@ -499,7 +499,7 @@ def _attendance(doc: Document, report: Harvest) -> None:
     wide = frame.pivot_table(index="datum", columns="rol", values="aantal", aggfunc="sum", fill_value=0)
     section.add(
         Table(
-            ["Leersessie", *wide.columns, "Totaal"],
+            ["Datum", *wide.columns, "Totaal"],
             [
                 [day, *(int(v) for v in values), int(sum(values))]
                 for day, values in zip(wide.index, wide.values.tolist(), strict=True)
@@ -511,14 +511,13 @@ def _attendance(doc: Document, report: Harvest) -> None:
 def _evaluation(doc: Document, report: Harvest) -> None:
     frame = report.evaluations
     section = doc.section("Evaluatie")
-    if not frame.empty:
-        section.add(
-            Chart(
-                "Evaluatie per leersessie",
-                lambda: charts.evaluation_lines(frame),
-                "Gemiddelde scores van 1 tot 5: was de leersessie constructief, en to the point?",
-            )
-        )
+    _chart(
+        section,
+        not frame.empty,
+        "Evaluatie per leersessie",
+        lambda: charts.evaluation_lines(frame),
+        "Gemiddelde scores van 1 tot 5: was de leersessie constructief, en to the point?",
+    )
     section.add(
         Table(
             ["Leersessie", "Datum", "Evaluaties", "Constructief", "To the point", "Te kort", "Goed", "Te lang"],

@@ -5,8 +5,7 @@ import streamlit as st
 
 from lib.core import dates, db
 from lib.core.errors import DomainError
-from lib.followup import actions
-from lib.insight import oogst, reports
+from lib.insight import oogst
 from lib.ui import downloads, page
 
 user = page.setup("oogst")
@@ -24,14 +23,14 @@ def counts_ui(report: oogst.Harvest) -> None:
 def reasons_ui(report: oogst.Harvest) -> None:
     st.subheader("Waarom niet?")
     if not report.reasons:
-        st.caption("Geen acties die niet gelukt of vervallen zijn.")
+        st.caption(oogst.NO_REASONS)
         return
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    "Actie": r.action_title,
-                    "Status": actions.status_label(r.status),
+                    "Actie": r.title,
+                    "Status": r.status_label,
                     "Organisatie": r.organisation,
                     "Waarom niet": r.reason,
                     "Leersessie": r.session_title,
@@ -87,41 +86,15 @@ def session_ui(item: oogst.SessionHarvest) -> None:
             )
 
 
-def downloads_ui(report: oogst.Harvest) -> None:
-    name = f"oogst-{report.name.lower().replace(' ', '-')}"
-    pdf, excel, left, right = st.columns(4)
-    pdf.download_button(
-        "Download als PDF",
-        downloads.harvest_file(user, series_id, None, "pdf"),
-        on_click="ignore",
-        file_name=f"{name}.pdf",
-        mime=reports.MIME["pdf"],
-        key="harvest_pdf",
+def downloads_ui(series_id: int, name: str) -> None:
+    st.subheader("Downloaden")
+    downloads.report_buttons(
+        "Oogst",
+        lambda session: oogst.document(oogst.harvest(session=session, series_id=series_id, actor=user)),
+        stem=f"oogst-{name}",
+        key="harvest",
+        day=dates.local_today(),
     )
-    excel.download_button(
-        "Download als Excel",
-        downloads.harvest_file(user, series_id, None, "xlsx"),
-        on_click="ignore",
-        file_name=f"{name}.xlsx",
-        mime=reports.MIME["xlsx"],
-        key="harvest_xlsx",
-    )
-    with left:
-        st.download_button(
-            "Download als Markdown",
-            oogst.to_markdown(report),
-            file_name=f"{name}.md",
-            mime="text/markdown",
-            key="harvest_markdown",
-        )
-    with right:
-        st.download_button(
-            "Download als CSV (Excel)",
-            oogst.to_csv(report),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key="harvest_csv",
-        )
 
 
 st.title("Oogst van een reeks")
@@ -146,4 +119,4 @@ reasons_ui(report)
 st.subheader("Per leersessie")
 for item in report.sessions:
     session_ui(item)
-downloads_ui(report)
+downloads_ui(series_id, report.name)

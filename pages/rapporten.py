@@ -4,21 +4,10 @@ import streamlit as st
 
 from lib.accounts import CurrentUser
 from lib.core import dates, db
-from lib.insight import reports, stats
+from lib.insight import oogst, reports, stats
 from lib.ui import downloads, page
 
 user = page.setup("rapporten")
-
-
-def _session_report(viewer: CurrentUser, learning_session_id: int, kind: str):
-    """A callable for st.download_button: the file is built only when the user clicks."""
-
-    def build() -> bytes:
-        with db.read() as session:
-            document = reports.session_report(session=session, viewer=viewer, learning_session_id=learning_session_id)
-        return reports.render(document, kind)
-
-    return build
 
 
 def _csv(viewer: CurrentUser, filters: stats.Filters, what: str):
@@ -48,19 +37,12 @@ def session_report_ui(choices: list[reports.SessionChoice]) -> None:
             key="report_session",
             index=reports.latest_held(choices, dates.local_today()),
         )
-        stem = "sessieverslag-" + labels[chosen].split(" — ", 1)[-1]
-        columns = st.columns(3)
-        for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel"), ("md", "Markdown")], strict=True):
-            column.download_button(
-                f"Sessieverslag als {label}",
-                data=_session_report(user, chosen, kind),
-                on_click="ignore",
-                file_name=reports.file_name(stem, None, kind),
-                mime=reports.MIME[kind],
-                key=f"report_session_{kind}",
-                icon="⬇️",
-                width="stretch",
-            )
+        downloads.report_buttons(
+            "Sessieverslag",
+            lambda session: reports.session_report(session=session, viewer=user, learning_session_id=chosen),
+            stem="sessieverslag-" + labels[chosen].split(" — ", 1)[-1],
+            key="report_session",
+        )
 
 
 def harvest_ui(options: stats.Choices) -> None:
@@ -83,21 +65,16 @@ def harvest_ui(options: stats.Choices) -> None:
             key="harvest_organisation",
             format_func=lambda i: "Alle organisaties" if i is None else organisation_names[i],
         )
-        stem = (
-            "oogst-" + series_names[series_id] + (f"-{organisation_names[organisation_id]}" if organisation_id else "")
+        for_whom = f"-{organisation_names[organisation_id]}" if organisation_id else ""
+        downloads.report_buttons(
+            "Oogst",
+            lambda session: oogst.document(
+                oogst.harvest(session=session, series_id=series_id, actor=user, organisation_id=organisation_id)
+            ),
+            stem=f"oogst-{series_names[series_id]}{for_whom}",
+            key="harvest",
+            day=dates.local_today(),
         )
-        columns = st.columns(2)
-        for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel")], strict=True):
-            column.download_button(
-                f"Oogst als {label}",
-                data=downloads.harvest_file(user, series_id, organisation_id, kind),
-                on_click="ignore",
-                file_name=reports.file_name(stem, dates.local_today(), kind),
-                mime=reports.MIME[kind],
-                key=f"harvest_{kind}",
-                icon="⬇️",
-                width="stretch",
-            )
 
 
 def csv_ui(options: stats.Choices, default: stats.Filters) -> None:

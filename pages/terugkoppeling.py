@@ -4,11 +4,13 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from lib.core import dates, db
 from lib.core.errors import DomainError
+from lib.exports.document import Document
 from lib.insight import terugkoppeling
-from lib.ui import page
+from lib.ui import downloads, page
 
 user = page.setup("terugkoppeling")
 
@@ -86,25 +88,16 @@ def solutions_ui(report: terugkoppeling.Feedback) -> None:
     )
 
 
-def downloads_ui(report: terugkoppeling.Feedback) -> None:
-    name = f"terugkoppeling-{report.organisation.lower().replace(' ', '-')}-{report.start}-{report.end}"
-    left, right = st.columns(2)
-    with left:
-        st.download_button(
-            "Download als Markdown",
-            terugkoppeling.to_markdown(report),
-            file_name=f"{name}.md",
-            mime="text/markdown",
-            key="feedback_markdown",
+def downloads_ui(organisation_id: int, start: dt.date, end: dt.date, name: str) -> None:
+    st.subheader("Downloaden")
+
+    def build(session: Session) -> Document:
+        report = terugkoppeling.feedback(
+            session=session, organisation_id=organisation_id, start=start, end=end, actor=user
         )
-    with right:
-        st.download_button(
-            "Download als CSV (Excel)",
-            terugkoppeling.to_csv(report),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key="feedback_csv",
-        )
+        return terugkoppeling.document(report)
+
+    downloads.report_buttons("Terugkoppeling", build, stem=f"terugkoppeling-{name}-{start}-{end}", key="feedback")
 
 
 st.title("Terugkoppeling per organisatie")
@@ -124,4 +117,4 @@ except DomainError as error:
 st.markdown(f"**{report.summary}** — {dates.long_date(start)} tot en met {dates.long_date(end)}")
 actions_ui(report)
 solutions_ui(report)
-downloads_ui(report)
+downloads_ui(organisation_id, start, end, report.organisation)

@@ -28,8 +28,9 @@ from sqlalchemy import func, insert, select
 from lib import home
 from lib.accounts import CurrentUser
 from lib.core import db
+from lib.exports.files import FORMATS, render
 from lib.followup import terugblik
-from lib.insight import reports, stats
+from lib.insight import oogst, reports, stats
 from lib.models import (
     Action,
     ActionStatus,
@@ -338,20 +339,20 @@ def measure(engine: Any) -> None:
             "whole dashboard, one series",
             lambda: stats.dashboard(session=session, viewer=viewer, filters=one_series, today=TODAY),
         )
-        print("reports (lib/reports.py):")
+        print("reports (lib/insight/reports.py, oogst.py; rendered by lib/exports):")
         verslag = timed(
             "sessieverslag: build",
             lambda: reports.session_report(session=session, viewer=viewer, learning_session_id=busy),
         )
-        for kind in ("pdf", "xlsx", "md"):
-            timed(f"sessieverslag: render {kind}", lambda k=kind: reports.render(verslag, k))
-        oogst = timed(
-            "oogst of a series: build (with charts)",
-            lambda: reports.harvest_report(session=session, viewer=viewer, series_id=10, today=TODAY),
+        for kind in FORMATS:
+            timed(f"sessieverslag: render {kind}", lambda k=kind: render(verslag, k))
+        harvest = timed(
+            "oogst of a series: build",
+            lambda: oogst.document(oogst.harvest(session=session, actor=viewer, series_id=10, today=TODAY)),
             repeat=1,
         )
-        timed("oogst: render pdf", lambda: reports.render(oogst, "pdf"), repeat=1)
-        timed("oogst: render xlsx", lambda: reports.render(oogst, "xlsx"), repeat=1)
+        for kind in FORMATS:
+            timed(f"oogst: render {kind} (pdf and xlsx draw the charts)", lambda k=kind: render(harvest, k), repeat=1)
         size = len(
             timed(
                 "CSV of all actions",

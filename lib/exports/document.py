@@ -1,12 +1,13 @@
 """A report as plain data: a title and sections of paragraphs, tables and chart images.
 
-The reports module builds one `Document`; each renderer (PDF, Excel, Markdown) turns it into a file,
-so every format shows the same content.
+Each report (sessieverslag, oogst, terugkoppeling) is built once as a `Document`; each renderer (PDF,
+Excel, Markdown, CSV) turns it into a file, so every format shows the same content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,16 +22,18 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    columns: list[str]
-    rows: list[list[Cell]]
-    widths: list[int] | None = None  # relative widths; None: equal
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    widths: Sequence[float] | None = None  # relative widths; None: equal
     empty_text: str = "Nog geen gegevens."
 
 
 @dataclass(frozen=True)
 class Chart:
+    """A picture of figures that are also in a table: drawn (as PNG) only by the formats that show it."""
+
     title: str
-    png: bytes
+    draw: Callable[[], bytes]
     caption: str = ""
 
 
@@ -56,6 +59,8 @@ class Document:
     title: str
     subtitle: str = ""
     sections: list[Section] = field(default_factory=list)
+    # The one table a CSV file holds (a spreadsheet opens one table); None: the first table.
+    csv_table: Table | None = None
 
     def section(self, heading: str, *, sheet: str | None = None) -> Section:
         section = Section(heading, sheet=sheet)

@@ -69,7 +69,7 @@ def _fill(sheet: Worksheet, heading: str, blocks: list) -> None:
             row += 1
         elif isinstance(block, Chart):
             _put(sheet, row, 1, block.title, widths).font = Font(bold=True)
-            image = Image(io.BytesIO(block.png))
+            image = Image(io.BytesIO(block.draw()))
             image.width, image.height = image.width * 0.6, image.height * 0.6
             sheet.add_image(image, f"A{row + 1}")
             row += int(image.height / 20) + 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -14,6 +15,8 @@ from fpdf.fonts import FontFace
 from lib.exports.document import Chart, Document, Paragraph, Table, display
 
 FONT = "DejaVu"
+MAX_WORD = 40  # mm: a table column need not be wider than this to hold a word on one line
+TABLE_FONT_SIZES = (9, 8, 7)  # a table that does not fit in the first gets the next
 # Characters a PDF text line cannot hold (control characters except tab and newline).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -87,18 +90,57 @@ def _table(pdf: FPDF, block: Table) -> None:
         pdf.multi_cell(0, 5, _clean(block.empty_text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
         return
-    pdf.set_font(FONT, size=9)
+    header = [_clean(c) for c in block.columns]
+    cells = [[_clean(display(v)) for v in values] for values in block.rows]
+    size, widths = _fit(pdf, header, cells, block.widths)
+    pdf.set_font(FONT, size=size)
     with pdf.table(
-        col_widths=tuple(block.widths) if block.widths else None,
+        col_widths=widths,
         headings_style=FontFace(emphasis="BOLD", fill_color=(225, 232, 245)),
-        line_height=5,
+        line_height=size * 0.55,
         text_align="LEFT",
         first_row_as_headings=True,
     ) as table:
-        table.row([_clean(c) for c in block.columns])
-        for values in block.rows:
-            table.row([_clean(display(v)) for v in values])
+        table.row(header)
+        for values in cells:
+            table.row(values)
     pdf.ln(3)
+
+
+def _fit(
+    pdf: FPDF, header: list[str], cells: list[list[str]], relative: Sequence[float] | None
+) -> tuple[float, tuple[float, ...]]:
+    """A font size and column widths (mm) in the proportions asked, but each column at least as wide as
+    its longest word, so that a date or a status is never broken in two ('gerealise erd'). A wide table
+    gets a smaller font; a word longer than MAX_WORD mm may still break."""
+    count = len(header)
+    share = list(relative or [1] * count)
+    for size in TABLE_FONT_SIZES:
+        pdf.set_font(FONT, "B", size)
+        need = [pdf.get_string_width(_longest_word(text)) for text in header]
+        pdf.set_font(FONT, size=size)
+        for row in cells:
+            for index, text in enumerate(row):
+                need[index] = max(need[index], pdf.get_string_width(_longest_word(text)))
+        need = [min(MAX_WORD, width) + 2 * pdf.c_margin + 0.5 for width in need]
+        if sum(need) < pdf.epw:
+            break
+    else:
+        return size, tuple(need)  # as good as it gets: the full width in these proportions
+    fixed: set[int] = set()
+    while True:
+        room = pdf.epw - sum(need[i] for i in fixed)
+        free = [i for i in range(count) if i not in fixed]
+        total = sum(share[i] for i in free)
+        widths = {i: room * share[i] / total for i in free}
+        narrow = {i for i, width in widths.items() if width < need[i]}
+        if not narrow:
+            return size, tuple(need[i] if i in fixed else widths[i] for i in range(count))
+        fixed |= narrow
+
+
+def _longest_word(text: str) -> str:
+    return max(text.split(), key=len, default="")
 
 
 def _chart(pdf: FPDF, block: Chart) -> None:
@@ -107,7 +149,7 @@ def _chart(pdf: FPDF, block: Chart) -> None:
         pdf.add_page()
     pdf.set_font(FONT, "B", 10)
     pdf.multi_cell(0, 5, _clean(block.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.image(io.BytesIO(block.png), w=width)
+    pdf.image(io.BytesIO(block.draw()), w=width)
     if block.caption:
         pdf.set_font(FONT, size=9)
         pdf.multi_cell(0, 5, _clean(block.caption), new_x="LMARGIN", new_y="NEXT")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from lib.exports.document import Cell, display
+from lib.exports.document import Cell, Document, Table, display
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,7 +17,7 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_csv(columns: list[str], rows: Iterable[Iterable[Cell]]) -> bytes:
+def to_csv(columns: Sequence[str], rows: Iterable[Iterable[Cell]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([neutralise(c) for c in columns])
@@ -30,3 +30,13 @@ def _cell(value: Cell) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return display(value)  # numbers are never neutralised: -3 stays a number
     return neutralise(display(value))
+
+
+def render_csv(document: Document) -> bytes:
+    """The document's CSV table (see `Document.csv_table`) as a safe CSV file: header row first."""
+    table = document.csv_table or next(
+        (block for section in document.sections for block in section.blocks if isinstance(block, Table)), None
+    )
+    if table is None:
+        return to_csv([document.title], [])
+    return to_csv(table.columns, table.rows)

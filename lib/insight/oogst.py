@@ -1,27 +1,33 @@
 """The oogst of a series: per session the cases, what obstructs and helps per perspective, the
 solutions and the actions with what became of them; the "waarom niet?" reasons together; counts.
 
-Counting happens in SQL (GROUP BY); only the texts that are shown are loaded. The result is plain
-data, rendered by pages/oogst.py and written as Markdown or CSV here (the reports area adds PDF).
+`harvest` reads it once as plain data (the Oogst page shows it); `document` turns that data into the
+one oogst `Document` that every download renders (PDF, Excel, Markdown, CSV), so the page and every
+file tell the same story. Only the texts and actions of one series are loaded; the counts are taken
+from those rows, so a count can never disagree with the list it counts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
 from lib.core import policy
-from lib.core.dates import long_date
+from lib.core.dates import local_today, long_date, short_date
 from lib.core.errors import NotFound
+from lib.exports.document import Cell, Chart, Document, Section, Table
 from lib.followup import actions, terugblik
-from lib.insight import stats
-from lib.insight.terugkoppeling import csv_bytes, md_escape
+from lib.insight import charts, stats
 from lib.models import (
+    CONTRIBUTION_KIND_LABELS,
     Action,
     ActionStatus,
     Case,
@@ -36,6 +42,8 @@ from lib.models import (
     User,
 )
 
+OBSTACLE, HELPER, SOLUTION = ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION
+
 
 @dataclass(frozen=True)
 class PerspectiveHarvest:
@@ -46,6 +54,8 @@ class PerspectiveHarvest:
 
 @dataclass(frozen=True)
 class ActionOutcome:
+    session_title: str
+    session_date: dt.date
     title: str
     owner: str
     organisation: str
@@ -67,31 +77,64 @@ class SessionHarvest:
     perspectives: list[PerspectiveHarvest]
     solutions: list[str]
     actions: list[ActionOutcome]
-    counts: dict[str, int]  # action status -> number
 
-
-@dataclass(frozen=True)
-class Reason:
-    session_title: str
-    action_title: str
-    organisation: str
-    status: str
-    reason: str
+    @property
+    def counts(self) -> dict[str, int]:
+        """Action status -> number of this session's actions."""
+        return dict(Counter(a.status for a in self.actions))
 
 
 @dataclass(frozen=True)
 class Harvest:
     series_id: int
     name: str
+    organisation: str | None  # the oogst for one organisation; None: for all
     sessions: list[SessionHarvest]
-    reasons: list[Reason]
-    totals: dict[str, int] = field(default_factory=dict)  # action status -> number, whole series
-    contributions: dict[str, int] = field(default_factory=dict)  # kind -> number, whole series
-    case_count: int = 0
+    case_count: int
+    late: int
+    on_time_percentage: float | None  # of the actions whose due date has passed
+    median_days: float | None  # from agreement to realisation
+    on_time: pd.DataFrame  # maand, afgesproken, op_tijd, percentage
+    attendance: pd.DataFrame  # sessie, datum, rol, aantal
+    evaluations: pd.DataFrame  # sessie, datum, evaluaties, constructief, to_the_point, te_kort, goed, te_lang
+
+    @property
+    def actions(self) -> list[ActionOutcome]:
+        return [a for s in self.sessions for a in s.actions]
 
     @property
     def action_count(self) -> int:
-        return sum(self.totals.values())
+        return len(self.actions)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Action status -> number, whole series."""
+        return dict(Counter(a.status for a in self.actions))
+
+    @property
+    def contributions(self) -> dict[str, int]:
+        """Contribution kind -> number, whole series."""
+        obstacles = sum(len(p.obstacles) for s in self.sessions for p in s.perspectives)
+        helpers = sum(len(p.helpers) for s in self.sessions for p in s.perspectives)
+        solutions = sum(len(s.solutions) for s in self.sessions)
+        return {OBSTACLE: obstacles, HELPER: helpers, SOLUTION: solutions}
+
+    @property
+    def perspective_counts(self) -> list[tuple[str, int, int]]:
+        """(perspective, obstacles, helpers) over the whole series, in the order they first came up."""
+        totals: dict[str, list[int]] = {}
+        for item in self.sessions:
+            for p in item.perspectives:
+                counts = totals.setdefault(p.perspective, [0, 0])
+                counts[0] += len(p.obstacles)
+                counts[1] += len(p.helpers)
+        return [(name, obstacles, helpers) for name, (obstacles, helpers) in totals.items()]
+
+    @property
+    def reasons(self) -> list[ActionOutcome]:
+        """The actions that did not work out and say why: niet gelukt first, then vervallen."""
+        found = [a for a in self.actions if a.status in actions.REASON_REQUIRED and a.reason]
+        return sorted(found, key=lambda a: a.status != ActionStatus.FAILED)
 
     @property
     def summary(self) -> str:
@@ -99,7 +142,7 @@ class Harvest:
 
 
 def series_choices(*, session: Session) -> list[tuple[int, str]]:
-    return [tuple(r) for r in session.execute(select(Series.id, Series.name).order_by(Series.name)).all()]
+    return [(r.id, r.name) for r in session.execute(select(Series.id, Series.name).order_by(Series.name)).all()]
 
 
 def _discussed_cases(session_id_column: Any) -> Any:
@@ -108,63 +151,62 @@ def _discussed_cases(session_id_column: Any) -> Any:
     return or_(on_table, (Case.session_id == session_id_column) & (Case.status == CaseStatus.DISCUSSED))
 
 
-def harvest(*, session: Session, series_id: int, actor: CurrentUser) -> Harvest:
-    """Everything the series yielded; sessions that ran (or have actions), in date order."""
+def harvest(
+    *,
+    session: Session,
+    series_id: int,
+    actor: CurrentUser,
+    organisation_id: int | None = None,
+    today: dt.date | None = None,
+) -> Harvest:
+    """Everything the series yielded (for one organisation, or all): the sessions that ran or have
+    actions or contributions, in date order."""
     policy.require(actor, "insight.view")
     series = session.get(Series, series_id)
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")
-    has_actions = exists().where(Action.session_id == LearningSession.id)
-    has_contributions = exists().where(Contribution.session_id == LearningSession.id)
+    organisation = session.get(Organisation, organisation_id) if organisation_id is not None else None
+    if organisation_id is not None and organisation is None:
+        raise NotFound("Deze organisatie bestaat niet.")
+    today = today or local_today()
+    filters = stats.Filters(series_id=series_id, organisation_id=organisation_id)
     meetings = session.execute(
-        select(LearningSession.id, LearningSession.title, LearningSession.date)
-        .where(
-            LearningSession.series_id == series_id,
-            LearningSession.status != SessionStatus.CANCELLED,
-            or_(
-                LearningSession.status.in_([SessionStatus.RUNNING, SessionStatus.FINISHED]),
-                has_actions,
-                has_contributions,
-            ),
-        )
-        .order_by(LearningSession.date, LearningSession.start_time)
+        select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.status)
+        .where(LearningSession.series_id == series_id, LearningSession.status != SessionStatus.CANCELLED)
+        .order_by(LearningSession.date, LearningSession.start_time, LearningSession.id)
     ).all()
-    ids = [m[0] for m in meetings]
+    ids = [m.id for m in meetings]
+    titles = {m.id: (m.title, m.date) for m in meetings}
 
     cases: dict[int, list[str]] = {}
+    case_ids: dict[int, set[int]] = {}
     outer = aliased(LearningSession)
-    for session_id, title in session.execute(
-        select(outer.id, Case.title)
+    case_query = (
+        select(outer.id, Case.id, Case.title)
         .join(Case, _discussed_cases(outer.id))
         .where(outer.id.in_(ids))
         .order_by(outer.id, Case.title)
-    ).all():
+    )
+    if organisation_id is not None:
+        case_query = case_query.where(Case.id.in_(stats.cases_of(organisation_id)))
+    for session_id, case_id, title in session.execute(case_query).all():
         cases.setdefault(session_id, []).append(title)
+        case_ids.setdefault(session_id, set()).add(case_id)
 
     texts: dict[tuple[int, str, str], list[str]] = {}
     perspective_order: dict[int, list[str]] = {}
     for session_id, perspective, kind, text in session.execute(
         select(Contribution.session_id, Contribution.perspective, Contribution.kind, Contribution.text)
-        .where(Contribution.session_id.in_(ids), Contribution.hidden.is_(False))
+        .where(*stats.contribution_scope(filters))
         .order_by(Contribution.session_id, Contribution.round_index, Contribution.created_at, Contribution.id)
     ).all():
         texts.setdefault((session_id, perspective, kind), []).append(text)
-        if kind != ContributionKind.SOLUTION and perspective not in perspective_order.setdefault(session_id, []):
+        if kind != SOLUTION and perspective not in perspective_order.setdefault(session_id, []):
             perspective_order[session_id].append(perspective)
-
-    counts: dict[int, dict[str, int]] = {}
-    for session_id, status, number in session.execute(
-        select(Action.session_id, Action.status, func.count())
-        .where(Action.session_id.in_(ids))
-        .group_by(Action.session_id, Action.status)
-    ).all():
-        counts.setdefault(session_id, {})[status] = number
 
     owner = aliased(User)
     outcomes: dict[int, list[ActionOutcome]] = {}
-    reasons: list[Reason] = []
-    titles = {m[0]: m[1] for m in meetings}
-    for session_id, title, owner_label, organisation, status, reason, due in session.execute(
+    for meeting_id, title, owner_label, organisation_name, status, reason, due in session.execute(
         select(
             Action.session_id,
             Action.title,
@@ -174,71 +216,57 @@ def harvest(*, session: Session, series_id: int, actor: CurrentUser) -> Harvest:
             Action.reason,
             Action.due_date,
         )
+        .select_from(Action)
         .outerjoin(owner, owner.id == Action.owner_user_id)
         .outerjoin(Organisation, Organisation.id == Action.organisation_id)
-        .where(Action.session_id.in_(ids))
+        .where(*stats.action_scope(filters))
         .order_by(Action.session_id, Action.id)
     ).all():
-        outcomes.setdefault(session_id, []).append(ActionOutcome(title, owner_label, organisation, status, reason, due))
-        if status in actions.REASON_REQUIRED and reason:
-            reasons.append(Reason(titles[session_id], title, organisation, status, reason))
-
-    totals = dict(
-        session.execute(
-            select(Action.status, func.count()).where(Action.session_id.in_(ids)).group_by(Action.status)
-        ).all()
-    )
-    contributions = dict(
-        session.execute(
-            select(Contribution.kind, func.count())
-            .where(Contribution.session_id.in_(ids), Contribution.hidden.is_(False))
-            .group_by(Contribution.kind)
-        ).all()
-    )
-    case_count = (
-        session.scalar(
-            select(func.count(func.distinct(Case.id)))
-            .select_from(outer)
-            .join(Case, _discussed_cases(outer.id))
-            .where(outer.id.in_(ids))
+        assert meeting_id is not None  # the action scope of a series holds only actions of its sessions
+        session_title, session_date = titles[meeting_id]
+        outcomes.setdefault(meeting_id, []).append(
+            ActionOutcome(session_title, session_date, title, owner_label, organisation_name, status, reason, due)
         )
-        or 0
-    )
 
+    with_content = {s for s, _p, _k in texts} | set(outcomes)
+    held = (SessionStatus.RUNNING, SessionStatus.FINISHED)
     sessions = [
         SessionHarvest(
-            id=session_id,
-            title=title,
-            date=date,
-            cases=cases.get(session_id, []),
+            id=m.id,
+            title=m.title,
+            date=m.date,
+            cases=cases.get(m.id, []),
             perspectives=[
-                PerspectiveHarvest(
-                    p,
-                    texts.get((session_id, p, ContributionKind.OBSTACLE), []),
-                    texts.get((session_id, p, ContributionKind.HELPER), []),
-                )
-                for p in perspective_order.get(session_id, [])
+                PerspectiveHarvest(p, texts.get((m.id, p, OBSTACLE), []), texts.get((m.id, p, HELPER), []))
+                for p in perspective_order.get(m.id, [])
             ],
-            solutions=[
-                t
-                for (s, _p, k), items in texts.items()
-                if s == session_id and k == ContributionKind.SOLUTION
-                for t in items
-            ],
-            actions=outcomes.get(session_id, []),
-            counts=counts.get(session_id, {}),
+            solutions=[t for (s, _p, k), items in texts.items() if s == m.id and k == SOLUTION for t in items],
+            actions=outcomes.get(m.id, []),
         )
-        for session_id, title, date in meetings
+        for m in meetings
+        if m.status in held or m.id in with_content
     ]
-    reasons.sort(key=lambda r: (r.status != ActionStatus.FAILED, r.session_title))
-    return Harvest(series.id, series.name, sessions, reasons, totals, contributions, case_count)
+    headline = stats.headline(session=session, filters=filters, today=today)
+    return Harvest(
+        series_id=series.id,
+        name=series.name,
+        organisation=organisation.name if organisation else None,
+        sessions=sessions,
+        case_count=len(set().union(*(case_ids.get(s.id, set()) for s in sessions))),
+        late=headline.late,
+        on_time_percentage=headline.on_time_percentage,
+        median_days=stats.realisation(session=session, filters=filters).median_days,
+        on_time=stats.on_time_share(session=session, filters=filters, today=today),
+        attendance=stats.attendance_by_role(session=session, filters=filters),
+        evaluations=stats.evaluation_scores(session=session, filters=filters),
+    )
 
 
-# --- chart and downloads ------------------------------------------------------------------------
+# --- on screen ----------------------------------------------------------------------------------
 
 
 def outcomes_figure(report: Harvest) -> Any:
-    """A stacked bar per session: how many of its actions ended in which status."""
+    """A stacked bar per session: how many of its actions ended in which status (plotly, for the page)."""
     import plotly.graph_objects as go
 
     labels = [f"{s.title}<br>{long_date(s.date)}" for s in report.sessions]
@@ -263,55 +291,239 @@ def outcomes_figure(report: Harvest) -> Any:
     return figure
 
 
-def to_markdown(report: Harvest) -> str:
-    lines = [
-        f"# Oogst van de reeks {md_escape(report.name)}",
-        "",
-        f"{len(report.sessions)} leersessie(s), {report.case_count} casus(sen) besproken, "
-        f"{report.contributions.get(ContributionKind.OBSTACLE, 0)} keer belemmert, "
-        f"{report.contributions.get(ContributionKind.HELPER, 0)} keer helpt, "
-        f"{report.contributions.get(ContributionKind.SOLUTION, 0)} oplossingen.",
-        "",
-        f"{report.summary}.",
-        "",
+# --- the document -------------------------------------------------------------------------------
+
+ACTION_COLUMNS = ["Leersessie", "Datum", "Actie", "Trekker", "Organisatie", "Status", "Streefdatum", "Waarom niet"]
+NO_REASONS = "Geen acties die niet gelukt of vervallen zijn."
+
+
+def title(report: Harvest) -> str:
+    return f"Oogst: {report.name}" + (f" — {report.organisation}" if report.organisation else "")
+
+
+def document(report: Harvest) -> Document:
+    """The oogst as one Document: a summary, every action with its status and why not, the reasons
+    together, per organisation and per perspective, what the groups said, the cases, attendance and
+    evaluation. Its CSV is the table of actions."""
+    sessions = report.sessions
+    span = (
+        f"{long_date(sessions[0].date)} tot en met {long_date(sessions[-1].date)}, {len(sessions)} leersessie(s)"
+        if sessions
+        else "In deze reeks is nog geen leersessie gehouden."
+    )
+    doc = Document(title(report), span)
+    _summary(doc, report)
+    _actions(doc, report)
+    _reasons(doc, report)
+    _per_organisation(doc, report)
+    _on_time(doc, report)
+    _perspectives(doc, report)
+    _said(doc, report)
+    _attendance(doc, report)
+    _evaluation(doc, report)
+    return doc
+
+
+def _chart(section: Section, shown: bool, title: str, draw: Callable[[], bytes], caption: str) -> None:
+    """A chart above the table of the same figures, when there is something to draw."""
+    if shown:
+        section.add(Chart(title, draw, caption))
+
+
+def _summary(doc: Document, report: Harvest) -> None:
+    said = report.contributions
+    percentage = report.on_time_percentage
+    section = doc.section("Samenvatting")
+    section.text(f"{report.summary}.", bold=True)
+    by_status: list[list[Cell]] = [
+        [f"Vervolgacties {actions.status_label(s)}", report.totals.get(s, 0)] for s in actions.STATUS_ORDER
     ]
-    lines += ["## Waarom niet?", ""]
-    if not report.reasons:
-        lines.append("Geen acties die niet gelukt of vervallen zijn.")
-    for reason in report.reasons:
-        lines.append(
-            f"- **{md_escape(reason.action_title)}** ({actions.status_label(reason.status)}, "
-            f"{md_escape(reason.organisation)}): {md_escape(reason.reason)}"
+    figures: list[list[Cell]] = [
+        ["Leersessies", len(report.sessions)],
+        ["Casussen besproken", report.case_count],
+        ["Keer belemmert genoemd", said[OBSTACLE]],
+        ["Keer helpt genoemd", said[HELPER]],
+        ["Oplossingen", said[SOLUTION]],
+        ["Vervolgacties afgesproken", report.action_count],
+        *by_status,
+        ["Vervolgacties te laat", report.late],
+        [
+            "Op tijd gerealiseerd (% van wat al af moest zijn)",
+            "—" if percentage is None else f"{percentage:.0f}%",
+        ],
+        ["Mediane doorlooptijd tot realisatie (dagen)", "—" if report.median_days is None else report.median_days],
+    ]
+    section.add(Table(["Onderdeel", "Aantal"], figures, widths=[4, 1]))
+    section.add(
+        Table(
+            ["Datum", "Leersessie", "Casussen", "Vervolgacties"],
+            [[s.date, s.title, len(s.cases), len(s.actions)] for s in report.sessions],
+            widths=[2, 5, 1.4, 1.6],
         )
-    for item in report.sessions:
-        lines += ["", f"## {md_escape(item.title)} — {long_date(item.date)}", ""]
-        if item.cases:
-            lines.append("Casussen: " + "; ".join(md_escape(c) for c in item.cases))
-            lines.append("")
-        for perspective in item.perspectives:
-            lines.append(f"### Perspectief {md_escape(perspective.perspective)}")
-            lines += [f"- belemmert: {md_escape(t)}" for t in perspective.obstacles]
-            lines += [f"- helpt: {md_escape(t)}" for t in perspective.helpers]
-            lines.append("")
-        if item.solutions:
-            lines.append("### Oplossingen")
-            lines += [f"- {md_escape(t)}" for t in item.solutions]
-            lines.append("")
-        if item.actions:
-            lines.append("### Vervolgacties")
-            for action in item.actions:
-                reason = f" — waarom niet: {md_escape(action.reason)}" if action.reason else ""
-                lines.append(f"- {md_escape(action.title)} ({md_escape(action.owner)}): {action.status_label}{reason}")
-    return "\n".join(lines) + "\n"
+    )
 
 
-CSV_HEADER = ["Leersessie", "Datum", "Actie", "Trekker", "Organisatie", "Status", "Streefdatum", "Waarom niet"]
+def _actions(doc: Document, report: Harvest) -> None:
+    section = doc.section("Vervolgacties en wat ervan werd", sheet="Vervolgacties")
+    if report.actions:
+        per_session = {f"{s.title} ({short_date(s.date)})": _by_label(s.actions) for s in report.sessions}
+        section.add(
+            Chart(
+                "Wat werd er van de acties, per leersessie",
+                lambda: charts.status_bars(per_session),
+                "Per leersessie: hoeveel acties open, bezig, gerealiseerd, niet gelukt of vervallen zijn.",
+            )
+        )
+    table = Table(
+        ACTION_COLUMNS,
+        [
+            [a.session_title, a.session_date, a.title, a.owner, a.organisation, a.status_label, a.due_date, a.reason]
+            for a in report.actions
+        ],
+        widths=[3, 2, 4, 2, 2, 2, 2, 4],
+        empty_text="In deze reeks zijn nog geen vervolgacties afgesproken.",
+    )
+    section.add(table)
+    doc.csv_table = table
 
 
-def to_csv(report: Harvest) -> bytes:
-    rows = [
-        [item.title, item.date, a.title, a.owner, a.organisation, a.status_label, a.due_date, a.reason]
-        for item in report.sessions
-        for a in item.actions
-    ]
-    return csv_bytes(CSV_HEADER, rows)
+def _reasons(doc: Document, report: Harvest) -> None:
+    doc.section("Waarom niet?", sheet="Waarom niet").add(
+        Table(
+            ["Actie", "Status", "Organisatie", "Waarom niet", "Leersessie"],
+            [[a.title, a.status_label, a.organisation, a.reason, a.session_title] for a in report.reasons],
+            widths=[4, 2, 2, 5, 3],
+            empty_text=NO_REASONS,
+        )
+    )
+
+
+def _by_label(items: list[ActionOutcome]) -> dict[str, int]:
+    return dict(Counter(a.status_label for a in items))
+
+
+def _per_organisation(doc: Document, report: Harvest) -> None:
+    per_org: dict[str, list[ActionOutcome]] = {}
+    for action in sorted(report.actions, key=lambda a: a.organisation or stats.NO_ORGANISATION):
+        per_org.setdefault(action.organisation or stats.NO_ORGANISATION, []).append(action)
+    counts = {name: _by_label(items) for name, items in per_org.items()}
+    section = doc.section("Vervolgacties per organisatie", sheet="Per organisatie")
+    _chart(
+        section,
+        bool(counts),
+        "Status van de vervolgacties per organisatie",
+        lambda: charts.status_bars(counts),
+        "Per organisatie: hoeveel acties open, bezig, gerealiseerd, niet gelukt of vervallen zijn.",
+    )
+    labels = [actions.status_label(s) for s in actions.STATUS_ORDER]
+    section.add(
+        Table(
+            ["Organisatie", *labels, "Totaal"],
+            [[name, *(row.get(label, 0) for label in labels), sum(row.values())] for name, row in counts.items()],
+        )
+    )
+
+
+def _on_time(doc: Document, report: Harvest) -> None:
+    frame = report.on_time
+    section = doc.section("Op tijd gerealiseerd")
+    _chart(
+        section,
+        not frame.empty,
+        "Aandeel op tijd gerealiseerd per maand van de streefdatum",
+        lambda: charts.on_time_line(frame),
+        "Van de acties met een streefdatum in die maand: het percentage dat op tijd af was.",
+    )
+    section.add(Table(["Maand", "Afgesproken", "Op tijd", "Percentage"], frame.values.tolist()))
+
+
+def _perspectives(doc: Document, report: Harvest) -> None:
+    counts = report.perspective_counts
+    section = doc.section("Wat belemmert en wat helpt, per perspectief", sheet="Per perspectief")
+    _chart(
+        section,
+        bool(counts),
+        "Belemmert en helpt per perspectief",
+        lambda: charts.perspective_bars(counts),
+        "Alle leersessies van de reeks samen: wat de groepen per perspectief noemden.",
+    )
+    section.add(
+        Table(
+            ["Perspectief", "Belemmert", "Helpt", "Totaal"],
+            [[name, obstacles, helpers, obstacles + helpers] for name, obstacles, helpers in counts],
+        )
+    )
+    obstacles = [t for s in report.sessions for p in s.perspectives for t in p.obstacles]
+    section.add(
+        Table(["Terugkerend thema in wat belemmert", "Keer genoemd"], stats.count_themes(obstacles).values.tolist())
+    )
+
+
+def _said(doc: Document, report: Harvest) -> None:
+    obstacle, helper, solution = (CONTRIBUTION_KIND_LABELS[k] for k in (OBSTACLE, HELPER, SOLUTION))
+    rows: list[list[Any]] = []
+    cases: list[list[Any]] = []
+    for s in report.sessions:
+        cases += [[s.title, s.date, case] for case in s.cases]
+        for p in s.perspectives:
+            rows += [[s.title, s.date, p.perspective, obstacle, t] for t in p.obstacles]
+            rows += [[s.title, s.date, p.perspective, helper, t] for t in p.helpers]
+        rows += [[s.title, s.date, "", solution, t] for t in s.solutions]
+    doc.section("Wat de groepen inbrachten", sheet="Inbreng").add(
+        Table(
+            ["Leersessie", "Datum", "Perspectief", "Soort", "Tekst"],
+            rows,
+            widths=[3, 2, 2, 2, 7],
+            empty_text="Er is nog geen inbreng vastgelegd.",
+        )
+    )
+    doc.section("Besproken casussen", sheet="Casussen").add(
+        Table(
+            ["Leersessie", "Datum", "Casus"], cases, widths=[3, 2, 6], empty_text="Er zijn nog geen casussen besproken."
+        )
+    )
+
+
+def _attendance(doc: Document, report: Harvest) -> None:
+    frame = report.attendance
+    section = doc.section("Deelname")
+    if frame.empty:
+        section.add(Table(["Datum"], [], empty_text="Er is nog geen deelname geregistreerd."))
+        return
+    section.add(
+        Chart(
+            "Deelnemers per leersessie naar rol",
+            lambda: charts.attendance_bars(frame),
+            "Wie er per leersessie was: professionals, managers en anderen.",
+        )
+    )
+    wide = frame.pivot_table(index="datum", columns="rol", values="aantal", aggfunc="sum", fill_value=0)
+    section.add(
+        Table(
+            ["Datum", *wide.columns, "Totaal"],
+            [
+                [day, *(int(v) for v in values), int(sum(values))]
+                for day, values in zip(wide.index, wide.values.tolist(), strict=True)
+            ],
+        )
+    )
+
+
+def _evaluation(doc: Document, report: Harvest) -> None:
+    frame = report.evaluations
+    section = doc.section("Evaluatie")
+    _chart(
+        section,
+        not frame.empty,
+        "Evaluatie per leersessie",
+        lambda: charts.evaluation_lines(frame),
+        "Gemiddelde scores van 1 tot 5: was de leersessie constructief, en to the point?",
+    )
+    section.add(
+        Table(
+            ["Leersessie", "Datum", "Evaluaties", "Constructief", "To the point", "Te kort", "Goed", "Te lang"],
+            frame.values.tolist(),
+            widths=[4, 2, 1, 1, 1, 1, 1, 1],
+            empty_text="Er zijn nog geen evaluaties ingevuld.",
+        )
+    )

@@ -1,13 +1,12 @@
-"""Downloads for managers and the aanjager: the sessieverslag of one session, the oogst of a series
-(with its charts drawn offline by matplotlib), and safe CSV files of actions and contributions.
+"""Downloads for managers and the aanjager: the sessieverslag of one session, and safe CSV files of
+all actions and contributions (the oogst and the terugkoppeling have modules of their own).
 
-Each report is built once as a `Document` and rendered by lib/exports to PDF, Excel or Markdown.
+The sessieverslag is built once as a `Document` and rendered by lib/exports to every format.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,16 +17,12 @@ from sqlalchemy.orm import Session
 from lib.accounts import CurrentUser
 from lib.core import dates, policy
 from lib.core.errors import NotFound
-from lib.exports.document import Chart, Document, Table
-from lib.exports.excel import render_xlsx
-from lib.exports.markdown import render_markdown
-from lib.exports.pdf import render_pdf
+from lib.exports.document import Document, Table
 from lib.exports.safe_csv import to_csv
 from lib.insight import stats
 from lib.models import (
     CONTRIBUTION_KIND_LABELS,
     Action,
-    ActionStatus,
     ActionUpdate,
     Attendance,
     Case,
@@ -46,13 +41,6 @@ from lib.models import (
 
 LENGTH_LABELS = {"te_kort": "te kort", "goed": "goed", "te_lang": "te lang"}
 KIND_ORDER = {ContributionKind.OBSTACLE: 0, ContributionKind.HELPER: 1, ContributionKind.SOLUTION: 2}
-REASONS_LIMIT = 500
-MIME = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "md": "text/markdown",
-    "csv": "text/csv",
-}
 
 
 @dataclass(frozen=True)
@@ -65,24 +53,6 @@ class SessionChoice:
 def latest_held(choices: list[SessionChoice], today: dt.date) -> int:
     """The index of the most recent session up to today (the one a report is usually wanted of)."""
     return next((index for index, choice in enumerate(choices) if choice.date <= today), 0)
-
-
-def render(document: Document, kind: str) -> bytes:
-    """The document as a file: kind is 'pdf', 'xlsx' or 'md'."""
-    if kind == "pdf":
-        return render_pdf(document)
-    if kind == "xlsx":
-        return render_xlsx(document)
-    if kind == "md":
-        return render_markdown(document).encode("utf-8")
-    raise ValueError(f"unknown report format {kind!r}")
-
-
-def file_name(stem: str, day: dt.date | None, kind: str) -> str:
-    safe = "".join(c if c.isalnum() else "-" for c in stem.lower()).strip("-")
-    while "--" in safe:
-        safe = safe.replace("--", "-")
-    return f"{safe[:60]}{'-' + day.isoformat() if day else ''}.{kind}"
 
 
 def session_choices(
@@ -167,14 +137,14 @@ def session_report(*, session: Session, viewer: CurrentUser, learning_session_id
             empty_text="Er is geen inbreng vastgelegd.",
         )
     )
-    document.section("Vervolgacties").add(
-        Table(
-            ["Actie", "Trekker", "Organisatie", "Streefdatum", "Status"],
-            agreed,
-            widths=[5, 2, 2, 2, 1],
-            empty_text="In deze sessie zijn geen vervolgacties afgesproken.",
-        )
+    agreed_table = Table(
+        ["Actie", "Trekker", "Organisatie", "Streefdatum", "Status", "Waarom niet"],
+        agreed,
+        widths=[5, 2, 2, 2, 2, 4],
+        empty_text="In deze sessie zijn geen vervolgacties afgesproken.",
     )
+    document.section("Vervolgacties").add(agreed_table)
+    document.csv_table = agreed_table
     document.section("Terugblik").add(
         Table(
             ["Actie", "Trekker", "Van", "Naar", "Toelichting"],
@@ -246,6 +216,7 @@ def _actions_of(session: Session, meeting_id: int) -> list[list[object]]:
             func.coalesce(Organisation.name, ""),
             Action.due_date,
             Action.status,
+            Action.reason,
         )
         .select_from(Action)
         .outerjoin(User, User.id == Action.owner_user_id)
@@ -253,7 +224,7 @@ def _actions_of(session: Session, meeting_id: int) -> list[list[object]]:
         .where(Action.session_id == meeting_id)
         .order_by(Action.id)
     ).all()
-    return [[t, o, org, due, action_status_label(s)] for t, o, org, due, s in rows]
+    return [[t, o, org, due, action_status_label(s), why] for t, o, org, due, s, why in rows]
 
 
 def _review(session: Session, meeting_id: int) -> list[list[object]]:
@@ -310,289 +281,6 @@ def _evaluation_section(document: Document, session: Session, meeting_id: int) -
         .order_by(Evaluation.created_at, Evaluation.id)
     ).all()
     section.add(Table(["Opmerking"], [[r] for r in remarks], empty_text="Geen opmerkingen."))
-
-
-# --- oogst ----------------------------------------------------------------------------------------
-
-
-def harvest_report(
-    *, session: Session, viewer: CurrentUser, series_id: int, today: dt.date, organisation_id: int | None = None
-) -> Document:
-    """The oogst of a series (optionally for one organisation): what came of the actions and why
-    not, what kept coming back, who came and how it was valued, with charts."""
-    policy.require(viewer, "insight.view")
-    series = session.get(Series, series_id)
-    if series is None:
-        raise NotFound("Deze reeks bestaat niet.")
-    organisation = session.get(Organisation, organisation_id) if organisation_id else None
-    filters = stats.Filters(series_id=series_id, organisation_id=organisation_id)
-    sessions = session.execute(
-        select(
-            LearningSession.date,
-            LearningSession.title,
-            LearningSession.status,
-            select(func.count()).where(Case.session_id == LearningSession.id).scalar_subquery(),
-            select(func.count()).where(Action.session_id == LearningSession.id).scalar_subquery(),
-        )
-        .where(LearningSession.series_id == series_id, LearningSession.status != SessionStatus.CANCELLED)
-        .order_by(LearningSession.date, LearningSession.id)
-    ).all()
-    title = f"Oogst: {series.name}" + (f" — {organisation.name}" if organisation else "")
-    span = (
-        (f"{dates.long_date(sessions[0][0])} tot en met {dates.long_date(sessions[-1][0])}, {len(sessions)} sessie(s)")
-        if sessions
-        else "Nog geen sessies gepland."
-    )
-    document = Document(title, span)
-
-    head = stats.headline(session=session, filters=filters, today=today)
-    realised = stats.realisation(session=session, filters=filters)
-    summary = document.section("Samenvatting")
-    summary.add(
-        Table(
-            ["Onderdeel", "Aantal"],
-            [
-                ["Sessies gehouden", sum(1 for s in sessions if s[2] == SessionStatus.FINISHED)],
-                ["Casussen besproken", sum(s[3] for s in sessions if s[2] == SessionStatus.FINISHED)],
-                ["Vervolgacties afgesproken", head.total],
-                ["Gerealiseerd", head.done],
-                ["Nog open of bezig", head.open],
-                ["Te laat", head.late],
-                [
-                    "Op tijd gerealiseerd (% van wat al af moest zijn)",
-                    "—" if head.on_time_percentage is None else f"{head.on_time_percentage:.0f}%".replace(".", ","),
-                ],
-                [
-                    "Mediane doorlooptijd tot realisatie (dagen)",
-                    "—" if realised.median_days is None else realised.median_days,
-                ],
-            ],
-            widths=[4, 1],
-        )
-    )
-    document.section("Sessies").add(
-        Table(
-            ["Datum", "Sessie", "Status", "Casussen", "Acties"], [list(s) for s in sessions], widths=[2, 5, 2, 1.4, 1.2]
-        )
-    )
-
-    by_org = stats.action_status_by_organisation(session=session, filters=filters)
-    actions = document.section("Vervolgacties per organisatie", sheet="Acties per organisatie")
-    if not by_org.empty:
-        actions.add(
-            Chart(
-                "Status van de vervolgacties per organisatie",
-                _stacked_bars(by_org),
-                "Per organisatie: hoeveel acties open, bezig, gerealiseerd, niet gelukt of vervallen zijn.",
-            )
-        )
-    actions.add(_pivot_table(by_org, "organisatie", "status", stats.STATUS_ORDER))
-
-    on_time = stats.on_time_share(session=session, filters=filters, today=today)
-    timely = document.section("Op tijd gerealiseerd")
-    if not on_time.empty:
-        timely.add(
-            Chart(
-                "Aandeel op tijd gerealiseerd per maand van de streefdatum",
-                _line(on_time),
-                "Van de acties met een streefdatum in die maand: het percentage dat op tijd af was.",
-            )
-        )
-    timely.add(Table(["Maand", "Afgesproken", "Op tijd", "Percentage"], on_time.values.tolist()))
-
-    why_not = document.section("Niet gelukt: waarom niet", sheet="Waarom niet")
-    why_not.add(
-        Table(
-            ["Actie", "Trekker", "Organisatie", "Status", "Reden"],
-            _reasons(session, filters),
-            widths=[4, 2, 2, 1, 4],
-            empty_text="Er zijn geen acties mislukt of vervallen.",
-        )
-    )
-
-    perspectives = stats.contributions_per_perspective(session=session, filters=filters)
-    themes = stats.recurring_themes(session=session, filters=filters)
-    said = document.section("Wat belemmert en wat helpt", sheet="Inbreng")
-    if not perspectives.empty:
-        said.add(
-            Chart(
-                "Belemmert en helpt per perspectief",
-                _perspective_bars(perspectives),
-                "Alle sessies van de reeks samen: wat de groepen per perspectief noemden.",
-            )
-        )
-    summed = (
-        perspectives.groupby(["perspectief", "soort"], as_index=False)["aantal"].sum()
-        if len(perspectives)
-        else perspectives
-    )
-    said.add(_pivot_table(summed, "perspectief", "soort", ["belemmert", "helpt"]))
-    said.add(Table(["Terugkerend thema in wat belemmert", "Keer genoemd"], themes.values.tolist()))
-
-    attendance = stats.attendance_by_role(session=session, filters=filters)
-    came = document.section("Deelname")
-    if not attendance.empty:
-        came.add(
-            Chart(
-                "Deelnemers per sessie naar rol",
-                _attendance_bars(attendance),
-                "Wie er per sessie was: professionals, managers en anderen.",
-            )
-        )
-    came.add(
-        _pivot_table(
-            attendance.assign(datum=attendance["datum"].map(dates.short_date)) if len(attendance) else attendance,
-            "datum",
-            "rol",
-            None,
-            first="Sessie",
-        )
-    )
-
-    evaluations = stats.evaluation_scores(session=session, filters=filters)
-    valued = document.section("Evaluatie")
-    if not evaluations.empty:
-        valued.add(
-            Chart(
-                "Evaluatie per sessie",
-                _evaluation_lines(evaluations),
-                "Gemiddelde scores van 1 tot 5: was de sessie constructief, en to the point?",
-            )
-        )
-    valued.add(
-        Table(
-            ["Sessie", "Datum", "Evaluaties", "Constructief", "To the point", "Te kort", "Goed", "Te lang"],
-            evaluations.values.tolist(),
-            widths=[4, 2, 1, 1, 1, 1, 1, 1],
-        )
-    )
-    return document
-
-
-def _reasons(session: Session, filters: stats.Filters) -> list[list[object]]:
-    rows = session.execute(
-        select(
-            Action.title,
-            func.coalesce(User.display_name, Action.owner_name, ""),
-            func.coalesce(Organisation.name, stats.NO_ORGANISATION),
-            Action.status,
-            Action.reason,
-        )
-        .select_from(Action)
-        .outerjoin(User, User.id == Action.owner_user_id)
-        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
-        .where(*stats.action_scope(filters), Action.status.in_([ActionStatus.FAILED, ActionStatus.DROPPED]))
-        .order_by(Action.finished_at.desc(), Action.id.desc())
-        .limit(REASONS_LIMIT)
-    ).all()
-    return [[t, o, org, action_status_label(s), reason] for t, o, org, s, reason in rows]
-
-
-def _pivot_table(
-    frame: pd.DataFrame, index: str, columns: str, order: list[str] | None, first: str | None = None
-) -> Table:
-    """A long frame (index, columns, aantal) as a wide table with a total column."""
-    if frame.empty:
-        return Table([first or index.capitalize()], [])
-    wide = frame.pivot_table(index=index, columns=columns, values="aantal", aggfunc="sum", fill_value=0, sort=False)
-    names = [c for c in (order or list(wide.columns)) if c in wide.columns]
-    wide = wide[names]
-    rows = [
-        [str(label), *(int(v) for v in values), int(sum(values))]
-        for label, values in zip(wide.index, wide.values.tolist(), strict=True)
-    ]
-    return Table([first or index.capitalize(), *names, "Totaal"], rows)
-
-
-# --- charts without a browser (matplotlib, Agg) ---------------------------------------------------
-
-
-def _figure(width: float = 9, height: float = 4.2):
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=110)
-    figure.set_layout_engine("constrained")
-    return figure, figure.add_subplot()
-
-
-def _png(figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def _stacked_bars(frame: pd.DataFrame) -> bytes:
-    wide = frame.pivot_table(index="organisatie", columns="status", values="aantal", aggfunc="sum", fill_value=0)
-    figure, axes = _figure()
-    left = [0] * len(wide)
-    for status in [s for s in stats.STATUS_ORDER if s in wide.columns]:
-        values = wide[status].tolist()
-        axes.barh(list(wide.index), values, left=left, label=status, color=stats.STATUS_COLOURS.get(status))
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    axes.invert_yaxis()
-    axes.set_xlabel("aantal acties")
-    axes.legend(loc="lower right", fontsize=8)
-    return _png(figure)
-
-
-def _line(frame: pd.DataFrame) -> bytes:
-    figure, axes = _figure(height=3.6)
-    axes.plot(frame["maand"], frame["percentage"], marker="o", color=stats.STATUS_COLOURS["gerealiseerd"])
-    axes.set_ylim(0, 100)
-    axes.set_ylabel("% op tijd")
-    axes.tick_params(axis="x", labelrotation=45)
-    return _png(figure)
-
-
-def _perspective_bars(frame: pd.DataFrame) -> bytes:
-    wide = frame.pivot_table(index="perspectief", columns="soort", values="aantal", aggfunc="sum", fill_value=0)
-    order = [p for p in stats.PERSPECTIVE_ORDER if p in wide.index] + [
-        p for p in wide.index if p not in stats.PERSPECTIVE_ORDER
-    ]
-    wide = wide.reindex(order)
-    figure, axes = _figure(height=3.6)
-    positions = range(len(wide))
-    kinds = [k for k in ("belemmert", "helpt") if k in wide.columns]
-    width = 0.8 / max(1, len(kinds))
-    for offset, kind in enumerate(kinds):
-        axes.bar(
-            [p + offset * width for p in positions],
-            wide[kind].tolist(),
-            width=width,
-            label=kind,
-            color=stats.KIND_COLOURS[kind],
-        )
-    axes.set_xticks([p + width * (len(kinds) - 1) / 2 for p in positions], list(wide.index))
-    axes.set_ylabel("aantal")
-    axes.legend(fontsize=8)
-    return _png(figure)
-
-
-def _attendance_bars(frame: pd.DataFrame) -> bytes:
-    wide = frame.pivot_table(index="datum", columns="rol", values="aantal", aggfunc="sum", fill_value=0)
-    figure, axes = _figure(height=3.6)
-    labels = [dates.short_date(d) for d in wide.index]
-    bottom = [0] * len(wide)
-    for role in wide.columns:
-        values = wide[role].tolist()
-        axes.bar(labels, values, bottom=bottom, label=role)
-        bottom = [a + b for a, b in zip(bottom, values, strict=True)]
-    axes.set_ylabel("deelnemers")
-    axes.tick_params(axis="x", labelrotation=45)
-    axes.legend(fontsize=8)
-    return _png(figure)
-
-
-def _evaluation_lines(frame: pd.DataFrame) -> bytes:
-    figure, axes = _figure(height=3.6)
-    labels = [dates.short_date(d) for d in frame["datum"]]
-    axes.plot(labels, frame["constructief"], marker="o", label="constructief")
-    axes.plot(labels, frame["to_the_point"], marker="s", label="to the point")
-    axes.set_ylim(1, 5)
-    axes.set_ylabel("gemiddelde score")
-    axes.tick_params(axis="x", labelrotation=45)
-    axes.legend(fontsize=8)
-    return _png(figure)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

@@ -196,7 +196,7 @@ def action_scope(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _cases_of(organisation_id: int) -> Select[Any]:
+def cases_of(organisation_id: int) -> Select[Any]:
     """Cases brought in by, or involving, an organisation."""
     involved = select(CaseOrganisation.case_id).where(CaseOrganisation.organisation_id == organisation_id)
     return select(Case.id).where(or_(Case.organisation_id == organisation_id, Case.id.in_(involved)))
@@ -362,7 +362,7 @@ def late_actions(*, session: Session, filters: Filters, today: dt.date, limit: i
 def contribution_scope(filters: Filters) -> list[ColumnElement[bool]]:
     conditions = [Contribution.session_id.in_(_sessions_in_scope(filters)), Contribution.hidden.is_(False)]
     if filters.organisation_id is not None:
-        groups = select(Group.id).where(Group.case_id.in_(_cases_of(filters.organisation_id)))
+        groups = select(Group.id).where(Group.case_id.in_(cases_of(filters.organisation_id)))
         conditions.append(Contribution.group_id.in_(groups))
     return conditions
 

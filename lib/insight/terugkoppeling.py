@@ -1,26 +1,22 @@
 """Terugkoppeling per organisatie: for one organisation and a period, the solutions and actions that
-concern it, with status and reasons, as data for the page and as a Markdown or CSV download.
-
-The CSV helpers here are shared by the oogst: UTF-8 with BOM and semicolons (what Dutch Excel opens
-directly), with every cell that Excel would read as a formula neutralised.
+concern it, with status and reasons: `feedback` reads them as data for the page, `document` turns that
+data into the one Document that every download renders (PDF, Excel, Markdown, CSV).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
 from lib.core import policy
-from lib.core.dates import TZ, local_today, long_date, short_date
+from lib.core.dates import TZ, local_today, long_date
 from lib.core.errors import DomainError, NotAllowed, NotFound
-from lib.exports import markdown, safe_csv
+from lib.exports.document import Document, Table
 from lib.followup import actions, terugblik
 from lib.models import (
     Action,
@@ -34,20 +30,6 @@ from lib.models import (
     Organisation,
     User,
 )
-
-
-def md_escape(text: str) -> str:
-    """User text for a Markdown download, on one line and inert (lib/exports/markdown.py escapes)."""
-    return markdown.escape(" ".join(str(text).split()))
-
-
-# --- safe exports -------------------------------------------------------------------------------
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM, semicolon-separated, every cell formula-safe (see lib/exports/safe_csv.py)."""
-    return safe_csv.to_csv(list(header), rows)
-
 
 # --- the data -----------------------------------------------------------------------------------
 
@@ -202,62 +184,60 @@ def feedback(
     return Feedback(organisation.name, start, end, solutions, found, dict(Counter(a.status for a in found)))
 
 
-# --- downloads ----------------------------------------------------------------------------------
+# --- the document -------------------------------------------------------------------------------
+
+ACTION_COLUMNS = [
+    "Actie",
+    "Status",
+    "Te laat",
+    "Trekker",
+    "Streefdatum",
+    "Waarom niet",
+    "Laatste toelichting",
+    "Leersessie",
+    "Datum",
+]
 
 
-def to_markdown(report: Feedback) -> str:
-    lines = [
-        f"# Terugkoppeling {md_escape(report.organisation)}",
-        "",
+def document(report: Feedback) -> Document:
+    """The terugkoppeling as one Document: the actions with status and why not, then the solutions.
+    Its CSV is the table of actions."""
+    doc = Document(
+        f"Terugkoppeling {report.organisation}",
         f"Periode: {long_date(report.start)} tot en met {long_date(report.end)}",
-        "",
-        f"{report.summary}.",
-        "",
-        "## Vervolgacties",
-        "",
-    ]
-    if not report.actions:
-        lines.append("Geen vervolgacties in deze periode.")
-    for action in report.actions:
-        due = f", streefdatum {long_date(action.due_date)}" if action.due_date else ""
-        late = " (te laat)" if action.late else ""
-        lines.append(
-            f"- **{md_escape(action.title)}** — {action.status_label}{late}; trekker {md_escape(action.owner)}{due}"
-        )
-        if action.reason:
-            lines.append(f"  - Waarom niet: {md_escape(action.reason)}")
-        if action.session_title:
-            lines.append(f"  - Uit: {md_escape(action.session_title)}")
-    lines += ["", "## Oplossingen", ""]
-    if not report.solutions:
-        lines.append("Geen oplossingen in deze periode.")
-    for item in report.solutions:
-        case = f" (casus: {md_escape(item.case_title)})" if item.case_title else ""
-        lines.append(
-            f"- {md_escape(item.text)}{case} — {md_escape(item.session_title)}, {short_date(item.session_date)}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-CSV_HEADER = ["Soort", "Leersessie", "Datum", "Casus", "Tekst", "Trekker", "Status", "Streefdatum", "Waarom niet"]
-
-
-def to_csv(report: Feedback) -> bytes:
-    rows: list[list[Any]] = []
-    for action in report.actions:
-        rows.append(
+    )
+    section = doc.section("Vervolgacties")
+    section.text(f"{report.summary}.", bold=True)
+    table = Table(
+        ACTION_COLUMNS,
+        [
             [
-                "actie",
-                action.session_title,
-                action.session_date,
-                "",
-                action.title,
-                action.owner,
-                action.status_label,
-                action.due_date,
-                action.reason,
+                a.title,
+                a.status_label,
+                "ja" if a.late else "nee",
+                a.owner,
+                a.due_date,
+                a.reason,
+                a.last_note,
+                a.session_title,
+                a.session_date,
             ]
+            for a in report.actions
+        ],
+        widths=[4, 2, 1, 2, 2, 4, 4, 3, 2],
+        empty_text="Geen vervolgacties van deze organisatie in deze periode.",
+    )
+    section.add(table)
+    doc.csv_table = table
+    doc.section("Oplossingen").add(
+        Table(
+            ["Oplossing", "Casus", "Leersessie", "Datum", "Werd actie"],
+            [
+                [s.text, s.case_title, s.session_title, s.session_date, "; ".join(s.action_titles)]
+                for s in report.solutions
+            ],
+            widths=[5, 3, 3, 2, 4],
+            empty_text="Geen oplossingen die deze organisatie raken in deze periode.",
         )
-    for item in report.solutions:
-        rows.append(["oplossing", item.session_title, item.session_date, item.case_title, item.text, "", "", "", ""])
-    return csv_bytes(CSV_HEADER, rows)
+    )
+    return doc

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from lib import demo
@@ -63,3 +66,43 @@ def texts(at: AppTest) -> str:
         *(e.value for e in at.success),
     ]
     return "\n".join(str(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class Download:
+    file_name: str | None
+    data: bytes
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> Callable[[Any], Download]:
+    """`downloads(button)`: the file a download button gives the user, generated as a click would.
+
+    AppTest keeps no media files after a run, so the files are recorded as the page registers them:
+    static data at its URL, a deferred (on-click) builder by its id, called here like a click."""
+    static: dict[str, Download] = {}
+    deferred: dict[str, tuple[str | None, Callable[[], Any]]] = {}
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def record(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        url = add(self, data, mimetype, coordinates, file_name, is_for_static_download)
+        static[url] = Download(file_name, data if isinstance(data, bytes) else str(data).encode())
+        return url
+
+    def record_deferred(self, make, mimetype, coordinates, file_name=None, **options):
+        file_id = add_deferred(self, make, mimetype, coordinates, file_name, **options)
+        deferred[file_id] = (file_name, make)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
+
+    def download(button: Any) -> Download:
+        proto = button.proto
+        if proto.deferred_file_id:
+            file_name, make = deferred[proto.deferred_file_id]
+            data = make()
+            return Download(file_name, data.encode() if isinstance(data, str) else data)
+        return static[proto.url]
+
+    return download

@@ -8,13 +8,13 @@ import datetime as dt
 import io
 
 import openpyxl
-import pypdf
 import pytest
 
 from lib.core import db
 from lib.core.errors import NotAllowed
 from lib.exports.document import Document, Table
 from lib.exports.excel import render_xlsx
+from lib.exports.files import render
 from lib.exports.markdown import render_markdown
 from lib.exports.pdf import render_pdf
 from lib.exports.safe_csv import neutralise, to_csv
@@ -22,18 +22,10 @@ from lib.insight import reports, stats
 from lib.models import ActionStatus, ContributionKind, Role, SessionStatus
 from tests import factories as f
 from tests.corpus import blns
+from tests.readers import csv_rows, flat, pdf_text
 
 TODAY = dt.date(2026, 3, 1)
 ACCENTS = "Café Één — ‘ruïne’ à € 12,50 für Ærø"
-
-
-def pdf_text(data: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -86,7 +78,7 @@ def meeting(engine):
 def test_session_report_pdf_shows_every_part_with_accents_and_euro(engine, meeting):
     with db.read(engine) as session:
         document = reports.session_report(session=session, viewer=meeting["viewer"], learning_session_id=meeting["id"])
-    text = flat(pdf_text(reports.render(document, "pdf")))
+    text = flat(pdf_text(render(document, "pdf")))
     assert "Sessieverslag: Tweede sessie" in text
     assert "maandag 2 februari 2026" in text
     assert "Zoë Café" in text and "Jürgen Müller" in text  # attendees
@@ -101,7 +93,7 @@ def test_session_report_pdf_shows_every_part_with_accents_and_euro(engine, meeti
 def test_session_report_excel_has_a_sheet_per_part_with_headers_dates_and_inert_formulas(engine, meeting):
     with db.read(engine) as session:
         document = reports.session_report(session=session, viewer=meeting["viewer"], learning_session_id=meeting["id"])
-    book = openpyxl.load_workbook(io.BytesIO(reports.render(document, "xlsx")))
+    book = openpyxl.load_workbook(io.BytesIO(render(document, "xlsx")))
     assert book.sheetnames == [
         "Overzicht",
         "Deelnemers",
@@ -112,11 +104,11 @@ def test_session_report_excel_has_a_sheet_per_part_with_headers_dates_and_inert_
         "Evaluatie",
     ]
     actions = book["Vervolgacties"]
-    assert [c.value for c in actions[1]] == ["Actie", "Trekker", "Organisatie", "Streefdatum", "Status"]
+    assert [c.value for c in actions[1]] == ["Actie", "Trekker", "Organisatie", "Streefdatum", "Status", "Waarom niet"]
     assert actions["A1"].font.bold and actions.freeze_panes == "A2"
     assert actions["D2"].value == dt.datetime(2026, 3, 2)  # a real date, shown day-month-year
     assert actions["D2"].number_format == "DD-MM-YYYY"
-    assert actions.column_dimensions["A"].width > actions.column_dimensions["E"].width
+    assert actions.column_dimensions["A"].width > actions.column_dimensions["D"].width
     contributions = book["Inbreng"]
     texts = [row[4].value for row in contributions.iter_rows(min_row=2)]
     assert f"Belemmering: {ACCENTS}" in texts
@@ -127,7 +119,7 @@ def test_session_report_excel_has_a_sheet_per_part_with_headers_dates_and_inert_
 def test_session_report_markdown_escapes_user_text(engine, meeting):
     with db.read(engine) as session:
         document = reports.session_report(session=session, viewer=meeting["viewer"], learning_session_id=meeting["id"])
-    markdown = reports.render(document, "md").decode("utf-8")
+    markdown = render(document, "md").decode("utf-8")
     assert markdown.startswith("# Sessieverslag: Tweede sessie")
     assert "## Terugblik" in markdown
     assert "Zoë Café" in markdown and "€ 12,50" in markdown
@@ -139,35 +131,6 @@ def test_only_managers_aanjagers_and_beheerders_get_reports(engine, meeting):
         reports.session_report(session=session, viewer=meeting["pro"], learning_session_id=meeting["id"])
     with db.read(engine) as session, pytest.raises(NotAllowed):
         reports.actions_csv(session=session, viewer=meeting["pro"], filters=stats.Filters())
-
-
-def test_harvest_pdf_has_charts_and_says_why_actions_failed(engine, meeting):
-    with db.read(engine) as session:
-        document = reports.harvest_report(
-            session=session, viewer=meeting["viewer"], series_id=meeting["series"], today=TODAY
-        )
-    data = reports.render(document, "pdf")
-    text = flat(pdf_text(data))
-    assert "Oogst: Reeks Noord" in text
-    assert "Budget regelen" in text and "Geen € 5.000 over" in text
-    assert "Sessies gehouden 2" in text
-    images = sum(len(page.images) for page in pypdf.PdfReader(io.BytesIO(data)).pages)
-    assert images >= 3  # status per organisation, perspectives, attendance, evaluation
-    book = openpyxl.load_workbook(io.BytesIO(reports.render(document, "xlsx")))
-    assert "Waarom niet" in book.sheetnames
-    assert book["Waarom niet"]["E2"].value == "Geen € 5.000 over"
-
-
-def test_harvest_for_one_organisation_names_it(engine, meeting):
-    with db.read(engine) as session:
-        document = reports.harvest_report(
-            session=session,
-            viewer=meeting["viewer"],
-            series_id=meeting["series"],
-            today=TODAY,
-            organisation_id=meeting["org"],
-        )
-    assert document.title == "Oogst: Reeks Noord — Welzijn Één"
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -196,20 +159,28 @@ def test_actions_csv_has_bom_semicolons_and_accents_round_trip(engine, meeting):
     assert "Verborgen tekst" not in texts
 
 
-def test_empty_session_and_series_give_friendly_reports(engine):
+def test_empty_session_gives_a_friendly_report(engine):
     with db.transaction(engine) as session:
         viewer = f.current(f.user(session, Role.BEHEERDER))
         series = f.series(session, name="Lege reeks")
         empty = f.learning_session(session, series_row=series, title="Nog niets")
     with db.read(engine) as session:
         verslag = reports.session_report(session=session, viewer=viewer, learning_session_id=empty.id)
-        oogst = reports.harvest_report(session=session, viewer=viewer, series_id=series.id, today=TODAY)
         csv_data = reports.actions_csv(session=session, viewer=viewer, filters=stats.Filters(series_id=series.id))
-    text = flat(pdf_text(reports.render(verslag, "pdf")))
+    text = flat(pdf_text(render(verslag, "pdf")))
     assert "Er is geen inbreng vastgelegd." in text and "Er zijn geen evaluaties ingevuld." in text
-    assert "Nog geen gegevens." in flat(pdf_text(reports.render(oogst, "pdf")))
-    openpyxl.load_workbook(io.BytesIO(reports.render(oogst, "xlsx")))
     assert csv_data.decode("utf-8-sig").count("\r\n") == 1  # the header only
+    assert render(verslag, "csv").decode("utf-8-sig").count("\r\n") == 1
+
+
+def test_session_report_csv_is_its_actions_with_status_and_why_not(engine, meeting):
+    with db.read(engine) as session:
+        document = reports.session_report(session=session, viewer=meeting["viewer"], learning_session_id=meeting["id"])
+    table = csv_rows(render(document, "csv"))
+    assert table == [
+        ["Actie", "Trekker", "Organisatie", "Streefdatum", "Status", "Waarom niet"],
+        ["Spoedloket openen", "Zoë Café", "Welzijn Één", "02-03-2026", "open", ""],
+    ]
 
 
 def test_every_naughty_string_renders_in_each_format():

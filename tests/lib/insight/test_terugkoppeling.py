@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 
 from lib.core import db
 from lib.core.errors import DomainError, NotAllowed
+from lib.exports.files import render
 from lib.insight import terugkoppeling
 from lib.models import ActionStatus, ContributionKind, Role
 from tests import factories
-from tests.corpus import blns
+from tests.readers import csv_rows, has_row, rows
 
 TODAY = dt.date.today()
 
@@ -106,27 +105,27 @@ def test_a_period_that_ends_before_it_starts_is_refused(world):
         report_for(world, start=TODAY, end=TODAY - dt.timedelta(days=1))
 
 
-def test_csv_is_utf8_with_bom_semicolons_and_formula_safe(world):
-    raw = terugkoppeling.to_csv(report_for(world))
-    assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == terugkoppeling.CSV_HEADER
-    action = next(r for r in rows if r[0] == "actie")
-    assert action[4] == '\'=HYPERLINK("x")' and action[8] == "'-geen tijd"
-    raw = terugkoppeling.csv_bytes(["kolom"] * 8, [["=1+1", "+1", "-1", "@x", "\tx", "\rx", "gewoon", None]])
-    cells = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))[1]
-    assert [c[0] for c in cells[:6]] == ["'"] * 6 and cells[6:] == ["gewoon", ""]
+def test_csv_is_the_actions_table_utf8_with_bom_semicolons_and_formula_safe(world):
+    table = csv_rows(render(terugkoppeling.document(report_for(world)), "csv"))
+    assert table[0] == terugkoppeling.ACTION_COLUMNS and len(table) == 2
+    assert table[1][0] == '\'=HYPERLINK("x")' and table[1][5] == "'-geen tijd"
 
 
-def test_markdown_download_keeps_every_blns_string_inert():
-    for text in blns():
-        line = terugkoppeling.md_escape(text)
-        assert "\n" not in line
-        for active in ("[", "<", "*", "`"):
-            assert line.count(active) == line.count("\\" + active)
+@pytest.mark.parametrize("kind", ["pdf", "xlsx", "md", "csv"])
+def test_every_format_shows_the_action_with_status_and_why_not(world, kind):
+    """PDF, Excel, Markdown and CSV of one terugkoppeling: the action in one row with its status and
+    reason; all but the CSV also the solutions."""
+    lines = rows(kind, render(terugkoppeling.document(report_for(world)), kind))
+    inert = "'" if kind == "csv" else ""  # the CSV keeps Excel from running a formula
+    assert has_row(lines, f'{inert}=HYPERLINK("x")', "niet gelukt", f"{inert}-geen tijd", "Binnen"), lines
+    assert not any("Van de corporatie" in line for line in lines)
+    if kind != "csv":
+        assert has_row(lines, "Gedeelde oplossing", "Gedeelde casus", "Binnen")
+        assert has_row(lines, "Hun oplossing met onze actie", "Hun casus", "Binnen", '=HYPERLINK("x")')
+        assert any("1 actie voor deze organisatie: 1 niet gelukt" in line for line in lines)
 
 
-def test_markdown_download_lists_actions_with_reasons(world):
-    markdown = terugkoppeling.to_markdown(report_for(world))
+def test_markdown_keeps_user_text_inert(world):
+    markdown = render(terugkoppeling.document(report_for(world)), "md").decode()
     assert markdown.startswith("# Terugkoppeling Wijkteam")
-    assert "Waarom niet: -geen tijd" in markdown and "Gedeelde oplossing (casus: Gedeelde casus)" in markdown
+    assert '=HYPERLINK\\("x"\\)' in markdown  # brackets escaped: no link

@@ -456,10 +456,6 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         "insight.view",
         lambda s, w, me: reports.session_report(session=s, viewer=me, learning_session_id=w.running_id),
     ),
-    "insight.reports.harvest_report": (
-        "insight.view",
-        lambda s, w, me: reports.harvest_report(session=s, viewer=me, series_id=w.series_id, today=TODAY),
-    ),
     "insight.reports.actions_csv": (
         "insight.view",
         lambda s, w, me: reports.actions_csv(session=s, viewer=me, filters=stats.Filters()),

@@ -15,8 +15,9 @@ from lib.models import Role
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    db.upgrade()
-    print(f"Database is at revision {db.current_revision(db.get_engine())}.")
+    engine = db.get_engine()
+    db.upgrade(engine)
+    print(f"Database {engine.url.render_as_string()} is at revision {db.current_revision(engine)}.")
     return 0
 
 

@@ -17,9 +17,16 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from lib.core import db
+from lib.core.config import SECRETS_FILE_VARIABLE
 from lib.models import Base
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_file(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A developer's own .streamlit/secrets.toml must not reach the tests (a test may point at one)."""
+    monkeypatch.setenv(SECRETS_FILE_VARIABLE, str(tmp_path_factory.getbasetemp() / "no-secrets.toml"))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

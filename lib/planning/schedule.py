@@ -32,15 +32,21 @@ SESSION_STATUS_LABELS = {
     SessionStatus.CANCELLED: "geannuleerd",
 }
 
-# gepland → voorbereid → bezig → afgerond; back to gepland while not started; a cancelled session can
-# be planned again.
+# The steps of planning: gepland → voorbereid, back to gepland while not started, cancelled and planned
+# again. Bezig and afgerond are not steps of planning: a session starts and ends only through
+# lib/live/phases (open_session gives it a join code; closing marks its cases besproken and ends the code).
 TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
     SessionStatus.PLANNED: {SessionStatus.PREPARED, SessionStatus.CANCELLED},
-    SessionStatus.PREPARED: {SessionStatus.PLANNED, SessionStatus.RUNNING, SessionStatus.CANCELLED},
-    SessionStatus.RUNNING: {SessionStatus.FINISHED},
+    SessionStatus.PREPARED: {SessionStatus.PLANNED, SessionStatus.CANCELLED},
+    SessionStatus.RUNNING: set(),
     SessionStatus.FINISHED: set(),
     SessionStatus.CANCELLED: {SessionStatus.PLANNED},
 }
+IN_THE_ROOM = (SessionStatus.RUNNING, SessionStatus.FINISHED)
+START_ON_PROJECTOR = (
+    "Een leersessie start en sluit u op de Projector: daar krijgt ze een deelnamecode en worden de "
+    "casussen na afloop als besproken gemarkeerd."
+)
 CHANGEABLE = (SessionStatus.PLANNED, SessionStatus.PREPARED)
 
 
@@ -353,12 +359,14 @@ def set_status(
     expected_version: int | None,
     actor: CurrentUser,
 ) -> LearningSession:
-    """Move a session along gepland → voorbereid → bezig → afgerond (or cancel it); other steps are refused."""
+    """Move a session along the steps of planning (TRANSITIONS); starting and closing it is refused here."""
     require_planner(actor)
     try:
         target = SessionStatus(to_status)
     except ValueError:
         raise DomainError("Onbekende status.") from None
+    if target in IN_THE_ROOM:
+        raise DomainError(START_ON_PROJECTOR)
     meeting = _for_change(session, learning_session_id, expected_version)
     current = SessionStatus(meeting.status)
     if target not in TRANSITIONS[current]:

@@ -7,7 +7,7 @@ from lib import accounts
 from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.models import ROLE_LABELS, Role
-from lib.ui import page
+from lib.ui import flash, page
 
 user = page.setup("gebruikers")
 
@@ -50,9 +50,10 @@ def new_user_ui(organisations) -> None:
             try:
                 with db.transaction() as session:
                     created = accounts.create_user(session=session, data=data, actor=user)
-                    st.success(f"Gebruiker '{created.username}' is aangemaakt.")
             except DomainError as error:
                 st.error(str(error))
+            else:
+                flash.after_rerun(f"Gebruiker '{created.username}' is aangemaakt.")
 
 
 def manage_user_ui(users) -> None:
@@ -66,21 +67,18 @@ def manage_user_ui(users) -> None:
     with left:
         label = "Uitschakelen" if chosen.active else "Weer inschakelen"
         if st.button(label, key="toggle_active"):
-            try:
-                with db.transaction() as session:
-                    accounts.set_active(session=session, user_id=chosen.id, active=not chosen.active, actor=user)
-                st.rerun()
-            except DomainError as error:
-                st.error(str(error))
+            done = "uitgeschakeld" if chosen.active else "weer ingeschakeld"
+            flash.save(
+                lambda s: accounts.set_active(session=s, user_id=chosen.id, active=not chosen.active, actor=user),
+                f"Gebruiker '{chosen.username}' is {done}.",
+            )
     with right, st.form("reset_password", clear_on_submit=True):
         password = st.text_input("Nieuw wachtwoord", type="password", key="reset_password_value")
         if st.form_submit_button("Wachtwoord instellen"):
-            try:
-                with db.transaction() as session:
-                    accounts.reset_password(session=session, user_id=chosen.id, password=password, actor=user)
-                st.success("Het wachtwoord is gewijzigd; bestaande logins van deze gebruiker zijn beëindigd.")
-            except DomainError as error:
-                st.error(str(error))
+            flash.save(
+                lambda s: accounts.reset_password(session=s, user_id=chosen.id, password=password, actor=user),
+                "Het wachtwoord is gewijzigd; bestaande logins van deze gebruiker zijn beëindigd.",
+            )
 
 
 def organisations_ui(organisations) -> None:
@@ -96,15 +94,14 @@ def organisations_ui(organisations) -> None:
             "Soort", ["gemeente", "wijkteam", "welzijn", "woningcorporatie", "ggz", "overig"], key="org_kind"
         )
         if st.form_submit_button("Organisatie toevoegen"):
-            try:
-                with db.transaction() as session:
-                    accounts.create_organisation(session=session, name=name, kind=kind, actor=user)
-                st.success("De organisatie is toegevoegd.")
-            except DomainError as error:
-                st.error(str(error))
+            flash.save(
+                lambda s: accounts.create_organisation(session=s, name=name, kind=kind, actor=user),
+                "De organisatie is toegevoegd.",
+            )
 
 
 st.title("Gebruikers en organisaties")
+flash.show()
 with db.read() as session:
     all_users = accounts.list_users(session=session)
     organisations = accounts.list_organisations(session=session)

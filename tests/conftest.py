@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, Table, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from lib.core import db
@@ -68,10 +68,25 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-def _empty_postgres(engine: Engine) -> None:
+@pytest.fixture(scope="session")
+def postgres_seed(postgres_url: str) -> dict[Table, list[dict]]:
+    """What the migrations put into a fresh database (the shipped werkvormen), to restore per test."""
+    with db.engine_for(postgres_url).connect() as conn:
+        rows = {
+            table: [dict(r) for r in conn.execute(select(table)).mappings()] for table in Base.metadata.sorted_tables
+        }
+    return {table: found for table, found in rows.items() if found}
+
+
+def _empty_postgres(engine: Engine, seed: dict[Table, list[dict]]) -> None:
+    """Back to a freshly migrated database: every table emptied, the migrations' data put back."""
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table, rows in seed.items():
+            conn.execute(table.insert(), rows)
+            sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+            conn.execute(text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{table.name}"))'))
 
 
 @pytest.fixture
@@ -86,7 +101,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     url = request.getfixturevalue("postgres_url")
-    _empty_postgres(db.engine_for(url))
+    _empty_postgres(db.engine_for(url), request.getfixturevalue("postgres_seed"))
     return url
 
 

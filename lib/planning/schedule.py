@@ -127,15 +127,6 @@ def dates_by_rhythm(first: dt.date, count: int, every_weeks: int) -> list[dt.dat
     return [first + dt.timedelta(weeks=every_weeks * i) for i in range(count)]
 
 
-def _default_template(session: Session) -> Template | None:
-    """The default werkvorm; a fresh database gets the shipped ones first."""
-    template = werkvormen.default_template(session=session)
-    if template is None:
-        werkvormen.ensure_builtin(session=session)
-        template = werkvormen.default_template(session=session)
-    return template
-
-
 # --- series -------------------------------------------------------------------------------------
 
 
@@ -161,7 +152,7 @@ def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) ->
     data = _validated_series(session, data, None)
     template_id = data.template_id
     if template_id is None:
-        default = _default_template(session)
+        default = werkvormen.default_template(session=session)
         template_id = default.id if default else None
     series = Series(
         name=data.name,
@@ -263,7 +254,7 @@ def add_sessions(
         if day in taken:
             raise DomainError(f"Op {dates.long_date(day)} staat in deze reeks al een leersessie.")
         seen.add(day)
-    template = series.template or _default_template(session)
+    template = series.template or werkvormen.default_template(session=session)
     if template is None or not template.rounds:
         raise DomainError("Deze reeks heeft geen werkvorm met rondes. Kies eerst een werkvorm.")
     rounds = werkvormen.snapshot(template)

@@ -33,7 +33,6 @@ def _series_input(**changes) -> schedule.SeriesInput:
 @pytest.fixture
 def aanjager(engine):
     with db.transaction(engine) as session:
-        werkvormen.ensure_builtin(session=session)
         return f.current(f.user(session, Role.AANJAGER))
 
 

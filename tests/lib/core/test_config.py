@@ -119,3 +119,19 @@ def test_migrate_prefers_the_environment_over_the_secrets_file(blank_database_ur
     assert result.returncode == 0, result.stderr
     assert revision_of(blank_database_url) == db.head_revision()
     assert not from_file.exists()
+
+
+def test_alembic_uses_the_database_url_from_the_secrets_file(blank_database_url, tmp_path):
+    """`alembic upgrade head` run by hand reads the same settings as the app."""
+    secrets = write_secrets(tmp_path / "secrets.toml", DATABASE_URL=blank_database_url)
+    clean = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env={**clean, SECRETS_FILE_VARIABLE: str(secrets)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert revision_of(blank_database_url) == db.head_revision()

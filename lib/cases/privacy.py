@@ -95,16 +95,23 @@ _DATE = (
 _BIRTHDATE = re.compile(rf"\b(?:geboren|geb\.|geboortedatum)[^\d\n]{{0,25}}?(?P<date>{_DATE})(?!\d)", re.IGNORECASE)
 
 
+_BBAN_PART = re.compile(r"(\d+)!([nac])")
+_BBAN_CLASSES = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+
+
 @functools.cache
-def _iban_lengths() -> dict[str, int]:
-    """The length of an IBAN per country code, from python-stdnum's IBAN register."""
+def _iban_formats() -> dict[str, tuple[int, re.Pattern[str]]]:
+    """Per country code: the length of its IBANs and the shape of the part after the check digits,
+    from python-stdnum's IBAN register (so that most look-alikes are dismissed before stdnum runs)."""
     register = numdb.get("iban")
-    lengths = {}
+    formats = {}
     for code in (a + b for a in string.ascii_uppercase for b in string.ascii_uppercase):
         structure = register.info(code)[0][1].get("bban")
         if structure:
-            lengths[code] = 4 + sum(int(n) for n in re.findall(r"(\d+)!", structure))
-    return lengths
+            parts = _BBAN_PART.findall(structure)
+            shape = "".join(f"{_BBAN_CLASSES[kind]}{{{count}}}" for count, kind in parts)
+            formats[code] = (4 + sum(int(count) for count, _kind in parts), re.compile(shape))
+    return formats
 
 
 def _is_alnum(char: str) -> bool:
@@ -120,16 +127,18 @@ class _IbanRun:
     valid: bool
 
 
+@functools.lru_cache(maxsize=4)  # asked twice per scan: for the IBANs, and to tell them from phone numbers
 def _iban_runs(text: str) -> list[_IbanRun]:
     """IBANs however they are grouped: spaces, dots or dashes between any characters, any case."""
     runs: list[_IbanRun] = []
-    lengths = _iban_lengths()
+    formats = _iban_formats()
     for match in _IBAN_START.finditer(text):
         if runs and match.start() < runs[-1].end:
             continue
-        length = lengths.get(match.group(1).upper())
-        if length is None:
+        country = match.group(1).upper()
+        if country not in formats:
             continue
+        length, shape = formats[country]
         body: list[str] = []
         position = match.end()
         while len(body) < length - 4 and position < len(text):
@@ -141,7 +150,10 @@ def _iban_runs(text: str) -> list[_IbanRun]:
             position += 1
         if len(body) != length - 4 or (position < len(text) and _is_alnum(text[position])):
             continue  # too short, or the characters run on: not an IBAN of this country
-        compact = (match.group(1) + match.group(2) + "".join(body)).upper()
+        bban = "".join(body).upper()
+        if not shape.fullmatch(bban):
+            continue
+        compact = country + match.group(2) + bban
         if stdnum_iban.is_valid(compact):
             runs.append(_IbanRun(match.start(), position, valid=True))
         elif stdnum_iban.is_valid(

@@ -18,10 +18,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from lib.core import audit, policy
+from lib.core import audit, policy, throttle
 from lib.core.errors import DomainError, NotAllowed
 from lib.core.validation import clean_text
-from lib.models import AuthToken, LoginAttempt, Organisation, Role, User, utcnow
+from lib.models import AuthToken, Organisation, Role, User, utcnow
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-for-unknown-users")
@@ -29,7 +29,6 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser-for-unknown-users")
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord."
 LOGIN_LOCKED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
 MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 
@@ -79,19 +78,14 @@ def authenticate(*, session: Session, username: str, password: str) -> CurrentUs
     username = (username or "").strip().lower()
     if not username or not password:
         raise DomainError("Vul uw gebruikersnaam en wachtwoord in.")
-    since = utcnow() - FAILED_LOGIN_WINDOW
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.scope == "login", LoginAttempt.key == username[:120], LoginAttempt.at >= since)
+    throttle.refuse_if_exceeded(
+        session=session, scope="login", limits=[(username, MAX_FAILED_LOGINS)], message=LOGIN_LOCKED
     )
-    if failures >= MAX_FAILED_LOGINS:
-        raise DomainError(LOGIN_LOCKED)
     user = session.scalar(select(User).where(User.username == username))
     # Verify against a dummy hash for unknown users so the answer takes as long either way.
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
     if not user or not ok or not user.active:
-        session.add(LoginAttempt(scope="login", key=username[:120]))
+        throttle.record_failure(session=session, scope="login", keys=[username])
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

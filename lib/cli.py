@@ -1,4 +1,4 @@
-"""Command line: `python -m lib.cli migrate | demo | create-admin` (used by the Makefile and admins)."""
+"""Command line: `python -m lib.cli migrate | demo | create-admin | purge` (used by the Makefile and admins)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ import os
 import sys
 
 from lib import accounts, demo
-from lib.core import db
+from lib.core import db, throttle
 from lib.core.dates import local_today
 from lib.core.errors import DomainError
 from lib.models import Role
 
 
 def _migrate(_args: argparse.Namespace) -> int:
-    db.upgrade()
-    print(f"Database is at revision {db.current_revision(db.get_engine())}.")
+    engine = db.get_engine()
+    db.upgrade(engine)
+    print(f"Database {engine.url.render_as_string()} is at revision {db.current_revision(engine)}.")
     return 0
 
 
@@ -28,6 +29,13 @@ def _demo(args: argparse.Namespace) -> int:
             return 0 if args.if_empty else 1
         ids = demo.load(session=session, today=local_today())
     print(f"Demo data loaded (series {ids['series_id']}); demo password: {demo.DEMO_PASSWORD}")
+    return 0
+
+
+def _purge(_args: argparse.Namespace) -> int:
+    with db.transaction() as session:
+        removed = throttle.purge(session=session)
+    print(f"{removed} old login and join-code attempt(s) removed.")
     return 0
 
 
@@ -51,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Leersessie beheer")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="upgrade the database to the newest schema").set_defaults(func=_migrate)
+    commands.add_parser(
+        "purge", help="remove login and join-code attempts older than the lock-out window (cron)"
+    ).set_defaults(func=_purge)
     demo_parser = commands.add_parser("demo", help="load demo data into an empty database")
     demo_parser.add_argument("--if-empty", action="store_true", help="succeed quietly when not empty")
     demo_parser.set_defaults(func=_demo)

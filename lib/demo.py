@@ -234,7 +234,9 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
     session.add_all(users.values())
     session.flush()
 
-    template = next(t for t in werkvormen.ensure_builtin(session=session) if t.is_default)
+    template = werkvormen.default_template(session=session)
+    if template is None:
+        raise RuntimeError("No werkvorm: the database was not migrated (the migrations add the shipped ones).")
     rounds = werkvormen.snapshot(template)
     series = Series(
         name="Proeftuin Ruwaard",

@@ -7,7 +7,6 @@ restarted server shows the same phase and time.
 
 import datetime as dt
 import io
-import os
 from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
@@ -16,6 +15,7 @@ import streamlit as st
 
 from lib import accounts
 from lib.core import dates, db
+from lib.core.config import get_settings
 from lib.core.errors import Conflict, DomainError
 from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
@@ -31,7 +31,7 @@ KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, Contribution
 
 def join_url(code: str, group_number: int | None = None) -> str:
     """The scribes' link; LEERSESSIE_PUBLIC_URL overrides the address this screen was opened on."""
-    base = os.environ.get("LEERSESSIE_PUBLIC_URL", "").rstrip("/")
+    base = get_settings().public_url
     if not base:
         try:
             parts = urlsplit(st.context.url or "")

@@ -20,9 +20,12 @@ NEW = 0  # the "new series" choice in the series picker
 STATUS_BUTTONS = {
     SessionStatus.PLANNED: "Terug naar gepland",
     SessionStatus.PREPARED: "Markeer als voorbereid",
-    SessionStatus.RUNNING: "Markeer als bezig",
-    SessionStatus.FINISHED: "Markeer als afgerond",
     SessionStatus.CANCELLED: "Sessie annuleren",
+}
+PROJECTOR_HINT = {
+    SessionStatus.PLANNED: "Op de dag zelf start u de sessie op de Projector.",
+    SessionStatus.PREPARED: "Op de dag zelf start u de sessie op de Projector.",
+    SessionStatus.RUNNING: "Deze sessie is bezig. Sluit haar af op de Projector.",
 }
 
 
@@ -178,6 +181,10 @@ def change_session_ui(series) -> None:
                 ),
                 f"De sessie is nu {SESSION_STATUS_LABELS[target]}.",
             )
+    if status in PROJECTOR_HINT:
+        # Starting and closing go through the Projector: the join code, and the cases become besproken.
+        st.caption(PROJECTOR_HINT[status])
+        st.page_link("pages/projector.py", label="Naar de Projector", icon="📽️")
     with db.read() as session:
         data = ical.session_ics(session=session, learning_session_id=meeting.id)
     st.download_button(

@@ -135,10 +135,6 @@ st.title("Werkvormen")
 flash.show()
 with db.read() as session:
     templates = werkvormen.list_templates(session=session)
-if not templates:  # a fresh database: add the shipped werkvormen once
-    with db.transaction() as session:
-        werkvormen.ensure_builtin(session=session)
-        templates = werkvormen.list_templates(session=session)
 if policy.allows(user.role, "werkvorm.edit"):
     overview_tab, edit_tab = st.tabs(["Overzicht", "Bewerken"], key="wv_tab", on_change="rerun")
     with overview_tab:

@@ -87,7 +87,8 @@ def generate(engine: Any) -> dict[str, int]:
     rng = random.Random(SEED)
     start_day = TODAY - dt.timedelta(days=365 * YEARS)
     with db.transaction(engine) as session:
-        template = next(t for t in werkvormen.ensure_builtin(session=session) if t.is_default)
+        template = werkvormen.default_template(session=session)
+        assert template is not None, "the migrations add the shipped werkvormen"
         rounds = werkvormen.snapshot(template)
         password_hash = "$argon2id$v=19$m=65536,t=3,p=4$bench$bench"
         organisations = [{"id": i, "name": f"Organisatie {i}", "kind": "gemeente"} for i in range(1, 13)]

@@ -13,13 +13,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, Table, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from lib.core import db
+from lib.core.config import SECRETS_FILE_VARIABLE
 from lib.models import Base
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_file(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A developer's own .streamlit/secrets.toml must not reach the tests (a test may point at one)."""
+    monkeypatch.setenv(SECRETS_FILE_VARIABLE, str(tmp_path_factory.getbasetemp() / "no-secrets.toml"))
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -61,10 +68,25 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-def _empty_postgres(engine: Engine) -> None:
+@pytest.fixture(scope="session")
+def postgres_seed(postgres_url: str) -> dict[Table, list[dict]]:
+    """What the migrations put into a fresh database (the shipped werkvormen), to restore per test."""
+    with db.engine_for(postgres_url).connect() as conn:
+        rows = {
+            table: [dict(r) for r in conn.execute(select(table)).mappings()] for table in Base.metadata.sorted_tables
+        }
+    return {table: found for table, found in rows.items() if found}
+
+
+def _empty_postgres(engine: Engine, seed: dict[Table, list[dict]]) -> None:
+    """Back to a freshly migrated database: every table emptied, the migrations' data put back."""
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table, rows in seed.items():
+            conn.execute(table.insert(), rows)
+            sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+            conn.execute(text(f'SELECT setval({sequence}, (SELECT max(id) FROM "{table.name}"))'))
 
 
 @pytest.fixture
@@ -79,7 +101,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     url = request.getfixturevalue("postgres_url")
-    _empty_postgres(db.engine_for(url))
+    _empty_postgres(db.engine_for(url), request.getfixturevalue("postgres_seed"))
     return url
 
 

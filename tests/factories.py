@@ -24,6 +24,7 @@ from lib.models import (
     Organisation,
     Role,
     Series,
+    Template,
     User,
 )
 from lib.planning import werkvormen
@@ -72,12 +73,19 @@ def user(
     return row
 
 
+def default_template(session: Session) -> Template:
+    """The default werkvorm, which every migrated database has (the migrations add the shipped ones)."""
+    template = werkvormen.default_template(session=session)
+    assert template is not None
+    return template
+
+
 def current(user_row: User) -> CurrentUser:
     return CurrentUser.of(user_row)
 
 
 def series(session: Session, **fields: Any) -> Series:
-    template = next(t for t in werkvormen.ensure_builtin(session=session) if t.is_default)
+    template = default_template(session)
     row = Series(
         name=fields.pop("name", f"Reeks {next(_numbers)}"),
         location=fields.pop("location", "Gemeentehuis Oss"),
@@ -94,7 +102,7 @@ def series(session: Session, **fields: Any) -> Series:
 def learning_session(
     session: Session, *, series_row: Series | None = None, date: dt.date | None = None, **fields: Any
 ) -> LearningSession:
-    template = next(t for t in werkvormen.ensure_builtin(session=session) if t.is_default)
+    template = default_template(session)
     row = LearningSession(
         series_id=series_row.id if series_row else None,
         title=fields.pop("title", f"Leersessie {next(_numbers)}"),

@@ -8,10 +8,14 @@ dossier number or an amount is not flagged.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
+import string
 from dataclasses import dataclass
 
 from stdnum import iban as stdnum_iban
+from stdnum import numdb
 from stdnum.nl import bsn as stdnum_bsn
 
 BLOCKING_KINDS = frozenset({"bsn", "iban"})
@@ -49,9 +53,10 @@ class Finding:
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
-# A country code and check digits, then blocks of letters/digits with at most single spaces.
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
-_IBAN_BODY = re.compile(r"(?: ?[A-Za-z0-9])+")
+# A country code and its check digits, as people type them: "NL02", "NL 02", "nl.02". The rest of the
+# IBAN is read by hand (`_iban_runs`), a bounded walk per start, so the scan stays linear in the text.
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})[ .-]?(\d{2})")
+_IBAN_SEPARATORS = frozenset(" .-")
 
 # Nine digits, optionally grouped with single dots or spaces (123.456.782, 1234 56 782).
 _NINE_DIGITS = re.compile(r"(?<![\d.,])(?<!\d[ .])\d(?:[ .]?\d){8}(?![ .,]?\d)")
@@ -65,7 +70,6 @@ _PHONE = re.compile(
     r"|0[\s-]?[1-9](?:[\s-]?\d){8}"
     r")(?![\d:])"
 )
-_IBAN_PREFIX = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2} ?(?:[A-Za-z0-9]{4} ?)*$")
 _DATE_LIKE = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 
 _STREET_SUFFIXES = (
@@ -91,31 +95,82 @@ _DATE = (
 _BIRTHDATE = re.compile(rf"\b(?:geboren|geb\.|geboortedatum)[^\d\n]{{0,25}}?(?P<date>{_DATE})(?!\d)", re.IGNORECASE)
 
 
-def _ibans(text: str) -> list[Finding]:
-    found = []
-    for start_match in _IBAN_START.finditer(text):
-        start = start_match.start()
-        body = _IBAN_BODY.match(text, start_match.end())
-        end_limit = body.end() if body else start_match.end()
-        # Try the longest stretch that ends on a word boundary first; stop at 34 characters.
-        ends = [
-            m.end()
-            for m in re.finditer(r"[A-Za-z0-9](?= |$)", text[:end_limit] + " ")
-            if start_match.end() <= m.end() <= end_limit
-        ]
-        for end in sorted(ends, reverse=True):
-            candidate = text[start:end]
-            compact = candidate.replace(" ", "").upper()
-            if len(compact) <= 34 and stdnum_iban.is_valid(compact):
-                found.append(Finding("iban", start, end, candidate))
+_BBAN_PART = re.compile(r"(\d+)!([nac])")
+_BBAN_CLASSES = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+
+
+@functools.cache
+def _iban_formats() -> dict[str, tuple[int, re.Pattern[str]]]:
+    """Per country code: the length of its IBANs and the shape of the part after the check digits,
+    from python-stdnum's IBAN register (so that most look-alikes are dismissed before stdnum runs)."""
+    register = numdb.get("iban")
+    formats = {}
+    for code in (a + b for a in string.ascii_uppercase for b in string.ascii_uppercase):
+        structure = register.info(code)[0][1].get("bban")
+        if structure:
+            parts = _BBAN_PART.findall(structure)
+            shape = "".join(f"{_BBAN_CLASSES[kind]}{{{count}}}" for count, kind in parts)
+            formats[code] = (4 + sum(int(count) for count, _kind in parts), re.compile(shape))
+    return formats
+
+
+def _is_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+@dataclass(frozen=True)
+class _IbanRun:
+    """A stretch written like an IBAN of its country's length and structure; `valid` if the check digits agree."""
+
+    start: int
+    end: int
+    valid: bool
+
+
+@functools.lru_cache(maxsize=4)  # asked twice per scan: for the IBANs, and to tell them from phone numbers
+def _iban_runs(text: str) -> list[_IbanRun]:
+    """IBANs however they are grouped: spaces, dots or dashes between any characters, any case."""
+    runs: list[_IbanRun] = []
+    formats = _iban_formats()
+    for match in _IBAN_START.finditer(text):
+        if runs and match.start() < runs[-1].end:
+            continue
+        country = match.group(1).upper()
+        if country not in formats:
+            continue
+        length, shape = formats[country]
+        body: list[str] = []
+        position = match.end()
+        while len(body) < length - 4 and position < len(text):
+            char = text[position]
+            if _is_alnum(char):
+                body.append(char)
+            elif not (char in _IBAN_SEPARATORS and position + 1 < len(text) and _is_alnum(text[position + 1])):
                 break
-    return found
+            position += 1
+        if len(body) != length - 4 or (position < len(text) and _is_alnum(text[position])):
+            continue  # too short, or the characters run on: not an IBAN of this country
+        bban = "".join(body).upper()
+        if not shape.fullmatch(bban):
+            continue
+        compact = country + match.group(2) + bban
+        if stdnum_iban.is_valid(compact):
+            runs.append(_IbanRun(match.start(), position, valid=True))
+        elif stdnum_iban.is_valid(
+            compact[:2] + stdnum_iban.calc_check_digits(compact) + compact[4:], check_country=False
+        ):
+            runs.append(_IbanRun(match.start(), position, valid=False))  # an IBAN with a typo
+    return runs
+
+
+def _ibans(text: str) -> list[Finding]:
+    return [Finding("iban", run.start, run.end, text[run.start : run.end]) for run in _iban_runs(text) if run.valid]
 
 
 def _bsns(text: str) -> list[Finding]:
     found = []
     for match in _NINE_DIGITS.finditer(text):
-        if re.search(r"€\s*$", text[: match.start()]):
+        if text[max(0, match.start() - 8) : match.start()].rstrip().endswith("€"):
             continue  # an amount such as € 123.456.789
         compact = re.sub(r"[ .]", "", match.group())
         if stdnum_bsn.is_valid(compact):
@@ -123,8 +178,16 @@ def _bsns(text: str) -> list[Finding]:
     return found
 
 
+def _inside(runs: list[_IbanRun], starts: list[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of `runs` (sorted and apart; `starts` are their starts)."""
+    index = bisect.bisect_left(starts, end) - 1
+    return index >= 0 and runs[index].end > start
+
+
 def _phones(text: str) -> list[Finding]:
     found = []
+    ibans = _iban_runs(text)
+    iban_starts = [run.start for run in ibans]
     for match in _PHONE.finditer(text):
         value = match.group()
         digits = re.sub(r"\D", "", value)
@@ -132,8 +195,8 @@ def _phones(text: str) -> list[Finding]:
             continue
         if _DATE_LIKE.match(value):
             continue  # 01-02-2023 10 … is a date followed by a number
-        if _IBAN_PREFIX.search(text, 0, match.start()):
-            continue  # the tail of an (invalid) IBAN, not a phone number
+        if _inside(ibans, iban_starts, match.start(), match.end()):
+            continue  # part of an IBAN (with a typo, or a valid one found before), not a phone number
         found.append(Finding("phone", match.start(), match.end(), value))
     return found
 

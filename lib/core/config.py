@@ -1,13 +1,24 @@
-"""Typed settings read from the environment, with safe defaults for the embedded (SQLite) mode."""
+"""The one settings loader for the app, the command line and Alembic.
+
+Each setting comes from the environment first, then from `.streamlit/secrets.toml` (root-level keys),
+then from a safe default for the embedded (SQLite) mode. Streamlit itself is told not to read that
+file (`secrets.files = []` in `.streamlit/config.toml`): it would copy the file's root-level keys into
+the environment at start and so make the file beat the environment in the app only.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'leersessie.db'}"
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+# Points the loader at another secrets file (tests; a deployment that keeps it elsewhere).
+SECRETS_FILE_VARIABLE = "LEERSESSIE_SECRETS_FILE"
 
 
 @dataclass(frozen=True)
@@ -17,18 +28,53 @@ class Settings:
     smtp_host: str | None
     smtp_port: int
     smtp_sender: str | None
+    public_url: str = ""  # the address in the scribes' QR code; empty: the address the projector was opened on
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
 
+def secrets_file() -> Path:
+    return Path(os.environ.get(SECRETS_FILE_VARIABLE) or SECRETS_FILE)
+
+
+@functools.lru_cache(maxsize=4)
+def _file_values(path: Path, _modified_ns: int) -> dict[str, str]:
+    """The root-level settings of a secrets file (cached until the file changes)."""
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path} is not valid TOML: {error}") from error
+    return {
+        name: str(value)
+        for name, value in data.items()
+        if isinstance(value, str | int | float) and not isinstance(value, bool)
+    }
+
+
+def _secrets() -> dict[str, str]:
+    path = secrets_file()
+    try:
+        modified_ns = path.stat().st_mtime_ns
+    except OSError:  # no secrets file: the environment and the defaults apply
+        return {}
+    return _file_values(path, modified_ns)
+
+
 def get_settings() -> Settings:
     """Read settings now (not at import time), so tests and the CLI can set the environment first."""
+    file = _secrets()
+
+    def value(name: str, default: str = "") -> str:
+        return os.environ.get(name) or file.get(name) or default
+
     return Settings(
-        database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        login_days=int(os.environ.get("LEERSESSIE_LOGIN_DAYS", "14")),
-        smtp_host=os.environ.get("LEERSESSIE_SMTP_HOST") or None,
-        smtp_port=int(os.environ.get("LEERSESSIE_SMTP_PORT", "25")),
-        smtp_sender=os.environ.get("LEERSESSIE_SMTP_SENDER") or None,
+        database_url=value("DATABASE_URL", DEFAULT_DATABASE_URL),
+        login_days=int(value("LEERSESSIE_LOGIN_DAYS", "14")),
+        smtp_host=value("LEERSESSIE_SMTP_HOST") or None,
+        smtp_port=int(value("LEERSESSIE_SMTP_PORT", "25")),
+        smtp_sender=value("LEERSESSIE_SMTP_SENDER") or None,
+        public_url=value("LEERSESSIE_PUBLIC_URL").rstrip("/"),
     )

@@ -6,24 +6,18 @@ import datetime as dt
 import re
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib.core import throttle
 from lib.core.errors import DomainError
-from lib.models import (
-    LearningSession,
-    LoginAttempt,
-    Phase,
-    SessionStatus,
-    utcnow,
-)
+from lib.models import LearningSession, Phase, SessionStatus
 
 # 31 symbols without look-alikes (no 0/O, 1/I/L): 8 of them give 31**8 ≈ 8.5e11 codes (≈ 40 bits).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_JOIN_FAILURES = 10
 MAX_NETWORK_FAILURES = 100
-JOIN_WINDOW = dt.timedelta(minutes=15)
 
 WRONG_CODE = "Deze code kennen we niet. Controleer de code op het scherm en probeer het opnieuw."
 CLOSED_CODE = "Deze leersessie is afgelopen: de code werkt niet meer."
@@ -53,22 +47,14 @@ def join(
     """The id of the open session with this code.
 
     Wrong codes are counted per `attempt_key` (the visitor's browser) and refused after MAX_JOIN_FAILURES
-    in JOIN_WINDOW; and per `network_key` (the address) after MAX_NETWORK_FAILURES, a higher limit because
+    in throttle.WINDOW; and per `network_key` (the address) after MAX_NETWORK_FAILURES, a higher limit because
     a whole room of phones on one wifi shares an address. Commit the transaction also when this raises,
     so the failed attempt is kept.
     """
-    now = now or utcnow()
-    keys = [(f"device:{attempt_key or 'onbekend'}"[:120], MAX_JOIN_FAILURES)]
+    limits = [(f"device:{attempt_key or 'onbekend'}", MAX_JOIN_FAILURES)]
     if network_key:
-        keys.append((f"net:{network_key}"[:120], MAX_NETWORK_FAILURES))
-    for key, limit in keys:
-        failures = session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(LoginAttempt.scope == "join", LoginAttempt.key == key, LoginAttempt.at >= now - JOIN_WINDOW)
-        )
-        if failures >= limit:
-            raise DomainError(TOO_MANY_TRIES)
+        limits.append((f"net:{network_key}", MAX_NETWORK_FAILURES))
+    throttle.refuse_if_exceeded(session=session, scope="join", limits=limits, message=TOO_MANY_TRIES, now=now)
     wanted = normalise_code(code)
     if not wanted:
         raise DomainError("Vul de code in die op het scherm staat.")
@@ -78,7 +64,7 @@ def join(
         )
     ).first()
     if row is None:
-        session.add_all([LoginAttempt(scope="join", key=key, at=now) for key, _limit in keys])
+        throttle.record_failure(session=session, scope="join", keys=[key for key, _limit in limits], now=now)
         raise DomainError(WRONG_CODE)
     learning_session_id, status, phase = row
     if status != SessionStatus.RUNNING or phase == Phase.CLOSED:

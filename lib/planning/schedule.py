@@ -31,15 +31,21 @@ SESSION_STATUS_LABELS = {
     SessionStatus.CANCELLED: "geannuleerd",
 }
 
-# gepland → voorbereid → bezig → afgerond; back to gepland while not started; a cancelled session can
-# be planned again.
+# The steps of planning: gepland → voorbereid, back to gepland while not started, cancelled and planned
+# again. Bezig and afgerond are not steps of planning: a session starts and ends only through
+# lib/live/phases (open_session gives it a join code; closing marks its cases besproken and ends the code).
 TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
     SessionStatus.PLANNED: {SessionStatus.PREPARED, SessionStatus.CANCELLED},
-    SessionStatus.PREPARED: {SessionStatus.PLANNED, SessionStatus.RUNNING, SessionStatus.CANCELLED},
-    SessionStatus.RUNNING: {SessionStatus.FINISHED},
+    SessionStatus.PREPARED: {SessionStatus.PLANNED, SessionStatus.CANCELLED},
+    SessionStatus.RUNNING: set(),
     SessionStatus.FINISHED: set(),
     SessionStatus.CANCELLED: {SessionStatus.PLANNED},
 }
+IN_THE_ROOM = (SessionStatus.RUNNING, SessionStatus.FINISHED)
+START_ON_PROJECTOR = (
+    "Een leersessie start en sluit u op de Projector: daar krijgt ze een deelnamecode en worden de "
+    "casussen na afloop als besproken gemarkeerd."
+)
 CHANGEABLE = (SessionStatus.PLANNED, SessionStatus.PREPARED)
 
 
@@ -107,15 +113,6 @@ def dates_by_rhythm(first: dt.date, count: int, every_weeks: int) -> list[dt.dat
     return [first + dt.timedelta(weeks=every_weeks * i) for i in range(count)]
 
 
-def _default_template(session: Session) -> Template | None:
-    """The default werkvorm; a fresh database gets the shipped ones first."""
-    template = werkvormen.default_template(session=session)
-    if template is None:
-        werkvormen.ensure_builtin(session=session)
-        template = werkvormen.default_template(session=session)
-    return template
-
-
 # --- series -------------------------------------------------------------------------------------
 
 
@@ -141,7 +138,7 @@ def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) ->
     data = _validated_series(session, data, None)
     template_id = data.template_id
     if template_id is None:
-        default = _default_template(session)
+        default = werkvormen.default_template(session=session)
         template_id = default.id if default else None
     series = Series(
         name=data.name,
@@ -243,7 +240,7 @@ def add_sessions(
         if day in taken:
             raise DomainError(f"Op {dates.long_date(day)} staat in deze reeks al een leersessie.")
         seen.add(day)
-    template = series.template or _default_template(session)
+    template = series.template or werkvormen.default_template(session=session)
     if template is None or not template.rounds:
         raise DomainError("Deze reeks heeft geen werkvorm met rondes. Kies eerst een werkvorm.")
     rounds = werkvormen.snapshot(template)
@@ -340,12 +337,14 @@ def set_status(
     expected_version: int,
     actor: CurrentUser,
 ) -> LearningSession:
-    """Move a session along gepland → voorbereid → bezig → afgerond (or cancel it); other steps are refused."""
+    """Move a session along the steps of planning (TRANSITIONS); starting and closing it is refused here."""
     policy.require(actor, "series.plan")
     try:
         target = SessionStatus(to_status)
     except ValueError:
         raise DomainError("Onbekende status.") from None
+    if target in IN_THE_ROOM:
+        raise DomainError(START_ON_PROJECTOR)
     meeting = _for_change(session, learning_session_id, expected_version)
     current = SessionStatus(meeting.status)
     if target not in TRANSITIONS[current]:

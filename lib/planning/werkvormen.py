@@ -1,4 +1,5 @@
-"""Werkvormen (round plans): the built-in set shipped in data/werkvormen.json, reading and editing them.
+"""Werkvormen (round plans): the built-in set shipped in data/werkvormen.json (added to the database by
+a migration), reading and editing them.
 
 Editing replaces a werkvorm's rounds; sessions keep the snapshot taken when they were planned.
 """
@@ -9,7 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+import sqlalchemy as sa
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
@@ -17,7 +19,7 @@ from lib.core import audit, policy, versions
 from lib.core.config import ROOT
 from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import Template, TemplateRound, utcnow
+from lib.models import Template, TemplateRound, UTCDateTime, utcnow
 
 BUILTIN_FILE = ROOT / "data" / "werkvormen.json"
 
@@ -26,33 +28,74 @@ def builtin_definitions() -> list[dict[str, Any]]:
     return json.loads(BUILTIN_FILE.read_text(encoding="utf-8"))
 
 
-def ensure_builtin(*, session: Session) -> list[Template]:
-    """Add each shipped werkvorm that is not in the database yet (by name); never overwrite edits."""
-    existing = {t.name: t for t in session.scalars(select(Template))}
-    result = []
+# The columns the shipped werkvormen fill, as plain tables: migrations call `add_builtin`, and a migration
+# must not depend on the ORM models of a later revision.
+_template = sa.table(
+    "template",
+    sa.column("id", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("description", sa.Text),
+    sa.column("is_default", sa.Boolean),
+    sa.column("active", sa.Boolean),
+    sa.column("version", sa.Integer),
+    sa.column("created_at", UTCDateTime()),
+    sa.column("updated_at", UTCDateTime()),
+)
+_template_round = sa.table(
+    "template_round",
+    sa.column("template_id", sa.Integer),
+    sa.column("position", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("perspective", sa.String),
+    sa.column("minutes", sa.Integer),
+    sa.column("guiding_questions", sa.JSON),
+    sa.column("yields_solutions", sa.Boolean),
+)
+
+
+def add_builtin(connection: Connection) -> list[str]:
+    """Add each shipped werkvorm that is not in the database yet (by name); never overwrite edits.
+
+    Run by the Alembic data migration, not when a page is viewed. Returns the names added.
+    """
+    existing = set(connection.scalars(sa.select(_template.c.name)))
+    has_default = connection.scalar(sa.select(sa.func.count()).where(_template.c.is_default.is_(True))) > 0
+    now = utcnow()
+    added = []
     for definition in builtin_definitions():
-        template = existing.get(definition["name"])
-        if template is None:
-            template = Template(
+        if definition["name"] in existing:
+            continue
+        is_default = bool(definition.get("default")) and not has_default
+        has_default = has_default or is_default
+        connection.execute(
+            sa.insert(_template).values(
                 name=definition["name"],
                 description=definition["description"],
-                is_default=definition.get("default", False) and not any(t.is_default for t in existing.values()),
-                rounds=[
-                    TemplateRound(
-                        position=position,
-                        name=r["name"],
-                        perspective=r["perspective"],
-                        minutes=r["minutes"],
-                        guiding_questions=r["guiding_questions"],
-                        yields_solutions=r["yields_solutions"],
-                    )
-                    for position, r in enumerate(definition["rounds"])
-                ],
+                is_default=is_default,
+                active=True,
+                version=1,
+                created_at=now,
+                updated_at=now,
             )
-            session.add(template)
-        result.append(template)
-    session.flush()
-    return result
+        )
+        template_id = connection.scalar(sa.select(_template.c.id).where(_template.c.name == definition["name"]))
+        connection.execute(
+            sa.insert(_template_round),
+            [
+                {
+                    "template_id": template_id,
+                    "position": position,
+                    "name": r["name"],
+                    "perspective": r["perspective"],
+                    "minutes": r["minutes"],
+                    "guiding_questions": r["guiding_questions"],
+                    "yields_solutions": r["yields_solutions"],
+                }
+                for position, r in enumerate(definition["rounds"])
+            ],
+        )
+        added.append(definition["name"])
+    return added
 
 
 def default_template(*, session: Session) -> Template | None:

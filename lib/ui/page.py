@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import streamlit as st
 
@@ -33,22 +32,10 @@ def _upgrade_once(url: str) -> None:
     db.upgrade(db.engine_for(url))
 
 
-def apply_secrets() -> None:
-    """Settings from .streamlit/secrets.toml fill in what the environment does not set."""
-    try:
-        secrets = dict(st.secrets)
-    except Exception:  # no secrets file: the environment and defaults apply
-        return
-    for name, value in secrets.items():
-        if (name == "DATABASE_URL" or name.startswith("LEERSESSIE_")) and name not in os.environ:
-            os.environ[name] = str(value)
-
-
 def ensure_database() -> None:
     """Upgrade the database to the newest schema once per process; a clear page if that fails."""
     from lib.core.config import get_settings
 
-    apply_secrets()
     try:
         _upgrade_once(get_settings().database_url)
     except db.DatabaseUnavailable as error:

@@ -23,7 +23,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lib import demo
 from lib.core import db
-from lib.core.config import ROOT
+from lib.core.config import ROOT, SECRETS_FILE_VARIABLE
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -52,15 +52,17 @@ def _free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` in a subprocess; restartable on the same port and database."""
 
-    def __init__(self, database_url: str, log_path: Path) -> None:
+    def __init__(self, database_url: str, log_path: Path, env: dict[str, str] | None = None) -> None:
         self.database_url = database_url
         self.log_path = log_path
+        # A developer's own .streamlit/secrets.toml stays out of the tests unless a test brings one.
+        self.env = {SECRETS_FILE_VARIABLE: str(log_path.parent / "no-secrets.toml"), **(env or {})}
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.env, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [

@@ -7,8 +7,19 @@ import datetime as dt
 from icalendar import Calendar
 from sqlalchemy import select
 
+from lib.accounts import CurrentUser
 from lib.core import db
-from lib.models import Attendance, Group, GroupMember, LearningSession, Series, Template, User
+from lib.live import phases
+from lib.models import (
+    Attendance,
+    Group,
+    GroupMember,
+    LearningSession,
+    Series,
+    SessionStatus,
+    Template,
+    User,
+)
 from lib.ui.text import md_escape
 from tests.pages.conftest import texts
 
@@ -34,6 +45,35 @@ def test_reeksen_shows_the_demo_series_with_dutch_dates(app_as):
     frame = at.dataframe[0].value
     assert list(frame["Status"]) == ["afgerond", "voorbereid", "gepland", "gepland"]
     assert all(", 09:00–10:30" in when for when in frame["Wanneer"])
+
+
+def _status_buttons(at) -> list[str]:
+    return [b.label for b in at.button if b.key and b.key.startswith("status_")]
+
+
+def test_reeksen_leaves_starting_a_session_to_the_projector(app_as, sqlite_engine, demo_db):
+    """A prepared session offers no 'Markeer als bezig' (which gave no join code) but a way to the Projector."""
+    at = app_as("aanjager", REEKSEN)
+    with db.read(sqlite_engine) as session:
+        prepared = session.scalar(select(LearningSession.id).where(LearningSession.status == SessionStatus.PREPARED))
+    at.selectbox(key="change_session").set_value(prepared).run()
+    assert not at.exception
+    assert _status_buttons(at) == ["Terug naar gepland", "Sessie annuleren"]
+    assert [link.label for link in at.page_link] == ["Naar de Projector"]
+
+
+def test_reeksen_leaves_closing_a_session_to_the_projector(app_as, sqlite_engine, demo_db):
+    """A running session offers no 'Markeer als afgerond' (which skipped closing it) but the Projector."""
+    with db.transaction(sqlite_engine) as session:
+        prepared = session.scalar(select(LearningSession.id).where(LearningSession.status == SessionStatus.PREPARED))
+        aanjager = session.scalar(select(User).where(User.username == "aanjager"))
+        phases.open_session(session=session, learning_session_id=prepared, actor=CurrentUser.of(aanjager))
+    at = app_as("aanjager", REEKSEN)
+    at.selectbox(key="change_session").set_value(prepared).run()
+    assert not at.exception
+    assert _status_buttons(at) == []
+    assert "Deze sessie is bezig. Sluit haar af op de Projector." in texts(at)
+    assert [link.label for link in at.page_link] == ["Naar de Projector"]
 
 
 def test_aanjager_creates_a_series_and_adds_four_dates(app_as, sqlite_engine):

@@ -130,7 +130,7 @@ def test_exactly_at_the_limits_is_accepted(world):
 
 @pytest.mark.parametrize("field", ["title", "description", "tried", "learning_question"])
 def test_a_bsn_or_iban_in_any_field_refuses_the_case_even_when_confirmed(world, field):
-    for personal in ("BSN 111222333", "rekening NL91 ABNA 0417 1643 00"):
+    for personal in ("BSN 111222333", "rekening NL91 ABNA 0417 1643 00", "IBAN NL 02 ABNA 0123 4567 89"):
         data = CaseInput(**{**GOOD.__dict__, field: f"Iets met {personal}", "anonymised_confirmed": True})
         with pytest.raises(DomainError, match="Verwijder dit eerst"):
             submit(world, data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
 
@@ -19,6 +20,13 @@ POSITIVE = [
     ("Rekening NL91 ABNA 0417 1643 00 en verder", "iban", "NL91 ABNA 0417 1643 00"),
     ("iban nl91 abna 0417 1643 00", "iban", "nl91 abna 0417 1643 00"),
     ("Duitse rekening DE89 3704 0044 0532 0130 00.", "iban", "DE89 3704 0044 0532 0130 00"),
+    ("IBAN NL 02 ABNA 0123 4567 89 graag", "iban", "NL 02 ABNA 0123 4567 89"),
+    ("rekening nl02abna0123456789", "iban", "nl02abna0123456789"),
+    ("rekening nl 02 abna 0123 4567 89.", "iban", "nl 02 abna 0123 4567 89"),
+    ("Rekening NL02.ABNA.0123.4567.89.", "iban", "NL02.ABNA.0123.4567.89"),
+    ("op NL02-ABNA-0123-4567-89 gestort", "iban", "NL02-ABNA-0123-4567-89"),
+    ("betaalt via NL02 ABNA 012345 6789 elke maand", "iban", "NL02 ABNA 012345 6789"),
+    ("Duitse rekening de 89 3704 0044 0532 0130 00", "iban", "de 89 3704 0044 0532 0130 00"),
     ("Moeder is bereikbaar op 06-12345678.", "phone", "06-12345678"),
     ("bel 0612345678 na vijven", "phone", "0612345678"),
     ("mobiel 06 1234 5678", "phone", "06 1234 5678"),
@@ -56,6 +64,7 @@ NEGATIVE = [
     "Een vrouw van 32 jaar met twee kinderen (4 en 7 jaar).",
     "Zij woont in postcodegebied 5343 in Ruwaard.",
     "Rekening NL91 ABNA 0417 1643 01 is ongeldig.",  # wrong IBAN check digits
+    "Rekening NL 02 ABNA 0123 4567 88 is ongeldig.",  # a typo: an IBAN (warned by the bank), not a phone
     "De vergadering 12 maart ging over de wijk.",
     "Hij ging weg 3 dagen later.",
     "Op de woningmarkt 2024 is er weinig aanbod.",
@@ -98,6 +107,26 @@ def test_only_bsn_and_iban_block_saving():
     assert Finding("iban", 0, 18, "NL91ABNA0417164300").blocking
     for kind in ("phone", "email", "address", "birthdate"):
         assert not Finding(kind, 0, 1, "x").blocking
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["NL 02 ABNA 0123 4567 89", "nl02abna0123456789", "NL02.ABNA.0123.4567.89", "Nl02 Abna 0123.4567.89"],
+)
+def test_a_valid_iban_blocks_saving_however_it_is_written(written):
+    assert [(f.kind, f.blocking) for f in scan(f"Huur gaat van {written} af.")] == [("iban", True)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [" ".join(["AB12"] * 1250), " ".join(["NL12"] * 1250), "AB12" * 1250, ".".join(["nl 12"] * 1000)],
+    ids=["spaced", "country-spaced", "run-on", "dotted"],
+)
+def test_the_scan_stays_fast_on_long_iban_like_text(text):
+    """A long paste that looks like IBAN groups must not hang the page (no quadratic scan)."""
+    started = time.perf_counter()
+    scan(text)
+    assert time.perf_counter() - started < 0.5
 
 
 def test_a_bsn_inside_a_longer_number_is_not_a_bsn():

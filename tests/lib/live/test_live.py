@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from lib.core import db
+from lib.core import db, throttle
 from lib.core.errors import Conflict, DomainError, NotAllowed
 from lib.live import capture, evaluation, join, phases, timer
 from lib.models import (
@@ -201,7 +201,7 @@ def test_one_address_guessing_from_many_browsers_is_stopped_too(engine):
 
 def test_wrong_attempts_outside_the_window_do_not_count(engine):
     room = open_room(engine, phase_steps=0)
-    long_ago = dt.datetime.now(dt.UTC) - join.JOIN_WINDOW - dt.timedelta(minutes=1)
+    long_ago = dt.datetime.now(dt.UTC) - throttle.WINDOW - dt.timedelta(minutes=1)
     with db.transaction(engine) as session:
         for _ in range(join.MAX_JOIN_FAILURES):
             session.add(LoginAttempt(scope="join", key="device:oud", at=long_ago))

@@ -8,7 +8,8 @@ import pytest
 
 from lib.core import db
 from lib.core.errors import Conflict, DomainError, NotAllowed
-from lib.models import LearningSession, Role, Series, SessionStatus
+from lib.live import join, phases
+from lib.models import Case, CaseStatus, LearningSession, Role, Series, SessionStatus
 from lib.planning import schedule, werkvormen
 from tests import factories as f
 from tests.corpus import blns
@@ -32,7 +33,6 @@ def _series_input(**changes) -> schedule.SeriesInput:
 @pytest.fixture
 def aanjager(engine):
     with db.transaction(engine) as session:
-        werkvormen.ensure_builtin(session=session)
         return f.current(f.user(session, Role.AANJAGER))
 
 
@@ -196,25 +196,61 @@ def test_move_onto_another_session_of_the_series_is_refused(engine, aanjager):
         )
 
 
-def test_status_steps_and_refused_steps(engine, aanjager):
-    meeting = _one_session(engine, aanjager)
-    for step in (SessionStatus.PREPARED, SessionStatus.RUNNING, SessionStatus.FINISHED):
-        with db.transaction(engine) as session:
-            schedule.set_status(
-                session=session,
-                learning_session_id=meeting.id,
-                to_status=step,
-                expected_version=_version(engine, meeting.id),
-                actor=aanjager,
-            )
-    with pytest.raises(DomainError, match="afgerond is, kan niet naar 'gepland'"), db.transaction(engine) as s:
+def _set_status(engine, aanjager, meeting, to_status) -> None:
+    with db.transaction(engine) as session:
         schedule.set_status(
-            session=s,
+            session=session,
             learning_session_id=meeting.id,
-            to_status=SessionStatus.PLANNED,
+            to_status=to_status,
             expected_version=_version(engine, meeting.id),
             actor=aanjager,
         )
+
+
+def test_planning_steps_go_to_voorbereid_and_back(engine, aanjager):
+    meeting = _one_session(engine, aanjager)
+    _set_status(engine, aanjager, meeting, SessionStatus.PREPARED)
+    _set_status(engine, aanjager, meeting, SessionStatus.PLANNED)
+    with db.read(engine) as session:
+        assert session.get(LearningSession, meeting.id).status == SessionStatus.PLANNED
+
+
+def test_planning_cannot_start_a_session_without_a_join_code(engine, aanjager):
+    """Marking a prepared session 'bezig' is refused: only the Projector starts it (with a join code)."""
+    meeting = _one_session(engine, aanjager)
+    _set_status(engine, aanjager, meeting, SessionStatus.PREPARED)
+    with pytest.raises(DomainError, match="Projector"):
+        _set_status(engine, aanjager, meeting, SessionStatus.RUNNING)
+    with db.read(engine) as session:
+        stored = session.get(LearningSession, meeting.id)
+        assert (stored.status, stored.join_code) == (SessionStatus.PREPARED, None)
+
+
+def test_planning_cannot_close_a_running_session_past_the_room(engine, aanjager):
+    """Marking a running session 'afgerond' is refused: closing marks the cases besproken and ends the code."""
+    meeting = _one_session(engine, aanjager)
+    with db.transaction(engine) as session:
+        case = f.case(session, f.user(session, Role.PROFESSIONAL), status=CaseStatus.SELECTED, session_id=meeting.id)
+        phases.open_session(session=session, learning_session_id=meeting.id, actor=aanjager)
+        code = session.get(LearningSession, meeting.id).join_code
+    with pytest.raises(DomainError, match="Projector"):
+        _set_status(engine, aanjager, meeting, SessionStatus.FINISHED)
+    with db.transaction(engine) as session:
+        assert join.join(session=session, code=code, attempt_key="telefoon") == meeting.id
+        assert session.get(Case, case.id).status == CaseStatus.SELECTED
+
+
+def test_a_closed_session_cannot_be_planned_or_moved_again(engine, aanjager):
+    meeting = _one_session(engine, aanjager)
+    with db.transaction(engine) as session:
+        opened = phases.open_session(session=session, learning_session_id=meeting.id, actor=aanjager)
+        version = opened.version
+    with db.transaction(engine) as session:
+        phases.control(
+            session=session, learning_session_id=meeting.id, command="end", expected_version=version, actor=aanjager
+        )
+    with pytest.raises(DomainError, match="afgerond is, kan niet naar 'gepland'"):
+        _set_status(engine, aanjager, meeting, SessionStatus.PLANNED)
     with pytest.raises(DomainError, match="kan niet meer worden verplaatst"), db.transaction(engine) as s:
         schedule.move_session(
             session=s,
@@ -231,14 +267,8 @@ def test_status_steps_and_refused_steps(engine, aanjager):
 
 def test_gepland_cannot_skip_to_afgerond(engine, aanjager):
     meeting = _one_session(engine, aanjager)
-    with pytest.raises(DomainError, match="gepland is, kan niet naar 'afgerond'"), db.transaction(engine) as s:
-        schedule.set_status(
-            session=s,
-            learning_session_id=meeting.id,
-            to_status=SessionStatus.FINISHED,
-            expected_version=_version(engine, meeting.id),
-            actor=aanjager,
-        )
+    with pytest.raises(DomainError, match="Projector"):
+        _set_status(engine, aanjager, meeting, SessionStatus.FINISHED)
 
 
 def test_cancelled_session_is_kept_and_frees_its_date(engine, aanjager):

@@ -12,9 +12,8 @@ from lib.planning.werkvormen import RoundInput, TemplateInput
 from tests import factories as f
 
 
-def test_shipped_werkvormen_are_there_with_the_default_first(engine):
-    with db.transaction(engine) as session:
-        werkvormen.ensure_builtin(session=session)
+def test_a_freshly_migrated_database_has_the_shipped_werkvormen_with_the_default_first(engine):
+    with db.read(engine) as session:
         shown = werkvormen.list_templates(session=session)
     names = [t.name for t in shown]
     assert names[0] == "Drie perspectieven"
@@ -73,7 +72,7 @@ def test_bad_werkvorm_is_refused_and_nothing_stored(engine, beheerder, rounds, m
     with pytest.raises(DomainError, match=message):
         _create(engine, beheerder, rounds)
     with db.read(engine) as session:
-        assert session.query(Template).count() == 0
+        assert session.query(Template).filter(Template.name == "Vijf waaroms").count() == 0
 
 
 def test_failed_edit_keeps_the_old_rounds(engine, beheerder):
@@ -112,3 +111,11 @@ def test_an_aanjager_may_not_edit_werkvormen(engine):
 
 def test_questions_from_text_drops_empty_lines():
     assert werkvormen.questions_from_text("Wat helpt?\n\n  Wat belemmert?  \n") == ["Wat helpt?", "Wat belemmert?"]
+
+
+def test_adding_the_shipped_werkvormen_again_changes_nothing(engine):
+    """A database that got them the old way (on first view) keeps its werkvormen as they are."""
+    with engine.begin() as connection:
+        assert werkvormen.add_builtin(connection) == []
+    with db.read(engine) as session:
+        assert sum(t.is_default for t in werkvormen.list_templates(session=session)) == 1

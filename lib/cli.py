@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 from lib import accounts, demo
-from lib.core import audit, db
+from lib.cases import retention
+from lib.core import audit, dates, db
 from lib.core import backup as backups
-from lib.core.dates import local_today
+from lib.core.config import get_settings
 from lib.core.errors import DomainError
 from lib.models import Role
 
@@ -31,7 +32,7 @@ def _demo(args: argparse.Namespace) -> int:
         if not demo.is_empty(session=session):
             print("Database already has users: demo data not loaded.")
             return 0 if args.if_empty else 1
-        ids = demo.load(session=session, today=local_today())
+        ids = demo.load(session=session, today=dates.local_today())
     print(f"Demo data loaded (series {ids['series_id']}); demo password: {demo.DEMO_PASSWORD}")
     return 0
 
@@ -81,6 +82,29 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retention(args: argparse.Namespace) -> int:
+    db.upgrade()
+    months, today = get_settings().retention_months, dates.local_today()
+    with db.read() as session:
+        plan = retention.preview(session=session, today=today, months=months, limit=args.show)
+    print(
+        f"Bewaartermijn {months} maanden: {plan.total} casus(sen) besproken of ingediend vóór "
+        f"{dates.long_date(plan.cutoff)}, met {plan.contributions} stuks inbreng."
+    )
+    for case in plan.cases:
+        when = ("besproken " if case.discussed else "ingediend ") + case.reference_date.isoformat()
+        print(f"  #{case.id}  {when}  {case.title}")
+    if plan.total > len(plan.cases):
+        print(f"  … en nog {plan.total - len(plan.cases)}.")
+    if args.dry_run:
+        print("Proefdraai: er is niets gewijzigd.")
+        return 0
+    with db.transaction() as session:
+        count = retention.anonymise_expired(session=session, today=today, months=months, actor=None)
+    print(f"{count} casus(sen) geanonimiseerd.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Leersessie beheer")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     restore_parser = commands.add_parser("restore", help="load a backup file into an empty database")
     restore_parser.add_argument("file")
     restore_parser.set_defaults(func=_restore)
+    retention_parser = commands.add_parser("retention", help="anonymise cases past the retention period (cron)")
+    retention_parser.add_argument("--dry-run", action="store_true", help="only show what would be anonymised")
+    retention_parser.add_argument("--show", type=int, default=20, help="how many cases to list (default 20)")
+    retention_parser.set_defaults(func=_retention)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

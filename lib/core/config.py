@@ -8,6 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'leersessie.db'}"
+DEFAULT_RETENTION_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Settings:
     smtp_host: str | None
     smtp_port: int
     smtp_sender: str | None
+    retention_months: int  # case texts are anonymised this long after discussion (or submission)
 
     @property
     def is_sqlite(self) -> bool:
@@ -31,4 +33,18 @@ def get_settings() -> Settings:
         smtp_host=os.environ.get("LEERSESSIE_SMTP_HOST") or None,
         smtp_port=int(os.environ.get("LEERSESSIE_SMTP_PORT", "25")),
         smtp_sender=os.environ.get("LEERSESSIE_SMTP_SENDER") or None,
+        retention_months=_positive_int("LEERSESSIE_RETENTION_MONTHS", DEFAULT_RETENTION_MONTHS),
     )
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} moet een geheel getal zijn, niet {raw!r}.") from None
+    if value < 1:
+        raise ValueError(f"{name} moet minstens 1 zijn, niet {value}.")
+    return value

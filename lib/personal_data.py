@@ -51,6 +51,30 @@ def _when(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _account(session: Session, user: User) -> dict[str, Any]:
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return {
+        "id": user.id,
+        "gebruikersnaam": user.username,
+        "naam": user.display_name,
+        "e-mailadres": user.email,
+        "rol": user.role,
+        "organisatie": organisation.name if organisation else None,
+        "actief": user.active,
+        "aangemaakt_op": _when(user.created_at),
+        "laatst_ingelogd_op": _when(user.last_login_at),
+    }
+
+
+def account_summary(*, session: Session, user_id: int, actor: CurrentUser) -> dict[str, Any]:
+    """The account part of the inzage, for showing on screen (not recorded: it is the user's own page)."""
+    _require_self_or_beheerder(actor, user_id)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Die gebruiker bestaat niet.")
+    return _account(session, user)
+
+
 def personal_data(*, session: Session, user_id: int, actor: CurrentUser) -> dict[str, Any]:
     """Everything the app holds about this user, as plain JSON-able data with Dutch keys.
 
@@ -60,7 +84,6 @@ def personal_data(*, session: Session, user_id: int, actor: CurrentUser) -> dict
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("Die gebruiker bestaat niet.")
-    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
     cases = session.scalars(select(Case).where(Case.submitter_id == user_id).order_by(Case.id))
     attendance = session.execute(
         select(Attendance, LearningSession.title, LearningSession.date)
@@ -86,17 +109,7 @@ def personal_data(*, session: Session, user_id: int, actor: CurrentUser) -> dict
             "uw inbreng, de acties waarvan u trekker bent of die u aanmaakte, en het logboek van wat u deed."
         ),
         "gemaakt_op": utcnow().isoformat(),
-        "account": {
-            "id": user.id,
-            "gebruikersnaam": user.username,
-            "naam": user.display_name,
-            "e-mailadres": user.email,
-            "rol": user.role,
-            "organisatie": organisation.name if organisation else None,
-            "actief": user.active,
-            "aangemaakt_op": _when(user.created_at),
-            "laatst_ingelogd_op": _when(user.last_login_at),
-        },
+        "account": _account(session, user),
         "casussen": [
             {
                 "id": c.id,

@@ -6,7 +6,7 @@ from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import attendance, ical
-from lib.ui import flash, page
+from lib.ui import downloads, flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_sessies")
@@ -33,7 +33,7 @@ def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
                 change_ui(item)
         right.download_button(
             "📆 In mijn agenda (.ics)",
-            calendar_file,
+            downloads.audited(calendar_file, user, ical.filename(item.title)),
             file_name=ical.filename(item.title),
             mime="text/calendar",
             key=f"ics_{item.id}",

@@ -92,7 +92,7 @@ def downloads_ui(report: oogst.Harvest) -> None:
     pdf, excel, left, right = st.columns(4)
     pdf.download_button(
         "Download als PDF",
-        downloads.harvest_file(user, series_id, None, "pdf"),
+        downloads.audited(downloads.harvest_file(user, series_id, None, "pdf"), user, f"{name}.pdf"),
         on_click="ignore",
         file_name=f"{name}.pdf",
         mime=reports.MIME["pdf"],
@@ -100,7 +100,7 @@ def downloads_ui(report: oogst.Harvest) -> None:
     )
     excel.download_button(
         "Download als Excel",
-        downloads.harvest_file(user, series_id, None, "xlsx"),
+        downloads.audited(downloads.harvest_file(user, series_id, None, "xlsx"), user, f"{name}.xlsx"),
         on_click="ignore",
         file_name=f"{name}.xlsx",
         mime=reports.MIME["xlsx"],
@@ -109,7 +109,7 @@ def downloads_ui(report: oogst.Harvest) -> None:
     with left:
         st.download_button(
             "Download als Markdown",
-            oogst.to_markdown(report),
+            downloads.audited(oogst.to_markdown(report), user, f"{name}.md"),
             file_name=f"{name}.md",
             mime="text/markdown",
             key="harvest_markdown",
@@ -117,7 +117,7 @@ def downloads_ui(report: oogst.Harvest) -> None:
     with right:
         st.download_button(
             "Download als CSV (Excel)",
-            oogst.to_csv(report),
+            downloads.audited(oogst.to_csv(report), user, f"{name}.csv"),
             file_name=f"{name}.csv",
             mime="text/csv",
             key="harvest_csv",

@@ -53,7 +53,7 @@ def session_report_ui(choices: list[reports.SessionChoice]) -> None:
         for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel"), ("md", "Markdown")], strict=True):
             column.download_button(
                 f"Sessieverslag als {label}",
-                data=_session_report(user, chosen, kind),
+                data=downloads.audited(_session_report(user, chosen, kind), user, reports.file_name(stem, None, kind)),
                 on_click="ignore",
                 file_name=reports.file_name(stem, None, kind),
                 mime=reports.MIME[kind],
@@ -90,7 +90,11 @@ def harvest_ui(options: stats.Choices) -> None:
         for column, (kind, label) in zip(columns, [("pdf", "PDF"), ("xlsx", "Excel")], strict=True):
             column.download_button(
                 f"Oogst als {label}",
-                data=downloads.harvest_file(user, series_id, organisation_id, kind),
+                data=downloads.audited(
+                    downloads.harvest_file(user, series_id, organisation_id, kind),
+                    user,
+                    reports.file_name(stem, dates.local_today(), kind),
+                ),
                 on_click="ignore",
                 file_name=reports.file_name(stem, dates.local_today(), kind),
                 mime=reports.MIME[kind],
@@ -126,7 +130,7 @@ def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
         columns = st.columns(2)
         columns[0].download_button(
             "Vervolgacties (CSV)",
-            data=_csv(user, filters, "acties"),
+            data=downloads.audited(_csv(user, filters, "acties"), user, f"vervolgacties-{today}.csv"),
             on_click="ignore",
             mime="text/csv",
             file_name=f"vervolgacties-{today}.csv",
@@ -136,7 +140,7 @@ def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
         )
         columns[1].download_button(
             "Inbreng van de groepen (CSV)",
-            data=_csv(user, filters, "inbreng"),
+            data=downloads.audited(_csv(user, filters, "inbreng"), user, f"inbreng-{today}.csv"),
             on_click="ignore",
             mime="text/csv",
             file_name=f"inbreng-{today}.csv",

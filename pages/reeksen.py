@@ -10,7 +10,7 @@ from lib.core.errors import DomainError
 from lib.models import SessionStatus
 from lib.planning import ical, schedule, werkvormen
 from lib.planning.schedule import SESSION_STATUS_LABELS
-from lib.ui import flash, page
+from lib.ui import downloads, flash, page
 from lib.ui.text import md_escape
 
 user = page.setup("reeksen")
@@ -195,7 +195,7 @@ def change_session_ui(series) -> None:
         data = ical.session_ics(session=session, learning_session_id=meeting.id)
     st.download_button(
         "📆 Agenda-bestand van deze sessie (.ics)",
-        data,
+        downloads.audited(data, user, ical.filename(meeting.title)),
         file_name=ical.filename(meeting.title),
         mime="text/calendar",
         key="session_ics",
@@ -247,7 +247,7 @@ def series_ui(series_id: int, templates) -> None:
         st.text(series.description)
     st.download_button(
         "📆 Agenda-bestand van de hele reeks (.ics)",
-        series_file,
+        downloads.audited(series_file, user, ical.filename(series.name)),
         file_name=ical.filename(series.name),
         mime="text/calendar",
         key="series_ics",

@@ -8,7 +8,7 @@ import streamlit as st
 from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.insight import terugkoppeling
-from lib.ui import page
+from lib.ui import downloads, page
 
 user = page.setup("terugkoppeling")
 
@@ -92,7 +92,7 @@ def downloads_ui(report: terugkoppeling.Feedback) -> None:
     with left:
         st.download_button(
             "Download als Markdown",
-            terugkoppeling.to_markdown(report),
+            downloads.audited(terugkoppeling.to_markdown(report), user, f"{name}.md"),
             file_name=f"{name}.md",
             mime="text/markdown",
             key="feedback_markdown",
@@ -100,7 +100,7 @@ def downloads_ui(report: terugkoppeling.Feedback) -> None:
     with right:
         st.download_button(
             "Download als CSV (Excel)",
-            terugkoppeling.to_csv(report),
+            downloads.audited(terugkoppeling.to_csv(report), user, f"{name}.csv"),
             file_name=f"{name}.csv",
             mime="text/csv",
             key="feedback_csv",

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Integer, String, Table, Time, func, select, text
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.types import TypeEngine
 
 from lib.core import audit, db
-from lib.core.errors import DomainError
-from lib.models import Base, UTCDateTime, utcnow
+from lib.core.errors import DomainError, NotAllowed
+from lib.models import Base, Role, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from lib.accounts import CurrentUser
 
 FORMAT = "leersessie-backup"
 FORMAT_VERSION = 1
@@ -142,12 +146,18 @@ def write_backup(engine: Engine, out: IO[str]) -> dict[str, int]:
     return counts
 
 
-def backup_bytes(engine: Engine) -> bytes:
-    """The backup as bytes (UTF-8), for a download button."""
-    import io
+def _require_beheerder(actor: CurrentUser) -> None:
+    if actor.role != Role.BEHEERDER:
+        raise NotAllowed("Alleen een beheerder kan een back-up maken.")
 
+
+def download(engine: Engine, *, actor: CurrentUser) -> bytes:
+    """The backup as UTF-8 bytes for the beheerder's download button; the download is recorded."""
+    _require_beheerder(actor)
     buffer = io.StringIO()
-    write_backup(engine, buffer)
+    counts = write_backup(engine, buffer)
+    with db.transaction(engine) as session:
+        audit.record(session=session, event="backup_downloaded", user_id=actor.id, rows=sum(counts.values()))
     return buffer.getvalue().encode("utf-8")
 
 

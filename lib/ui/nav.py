@@ -32,6 +32,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", ALL_ROLES, "Algemeen", default=True),
+    PageSpec("mijn_gegevens", "pages/mijn_gegevens.py", "Mijn gegevens", "🪪", ALL_ROLES, "Algemeen"),
     PageSpec("projector", "pages/projector.py", "Projector", "📽️", AANJAGER, "Leersessie"),
     PageSpec("deelnemen", "pages/deelnemen.py", "Deelnemen", "📱", ALL_ROLES, "Leersessie", public=True),
     PageSpec("casus_indienen", "pages/casus_indienen.py", "Casus indienen", "✍️", SUBMITTERS, "Casussen"),
@@ -54,6 +55,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", MANAGERS, "Opvolging"),
     PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", MANAGERS, "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", BEHEER, "Beheer"),
+    PageSpec("gegevensbeheer", "pages/gegevensbeheer.py", "Back-up en bewaartermijn", "💾", BEHEER, "Beheer"),
+    PageSpec("auditlog", "pages/auditlog.py", "Auditlog", "🧾", BEHEER, "Beheer"),
 )
 
 BY_KEY = {spec.key: spec for spec in PAGES}

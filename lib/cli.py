@@ -57,9 +57,14 @@ def _backup(args: argparse.Namespace) -> int:
     target = Path(args.file)
     partial = target.with_name(target.name + ".part")
     engine = db.get_engine()
-    with partial.open("w", encoding="utf-8") as out:
-        counts = backups.write_backup(engine, out)
-    partial.replace(target)  # a crash midway never leaves a half file under the real name
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            counts = backups.write_backup(engine, out)
+        partial.replace(target)  # a crash midway never leaves a half file under the real name
+    except (OSError, DomainError) as error:
+        partial.unlink(missing_ok=True)
+        print(f"Fout: {error}", file=sys.stderr)
+        return 2
     with db.transaction(engine) as session:
         audit.record(session=session, event="backup_created", user_id=None, rows=sum(counts.values()), via="cli")
     print(f"Back-up geschreven naar {target}: {sum(counts.values())} rijen in {len(counts)} tabellen.")

@@ -17,7 +17,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, Connection, Date, Engine, Integer, String, Table, Time, func, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Time,
+    func,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.types import TypeEngine
 
@@ -110,6 +124,12 @@ def _rows(conn: Connection, table: Table) -> Iterator[list[Any]]:
         yield [_encode(kind, value) for kind, value in zip(kinds, row, strict=True)]
 
 
+def _revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -124,7 +144,12 @@ def write_backup(engine: Engine, out: IO[str]) -> dict[str, int]:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            revision = _revision(conn)
+            if revision != db.head_revision():
+                raise BackupRefused(
+                    f"De database staat op versie {revision or 'zonder schema'}, deze applicatie op "
+                    f"{db.head_revision()}. Werk de database eerst bij met: python -m lib.cli migrate"
+                )
             header = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,

@@ -198,3 +198,10 @@ def test_cli_restore_of_a_missing_file_says_so(sqlite_url, monkeypatch, capsys, 
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     assert cli.main(["restore", str(tmp_path / "nergens.json")]) == 2
     assert "kan niet worden gelezen" in capsys.readouterr().err
+
+
+def test_cli_backup_refuses_a_database_without_schema_and_leaves_no_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'leeg.db'}")
+    assert cli.main(["backup", str(tmp_path / "b.json")]) == 2
+    assert "Werk de database eerst bij" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leeg.db"]

@@ -18,7 +18,9 @@ class Settings:
     smtp_host: str | None
     smtp_port: int
     smtp_sender: str | None
-    retention_months: int  # case texts are anonymised this long after discussion (or submission)
+    retention_months: int = (
+        DEFAULT_RETENTION_MONTHS  # case texts are anonymised this long after discussion (or submission)
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,4 +1,7 @@
-"""Command line: `python -m lib.cli migrate | demo | create-admin | purge` (used by the Makefile and admins)."""
+"""Command line: `python -m lib.cli migrate | demo | create-admin | purge | backup | restore | retention`.
+
+Used by the Makefile, by admins and by cron (purge and retention, daily).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,13 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from lib import accounts, demo
-from lib.core import db, throttle
-from lib.core.dates import local_today
+from lib.cases import retention
+from lib.core import audit, dates, db, throttle
+from lib.core import backup as backups
+from lib.core.config import get_settings
 from lib.core.errors import DomainError
 from lib.models import Role
 
@@ -27,7 +33,7 @@ def _demo(args: argparse.Namespace) -> int:
         if not demo.is_empty(session=session):
             print("Database already has users: demo data not loaded.")
             return 0 if args.if_empty else 1
-        ids = demo.load(session=session, today=local_today())
+        ids = demo.load(session=session, today=dates.local_today())
     print(f"Demo data loaded (series {ids['series_id']}); demo password: {demo.DEMO_PASSWORD}")
     return 0
 
@@ -55,6 +61,63 @@ def _create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    partial = target.with_name(target.name + ".part")
+    engine = db.get_engine()
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            counts = backups.write_backup(engine, out)
+        partial.replace(target)  # a crash midway never leaves a half file under the real name
+    except (OSError, DomainError) as error:
+        partial.unlink(missing_ok=True)
+        print(f"Fout: {error}", file=sys.stderr)
+        return 2
+    with db.transaction(engine) as session:
+        audit.record(session=session, event="backup_created", user_id=None, rows=sum(counts.values()), via="cli")
+    print(f"Back-up geschreven naar {target}: {sum(counts.values())} rijen in {len(counts)} tabellen.")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    try:
+        with Path(args.file).open("rb") as source:
+            result = backups.restore(db.get_engine(), source)
+    except OSError as error:
+        print(f"Fout: het bestand kan niet worden gelezen: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"Fout: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Back-up teruggezet: {result.total} rijen in {len(result.rows)} tabellen (databaseversie {result.revision})."
+    )
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    db.upgrade()
+    months, today = get_settings().retention_months, dates.local_today()
+    with db.read() as session:
+        plan = retention.preview(session=session, today=today, months=months, limit=args.show)
+    print(
+        f"Bewaartermijn {months} maanden: {plan.total} casus(sen) besproken of ingediend vóór "
+        f"{dates.long_date(plan.cutoff)}, met {plan.contributions} stuks inbreng."
+    )
+    for case in plan.cases:
+        when = ("besproken " if case.discussed else "ingediend ") + case.reference_date.isoformat()
+        print(f"  #{case.id}  {when}  {case.title}")
+    if plan.total > len(plan.cases):
+        print(f"  … en nog {plan.total - len(plan.cases)}.")
+    if args.dry_run:
+        print("Proefdraai: er is niets gewijzigd.")
+        return 0
+    with db.transaction() as session:
+        count = retention.anonymise_expired(session=session, today=today, months=months, actor=None)
+    print(f"{count} casus(sen) geanonimiseerd.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Leersessie beheer")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -70,6 +133,16 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--name", required=True)
     admin.add_argument("--email")
     admin.set_defaults(func=_create_admin)
+    backup_parser = commands.add_parser("backup", help="write the whole database to one JSON file")
+    backup_parser.add_argument("file")
+    backup_parser.set_defaults(func=_backup)
+    restore_parser = commands.add_parser("restore", help="load a backup file into an empty database")
+    restore_parser.add_argument("file")
+    restore_parser.set_defaults(func=_restore)
+    retention_parser = commands.add_parser("retention", help="anonymise cases past the retention period (cron)")
+    retention_parser.add_argument("--dry-run", action="store_true", help="only show what would be anonymised")
+    retention_parser.add_argument("--show", type=int, default=20, help="how many cases to list (default 20)")
+    retention_parser.set_defaults(func=_retention)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -197,6 +197,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    erased_at: Mapped[dt.datetime | None]  # personal data removed (AVG); the row keeps their work attributed
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -385,6 +386,7 @@ class Case(Base):
     preferred_session_id: Mapped[int | None] = mapped_column(ForeignKey("learning_session.id"))
     return_note: Mapped[str] = mapped_column(Text, default="")
     anonymised_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_anonymised_at: Mapped[dt.datetime | None]  # texts replaced after the retention period
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -9,7 +9,7 @@ from lib import accounts
 from lib.cases import selection, submission
 from lib.core import dates, db
 from lib.models import CASE_STATUS_LABELS, Case, CaseStatus
-from lib.ui import case_form, flash, page, write
+from lib.ui import case_form, downloads, flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("casussen")
@@ -119,7 +119,9 @@ def manage_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
 
 def case_ui(case: Case, status: str, slots: list[selection.SessionSlot]) -> None:
     label = f"{md_escape(case.title)} — {md_escape(status)}"
-    with st.expander(label):
+    key = f"inbox_case_{case.id}"
+    # Opening a case to read it in full is recorded in the audit log.
+    with st.expander(label, key=key, on_change=downloads.record_opened, args=(user, "case", case.id, key)):
         submitter = case.submitter.display_name if case.submitter else "?"
         st.caption(
             f"Ingediend door {md_escape(submitter)} op {dates.moment(case.created_at)}"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.core import dates, db
 from lib.insight import reports, stats
-from lib.ui import charts, page
+from lib.ui import charts, downloads, page
 
 user = page.setup("dashboard")
 NO_DATA = "Nog geen gegevens."
@@ -78,14 +78,15 @@ def late_actions_ui(frame) -> None:
                 "status": "Status",
             },
         )
+        late_file = f"te-late-acties-{dates.local_today().isoformat()}.csv"
         st.download_button(
             "Download als CSV (Excel)",
             key="dash_late_csv",
             icon="⬇️",
             on_click="ignore",
             mime="text/csv",
-            data=reports.late_actions_csv(frame),
-            file_name=f"te-late-acties-{dates.local_today().isoformat()}.csv",
+            data=downloads.audited(reports.late_actions_csv(frame), user, late_file),
+            file_name=late_file,
         )
 
 

@@ -1,9 +1,10 @@
-"""Gebruikers (beheerder): accounts and organisations — create, (de)activate, reset a password."""
+"""Gebruikers (beheerder): accounts and organisations — create, (de)activate, reset a password,
+inzage and erasure of a user's personal data (AVG)."""
 
 import pandas as pd
 import streamlit as st
 
-from lib import accounts
+from lib import accounts, personal_data
 from lib.core import dates, db
 from lib.models import ROLE_LABELS, Role
 from lib.ui import flash, page, write
@@ -78,6 +79,50 @@ def manage_user_ui(users) -> None:
                     session=session, user_id=chosen.id, password=password, actor=user
                 ),
                 "Het wachtwoord is gewijzigd; bestaande logins van deze gebruiker zijn beëindigd.",
+            )
+    personal_data_ui(chosen)
+
+
+def inzage_file(user_id: int):
+    """Built when the beheerder clicks; the inzage is recorded in the audit log."""
+
+    def build() -> bytes:
+        with db.transaction() as session:
+            return personal_data.personal_data_json(session=session, user_id=user_id, actor=user)
+
+    return build
+
+
+def personal_data_ui(chosen) -> None:
+    st.markdown("**Persoonsgegevens (AVG)**")
+    left, right = st.columns(2)
+    left.download_button(
+        "Inzage: alle gegevens van deze gebruiker (JSON)",
+        data=inzage_file(chosen.id),
+        on_click="ignore",
+        file_name=f"inzage-{chosen.username}.json",
+        mime="application/json",
+        key=f"user_inzage_{chosen.id}",
+        icon="⬇️",
+    )
+    with right:
+        if chosen.erased_at is not None:
+            st.caption(f"De persoonsgegevens zijn verwijderd op {dates.moment(chosen.erased_at)}.")
+            return
+        st.caption(
+            "Verwijderen haalt naam, gebruikersnaam, e-mailadres, wachtwoord en logins weg. Casussen, inbreng "
+            "en acties blijven, op naam van 'verwijderde gebruiker'. Dit kan niet ongedaan worden gemaakt."
+        )
+        typed = st.text_input(
+            f"Typ '{chosen.username}' om te bevestigen", max_chars=60, key=f"erase_confirm_{chosen.id}"
+        )
+        if st.button(
+            "Persoonsgegevens verwijderen", key=f"erase_user_{chosen.id}", disabled=typed.strip() != chosen.username
+        ):
+            write.change(
+                lambda session: personal_data.erase_user(session=session, user_id=chosen.id, actor=user),
+                "De persoonsgegevens zijn verwijderd; het werk van deze gebruiker staat nu op naam van "
+                "'verwijderde gebruiker'.",
             )
 
 

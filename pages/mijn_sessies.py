@@ -5,7 +5,7 @@ import streamlit as st
 from lib.core import dates, db
 from lib.models import SessionStatus
 from lib.planning import attendance, ical
-from lib.ui import flash, page, write
+from lib.ui import downloads, flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_sessies")
@@ -32,7 +32,7 @@ def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
                 change_ui(item)
         right.download_button(
             "📆 In mijn agenda (.ics)",
-            calendar_file,
+            downloads.audited(calendar_file, user, ical.filename(item.title)),
             file_name=ical.filename(item.title),
             mime="text/calendar",
             key=f"ics_{item.id}",

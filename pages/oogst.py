@@ -91,6 +91,7 @@ def downloads_ui(series_id: int, name: str) -> None:
     downloads.report_buttons(
         "Oogst",
         lambda session: oogst.document(oogst.harvest(session=session, series_id=series_id, actor=user)),
+        user=user,
         stem=f"oogst-{name}",
         key="harvest",
         day=dates.local_today(),

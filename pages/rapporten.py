@@ -40,6 +40,7 @@ def session_report_ui(choices: list[reports.SessionChoice]) -> None:
         downloads.report_buttons(
             "Sessieverslag",
             lambda session: reports.session_report(session=session, viewer=user, learning_session_id=chosen),
+            user=user,
             stem="sessieverslag-" + labels[chosen].split(" — ", 1)[-1],
             key="report_session",
         )
@@ -71,6 +72,7 @@ def harvest_ui(options: stats.Choices) -> None:
             lambda session: oogst.document(
                 oogst.harvest(session=session, series_id=series_id, actor=user, organisation_id=organisation_id)
             ),
+            user=user,
             stem=f"oogst-{series_names[series_id]}{for_whom}",
             key="harvest",
             day=dates.local_today(),
@@ -103,7 +105,7 @@ def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
         columns = st.columns(2)
         columns[0].download_button(
             "Vervolgacties (CSV)",
-            data=_csv(user, filters, "acties"),
+            data=downloads.audited(_csv(user, filters, "acties"), user, f"vervolgacties-{today}.csv"),
             on_click="ignore",
             mime="text/csv",
             file_name=f"vervolgacties-{today}.csv",
@@ -113,7 +115,7 @@ def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
         )
         columns[1].download_button(
             "Inbreng van de groepen (CSV)",
-            data=_csv(user, filters, "inbreng"),
+            data=downloads.audited(_csv(user, filters, "inbreng"), user, f"inbreng-{today}.csv"),
             on_click="ignore",
             mime="text/csv",
             file_name=f"inbreng-{today}.csv",

@@ -9,7 +9,7 @@ from lib.core import dates, db
 from lib.models import SessionStatus
 from lib.planning import ical, schedule, werkvormen
 from lib.planning.schedule import SESSION_STATUS_LABELS
-from lib.ui import flash, page, write
+from lib.ui import downloads, flash, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("reeksen")
@@ -189,7 +189,7 @@ def change_session_ui(series) -> None:
         data = ical.session_ics(session=session, learning_session_id=meeting.id)
     st.download_button(
         "📆 Agenda-bestand van deze sessie (.ics)",
-        data,
+        downloads.audited(data, user, ical.filename(meeting.title)),
         file_name=ical.filename(meeting.title),
         mime="text/calendar",
         key="session_ics",
@@ -241,7 +241,7 @@ def series_ui(series_id: int, templates) -> None:
         st.text(series.description)
     st.download_button(
         "📆 Agenda-bestand van de hele reeks (.ics)",
-        series_file,
+        downloads.audited(series_file, user, ical.filename(series.name)),
         file_name=ical.filename(series.name),
         mime="text/calendar",
         key="series_ics",

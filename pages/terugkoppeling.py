@@ -97,7 +97,9 @@ def downloads_ui(organisation_id: int, start: dt.date, end: dt.date, name: str) 
         )
         return terugkoppeling.document(report)
 
-    downloads.report_buttons("Terugkoppeling", build, stem=f"terugkoppeling-{name}-{start}-{end}", key="feedback")
+    downloads.report_buttons(
+        "Terugkoppeling", build, user=user, stem=f"terugkoppeling-{name}-{start}-{end}", key="feedback"
+    )
 
 
 st.title("Terugkoppeling per organisatie")

@@ -19,6 +19,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'leersessie.db'}"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 # Points the loader at another secrets file (tests; a deployment that keeps it elsewhere).
 SECRETS_FILE_VARIABLE = "LEERSESSIE_SECRETS_FILE"
+DEFAULT_RETENTION_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Settings:
     smtp_port: int
     smtp_sender: str | None
     public_url: str = ""  # the address in the scribes' QR code; empty: the address the projector was opened on
+    retention_months: int = (
+        DEFAULT_RETENTION_MONTHS  # case texts are anonymised this long after discussion (or submission)
+    )
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,4 +81,20 @@ def get_settings() -> Settings:
         smtp_port=int(value("LEERSESSIE_SMTP_PORT", "25")),
         smtp_sender=value("LEERSESSIE_SMTP_SENDER") or None,
         public_url=value("LEERSESSIE_PUBLIC_URL").rstrip("/"),
+        retention_months=_positive_int(
+            "LEERSESSIE_RETENTION_MONTHS", value("LEERSESSIE_RETENTION_MONTHS"), DEFAULT_RETENTION_MONTHS
+        ),
     )
+
+
+def _positive_int(name: str, raw: str, default: int) -> int:
+    raw = raw.strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} moet een geheel getal zijn, niet {raw!r}.") from None
+    if value < 1:
+        raise ValueError(f"{name} moet minstens 1 zijn, niet {value}.")
+    return value

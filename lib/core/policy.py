@@ -49,6 +49,9 @@ POLICY: dict[str, Rule] = {
     "page.terugkoppeling": Rule(_INSIGHT, "de terugkoppeling openen"),
     "page.rapporten": Rule(_INSIGHT, "de rapporten openen"),
     "page.gebruikers": Rule(_ADMIN, "gebruikers en organisaties beheren"),
+    "page.gegevensbeheer": Rule(_ADMIN, "de pagina Back-up en bewaartermijn openen"),
+    "page.auditlog": Rule(_ADMIN, "het auditlog openen"),
+    "page.mijn_gegevens": Rule(_EVERYONE, "de pagina Mijn gegevens openen"),
     # --- your own things --------------------------------------------------------------------------
     "home.overview": Rule(_EVERYONE, "uw eigen overzicht zien: volgende sessie, eigen casussen en acties"),
     "home.todo": Rule(_LEADERS, "de takenlijst van de aanjager op de startpagina zien"),
@@ -78,6 +81,13 @@ POLICY: dict[str, Rule] = {
     "insight.all_organisations": Rule(_LEADERS, "de terugkoppeling van elke organisatie zien"),
     # --- accounts ---------------------------------------------------------------------------------
     "user.manage": Rule(_ADMIN, "gebruikers en organisaties aanmaken, (de)activeren en wachtwoorden herstellen"),
+    "user.erase": Rule(_ADMIN, "de persoonsgegevens van een gebruiker verwijderen (AVG)"),
+    "user.inzage_all": Rule(_ADMIN, "de gegevens van elke gebruiker inzien en downloaden (inzage)"),
+    "user.inzage_own": Rule(_EVERYONE, "de gegevens die de app over u bewaart downloaden (inzage)"),
+    # --- the data as a whole ----------------------------------------------------------------------
+    "data.backup": Rule(_ADMIN, "een back-up van de hele database downloaden"),
+    "data.retention": Rule(_ADMIN, "de bewaartermijn toepassen: verlopen casussen anonimiseren"),
+    "audit.read": Rule(_ADMIN, "het auditlog lezen en exporteren"),
     "user.own_password": Rule(_EVERYONE, "uw eigen wachtwoord wijzigen"),
 }
 

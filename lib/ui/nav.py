@@ -31,6 +31,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "pages/home.py", "Start", "🏠", "Algemeen", default=True),
+    PageSpec("mijn_gegevens", "pages/mijn_gegevens.py", "Mijn gegevens", "🪪", "Algemeen"),
     PageSpec("projector", "pages/projector.py", "Projector", "📽️", "Leersessie"),
     PageSpec("deelnemen", "pages/deelnemen.py", "Deelnemen", "📱", "Leersessie", public=True),
     PageSpec("casus_indienen", "pages/casus_indienen.py", "Casus indienen", "✍️", "Casussen"),
@@ -46,6 +47,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("terugkoppeling", "pages/terugkoppeling.py", "Terugkoppeling", "📨", "Opvolging"),
     PageSpec("rapporten", "pages/rapporten.py", "Rapporten", "📄", "Opvolging"),
     PageSpec("gebruikers", "pages/gebruikers.py", "Gebruikers", "👥", "Beheer"),
+    PageSpec("gegevensbeheer", "pages/gegevensbeheer.py", "Back-up en bewaartermijn", "💾", "Beheer"),
+    PageSpec("auditlog", "pages/auditlog.py", "Auditlog", "🧾", "Beheer"),
 )
 
 BY_KEY = {spec.key: spec for spec in PAGES}

@@ -37,6 +37,9 @@ OWN_CONTENT = {
     "terugkoppeling": "Terugkoppeling per organisatie",
     "rapporten": "Sessieverslag",
     "gebruikers": "Nieuwe gebruiker",
+    "mijn_gegevens": "Mijn gegevens",
+    "gegevensbeheer": "Bewaartermijn van casussen",
+    "auditlog": "Auditlog",
 }
 
 

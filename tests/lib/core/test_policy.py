@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 import lib
-from lib import accounts, home
+from lib import accounts, home, personal_data
 from lib.accounts import CurrentUser
-from lib.cases import selection, submission
-from lib.core import db, policy
+from lib.cases import retention, selection, submission
+from lib.core import audit, backup, db, policy
 from lib.core.errors import NotAllowed
 from lib.core.policy import POLICY, Rule
 from lib.followup import actions
@@ -154,6 +154,37 @@ OWN_ACTION = ("action.update_own", "action.change_organisation", "action.change_
 # has alternatives (own password, or a beheerder), a role gets through if any of the actions allows it.
 Recipe = Callable[[Session, World, CurrentUser], object]
 SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
+    # the data as a whole (AVG, back-up, audit log)
+    "cases.retention.anonymise_expired": (
+        "data.retention",
+        lambda s, w, me: retention.anonymise_expired(session=s, today=TODAY, months=24, actor=me),
+    ),
+    "core.audit.entries": (
+        "audit.read",
+        lambda s, w, me: audit.entries(session=s, actor=me, filters=audit.AuditFilter()),
+    ),
+    "core.audit.export_csv": (
+        "audit.read",
+        lambda s, w, me: audit.export_csv(session=s, actor=me, filters=audit.AuditFilter()),
+    ),
+    "core.audit.filter_options": ("audit.read", lambda s, w, me: audit.filter_options(session=s, actor=me)),
+    "core.backup.download": ("data.backup", lambda s, w, me: backup.download(session=s, actor=me)),
+    "personal_data.account_summary": (
+        "user.inzage_own",
+        lambda s, w, me: personal_data.account_summary(session=s, user_id=me.id, actor=me),
+    ),
+    "personal_data.personal_data_json": (
+        "user.inzage_own",
+        lambda s, w, me: personal_data.personal_data_json(session=s, user_id=me.id, actor=me),
+    ),
+    "personal_data.personal_data": (
+        "user.inzage_all",
+        lambda s, w, me: personal_data.personal_data(session=s, user_id=w.other_id, actor=me),
+    ),
+    "personal_data.erase_user": (
+        "user.erase",
+        lambda s, w, me: personal_data.erase_user(session=s, user_id=w.other_id, actor=me),
+    ),
     # accounts
     "accounts.create_organisation": (
         "user.manage",

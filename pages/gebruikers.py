@@ -8,7 +8,6 @@ from lib import accounts, personal_data
 from lib.core import dates, db
 from lib.models import ROLE_LABELS, Role
 from lib.ui import flash, page, write
-from lib.ui.text import md_escape
 
 user = page.setup("gebruikers")
 
@@ -69,7 +68,7 @@ def manage_user_ui(users) -> None:
                 lambda session: accounts.set_active(
                     session=session, user_id=chosen.id, active=not chosen.active, actor=user
                 ),
-                f"{md_escape(chosen.display_name)} is {'uitgeschakeld' if chosen.active else 'weer ingeschakeld'}.",
+                f"Gebruiker '{chosen.username}' is {'uitgeschakeld' if chosen.active else 'weer ingeschakeld'}.",
             )
     with right, st.form("reset_password", clear_on_submit=True):
         password = st.text_input("Nieuw wachtwoord", type="password", key="reset_password_value")

@@ -61,6 +61,7 @@ def postgres_url() -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     db.upgrade(db.engine_for(url))
+    _SEEDS[url] = _seed_of(url)
     yield url
     db.dispose_all()
     with admin.connect() as conn:
@@ -68,14 +69,23 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_seed(postgres_url: str) -> dict[Table, list[dict]]:
-    """What the migrations put into a fresh database (the shipped werkvormen), to restore per test."""
-    with db.engine_for(postgres_url).connect() as conn:
+_SEEDS: dict[str, dict[Table, list[dict]]] = {}
+
+
+def _seed_of(url: str) -> dict[Table, list[dict]]:
+    """What the migrations put into a fresh database (the shipped werkvormen), read right after migrating."""
+    with db.engine_for(url).connect() as conn:
         rows = {
             table: [dict(r) for r in conn.execute(select(table)).mappings()] for table in Base.metadata.sorted_tables
         }
     return {table: found for table, found in rows.items() if found}
+
+
+@pytest.fixture(scope="session")
+def postgres_seed(postgres_url: str) -> dict[Table, list[dict]]:
+    """The fresh database's own rows, to restore per test (captured when the database was migrated, so
+    that no test's data can slip into it)."""
+    return _SEEDS[postgres_url]
 
 
 def _empty_postgres(engine: Engine, seed: dict[Table, list[dict]]) -> None:
@@ -83,6 +93,9 @@ def _empty_postgres(engine: Engine, seed: dict[Table, list[dict]]) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # A test may have moved the schema revision (a "newer database" check): put the real one back.
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": db.head_revision()})
         for table, rows in seed.items():
             conn.execute(table.insert(), rows)
             sequence = f"pg_get_serial_sequence('{table.name}', 'id')"

@@ -218,10 +218,17 @@ def check_revision(data: dict[str, Any]) -> str:
     return head
 
 
-def row_counts(conn: Connection) -> dict[str, int]:
-    """Rows per table of the schema (tables that hold rows only)."""
+# What the migrations themselves put into a new database (the shipped werkvormen): a database that
+# holds only these rows is empty for a restore, which replaces them with the backup's own.
+SEEDED_BY_MIGRATIONS = ("template_round", "template")
+
+
+def row_counts(conn: Connection, *, skip: tuple[str, ...] = ()) -> dict[str, int]:
+    """Rows per table of the schema (tables that hold rows only), leaving out the tables in `skip`."""
     counts = {}
     for table in Base.metadata.sorted_tables:
+        if table.name in skip:
+            continue
         count = conn.execute(select(func.count()).select_from(table)).scalar_one()
         if count:
             counts[table.name] = count
@@ -229,8 +236,9 @@ def row_counts(conn: Connection) -> dict[str, int]:
 
 
 def is_empty(engine: Engine) -> bool:
+    """Nothing but what the migrations put there: a database a backup may be restored into."""
     with engine.connect() as conn:
-        return not row_counts(conn)
+        return not row_counts(conn, skip=SEEDED_BY_MIGRATIONS)
 
 
 def _check_layout(data: dict[str, Any]) -> None:
@@ -277,13 +285,15 @@ def restore(engine: Engine, source: IO[str] | IO[bytes], *, actor_id: int | None
     counts: dict[str, int] = {}
     with db.transaction(engine) as session:
         conn = session.connection()
-        present = row_counts(conn)
+        present = row_counts(conn, skip=SEEDED_BY_MIGRATIONS)
         if present:
             total = sum(present.values())
             raise BackupRefused(
                 f"De database is niet leeg ({total} rijen, onder meer in '{next(iter(present))}'). Terugzetten kan "
                 "alleen in een lege database: maak een nieuwe, lege database aan en laat DATABASE_URL daarheen wijzen."
             )
+        for name in SEEDED_BY_MIGRATIONS:  # the backup brings its own werkvormen, as they were
+            conn.execute(Base.metadata.tables[name].delete())
         for table in Base.metadata.sorted_tables:
             stored = data["tables"][table.name]
             names = [name for name, _kind in stored["columns"]]

@@ -97,6 +97,7 @@ def test_page_follows_the_table_for_every_role(open_as, spec, monkeypatch):
 def test_the_menu_lists_what_the_table_allows(monkeypatch):
     assert [s.key for s in pages_for(Role.MANAGER)] == [
         "home",
+        "mijn_gegevens",
         "deelnemen",
         "casus_indienen",
         "mijn_casussen",

@@ -73,7 +73,7 @@ def _without_restore_entry(data: dict) -> dict:
 @pytest.fixture
 def empty_postgres(postgres_url, monkeypatch):
     engine = db.engine_for(postgres_url)
-    _empty_postgres(engine)
+    _empty_postgres(engine, {})
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     return engine
 
@@ -145,7 +145,7 @@ def test_restore_refuses_a_backup_of_another_revision_or_no_backup_at_all(engine
 def _emptied(engine, tmp_path: Path):
     """An empty database on the same backend: PostgreSQL truncated, SQLite a new file."""
     if engine.dialect.name == "postgresql":
-        _empty_postgres(engine)
+        _empty_postgres(engine, {})
         return engine
     return db.engine_for(f"sqlite:///{tmp_path / 'empty.db'}")
 

@@ -81,6 +81,7 @@ ROLE_LABELS = {
     Role.MANAGER: "manager",
     Role.BEHEERDER: "beheerder",
 }
+GUEST = "gast"  # an attendee without an account: not a role of the app, but a role at the table
 
 
 class SessionStatus(StrEnum):
@@ -91,6 +92,15 @@ class SessionStatus(StrEnum):
     CANCELLED = "geannuleerd"
 
 
+SESSION_STATUS_LABELS = {
+    SessionStatus.PLANNED: "gepland",
+    SessionStatus.PREPARED: "voorbereid",
+    SessionStatus.RUNNING: "bezig",
+    SessionStatus.FINISHED: "afgerond",
+    SessionStatus.CANCELLED: "geannuleerd",
+}
+
+
 class Phase(StrEnum):
     """Where a running session is on the projector."""
 
@@ -99,6 +109,15 @@ class Phase(StrEnum):
     ROUND = "ronde"
     CLOSING = "afsluiting"
     CLOSED = "gesloten"
+
+
+PHASE_LABELS = {
+    Phase.OPENING: "Opening",
+    Phase.REVIEW: "Terugblik",
+    Phase.ROUND: "Ronde",
+    Phase.CLOSING: "Afsluiting",
+    Phase.CLOSED: "Gesloten",
+}
 
 
 class CaseStatus(StrEnum):
@@ -131,6 +150,12 @@ CONTRIBUTION_KIND_LABELS = {
     ContributionKind.HELPER: "helpt",
     ContributionKind.SOLUTION: "oplossing",
 }
+# Headings above a group's contributions of one kind, on the projector and in reports.
+CONTRIBUTION_KIND_HEADINGS = {
+    ContributionKind.OBSTACLE: "Wat belemmert",
+    ContributionKind.HELPER: "Wat helpt",
+    ContributionKind.SOLUTION: "Oplossingen",
+}
 
 
 class ActionStatus(StrEnum):
@@ -156,7 +181,13 @@ def action_status_label(status: str | None) -> str:
 
 
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role)
+    """The Dutch label of a role, also of an attendee's role ('gast')."""
+    return ROLE_LABELS.get(role, role)  # type: ignore[call-overload]  # a plain str finds its StrEnum key
+
+
+def kind_label(kind: str) -> str:
+    """The Dutch label of a contribution kind ('obstacle' → 'belemmert')."""
+    return CONTRIBUTION_KIND_LABELS.get(kind, kind)  # type: ignore[call-overload]
 
 
 FINISHED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED)
@@ -166,6 +197,13 @@ class EvaluationLength(StrEnum):
     TOO_SHORT = "te_kort"
     GOOD = "goed"
     TOO_LONG = "te_lang"
+
+
+EVALUATION_LENGTH_LABELS = {
+    EvaluationLength.TOO_SHORT: "te kort",
+    EvaluationLength.GOOD: "goed",
+    EvaluationLength.TOO_LONG: "te lang",
+}
 
 
 # --- organisations and people -------------------------------------------------------------------

@@ -12,7 +12,7 @@ import streamlit as st
 from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases
-from lib.models import ContributionKind, EvaluationLength, Phase
+from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
 from lib.ui import board, page
 from lib.ui import login as session_cookies
 from lib.ui.text import md_escape
@@ -127,7 +127,7 @@ def group_board_ui(session_id: int, round_index: int, group: phases.GroupInfo) -
         return
     st.markdown(f"**Wat {md_escape(mine.name)} in deze ronde heeft ingebracht ({len(mine.items)})**")
     for item in mine.items:
-        st.text(f"• {board.kind_label(item.kind)}: {item.text}")
+        st.text(f"• {kind_label(item.kind)}: {item.text}")
 
 
 def votes_ui(view: phases.LiveView) -> None:
@@ -157,7 +157,7 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
     solutions_round = bool((view.current or {}).get("yields_solutions"))
     options = KIND_OPTIONS if solutions_round else KIND_OPTIONS[:2]
     with st.form("contribution", clear_on_submit=True):
-        kind = st.radio("Soort", options, format_func=board.kind_label, horizontal=True, key="contribution_kind")
+        kind = st.radio("Soort", options, format_func=kind_label, horizontal=True, key="contribution_kind")
         text = st.text_area(
             f"Inbreng van {group.name}",
             max_chars=capture.MAX_CONTRIBUTION,
@@ -194,7 +194,7 @@ def own_contributions_ui(view: phases.LiveView) -> None:
             if st.session_state.get(EDITING) == item.id:
                 edit_ui(item)
                 continue
-            st.text(f"{board.kind_label(item.kind)}: {item.text}")
+            st.text(f"{kind_label(item.kind)}: {item.text}")
             left, right = st.columns(2)
             if left.button("✏️ Wijzig", key=f"edit_{item.id}"):
                 st.session_state[EDITING] = item.id
@@ -241,7 +241,7 @@ def evaluation_ui(view: phases.LiveView) -> None:
             list(EvaluationLength),
             horizontal=True,
             key="eval_length",
-            format_func=lambda v: evaluation.EVALUATION_LENGTH_LABELS[v],
+            format_func=lambda v: EVALUATION_LENGTH_LABELS[v],
             index=1,
         )
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")

@@ -19,7 +19,7 @@ from lib.core.config import get_settings
 from lib.core.errors import Conflict, DomainError
 from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
-from lib.models import ContributionKind, Phase, Role, SessionStatus, utcnow
+from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, Role, SessionStatus, kind_label, utcnow
 from lib.ui import board, page
 from lib.ui.review import review_ui
 from lib.ui.timer import timer_ui
@@ -151,9 +151,7 @@ def moderation_ui(view: phases.LiveView) -> None:
             st.caption("Nog geen inbreng in deze ronde.")
         for group_name, item in items:
             left, right = st.columns([5, 1])
-            left.text(
-                f"{group_name} · {board.kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: {item.text}"
-            )
+            left.text(f"{group_name} · {kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: {item.text}")
             if right.button("Tonen" if item.hidden else "Verbergen", key=f"hide_{item.id}"):
                 with db.transaction() as session:
                     capture.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
@@ -189,9 +187,7 @@ def evaluation_chart_ui(view: phases.LiveView) -> None:
     )
     left, right = st.columns([2, 1])
     left.plotly_chart(figure, key="evaluation_chart")
-    lengths = {
-        evaluation.EVALUATION_LENGTH_LABELS[k]: result.length[str(k)] for k in evaluation.EVALUATION_LENGTH_LABELS
-    }
+    lengths = {EVALUATION_LENGTH_LABELS[k]: result.length[str(k)] for k in EVALUATION_LENGTH_LABELS}
     length_figure = go.Figure([go.Bar(x=list(lengths), y=list(lengths.values()), marker_color="#14532d")])
     length_figure.update_layout(height=320, margin={"t": 30, "b": 30}, font={"size": 20}, title="Lengte")
     right.plotly_chart(length_figure, key="evaluation_length_chart")
@@ -261,7 +257,7 @@ def live_ui(session_id: int) -> None:
 def type_for_group_ui(view: phases.LiveView) -> None:
     with st.expander("⌨️ Inbreng typen voor een groep (zonder telefoon)"), st.form("projector_contribution"):
         group = st.selectbox("Groep", view.groups, format_func=lambda g: g.name, key="type_group")
-        kind = st.radio("Soort", KIND_OPTIONS, format_func=board.kind_label, horizontal=True, key="type_kind")
+        kind = st.radio("Soort", KIND_OPTIONS, format_func=kind_label, horizontal=True, key="type_kind")
         text = st.text_area("Inbreng", max_chars=capture.MAX_CONTRIBUTION, key="type_text")
         if st.form_submit_button("Toevoegen", type="primary"):
             try:

@@ -6,9 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import dates, db
-from lib.models import SessionStatus
+from lib.models import SESSION_STATUS_LABELS, SessionStatus
 from lib.planning import ical, schedule, werkvormen
-from lib.planning.schedule import SESSION_STATUS_LABELS
 from lib.ui import downloads, flash, page, write
 from lib.ui.text import md_escape
 

@@ -6,9 +6,8 @@ import streamlit as st
 from lib import accounts
 from lib.cases import selection
 from lib.core import dates, db
-from lib.models import SessionStatus
+from lib.models import SESSION_STATUS_LABELS, SessionStatus, role_label
 from lib.planning import agenda, attendance, groups, schedule
-from lib.planning.schedule import SESSION_STATUS_LABELS
 from lib.ui import flash, page, write
 from lib.ui.text import md_escape
 
@@ -112,7 +111,7 @@ def attendees_ui(meeting_id: int) -> None:
                 {
                     "Naam": p.name,
                     "Organisatie": p.organisation,
-                    "Rol": attendance.role_label(p.role),
+                    "Rol": role_label(p.role),
                     "Soort": "gast" if p.is_guest else "gebruiker",
                 }
                 for p in people
@@ -150,9 +149,7 @@ def guest_ui(meeting_id: int, organisations) -> None:
         organisation = middle.selectbox(
             "Organisatie", [None, *org_names], format_func=lambda i: "—" if i is None else org_names[i], key="guest_org"
         )
-        role = right.selectbox(
-            "Rol", list(attendance.GUEST_ROLES), format_func=attendance.role_label, index=2, key="guest_role"
-        )
+        role = right.selectbox("Rol", list(attendance.GUEST_ROLES), format_func=role_label, index=2, key="guest_role")
         submitted = st.form_submit_button("Gast toevoegen")
     if submitted:
         write.change(
@@ -202,7 +199,7 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
             managers = sum(1 for m in table.members if m.role == "manager")
             st.caption(f"{len(table.members)} deelnemers, {managers} manager(s)")
             for member in table.members:
-                st.text(f"• {member.name} — {member.organisation} ({attendance.role_label(member.role)})")
+                st.text(f"• {member.name} — {member.organisation} ({role_label(member.role)})")
     move_ui(tables, waiting)
     swap_ui(tables)
 

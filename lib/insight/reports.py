@@ -22,6 +22,7 @@ from lib.exports.safe_csv import to_csv
 from lib.insight import stats
 from lib.models import (
     CONTRIBUTION_KIND_LABELS,
+    EVALUATION_LENGTH_LABELS,
     Action,
     ActionUpdate,
     Attendance,
@@ -39,7 +40,6 @@ from lib.models import (
     role_label,
 )
 
-LENGTH_LABELS = {"te_kort": "te kort", "goed": "goed", "te_lang": "te lang"}
 KIND_ORDER = {ContributionKind.OBSTACLE: 0, ContributionKind.HELPER: 1, ContributionKind.SOLUTION: 2}
 
 
@@ -270,7 +270,7 @@ def _evaluation_section(document: Document, session: Session, meeting_id: int) -
                 ["Ingevulde evaluaties", count],
                 ["Constructief (1–5, gemiddeld)", round(float(constructive), 1)],
                 ["To the point (1–5, gemiddeld)", round(float(to_the_point), 1)],
-                *[[f"Lengte: {label}", lengths.get(key, 0)] for key, label in LENGTH_LABELS.items()],
+                *[[f"Lengte: {label}", lengths.get(key, 0)] for key, label in EVALUATION_LENGTH_LABELS.items()],
             ],
             widths=[3, 1],
         )

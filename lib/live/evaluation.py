@@ -17,12 +17,6 @@ from lib.models import (
 
 MAX_REMARK = 1000
 
-EVALUATION_LENGTH_LABELS = {
-    EvaluationLength.TOO_SHORT: "te kort",
-    EvaluationLength.GOOD: "goed",
-    EvaluationLength.TOO_LONG: "te lang",
-}
-
 
 @dataclass(frozen=True)
 class EvaluationSummary:

@@ -15,13 +15,6 @@ from typing import Any
 from lib.core.errors import DomainError
 from lib.models import LearningSession, Phase
 
-PHASE_LABELS = {
-    Phase.OPENING: "Opening",
-    Phase.REVIEW: "Terugblik",
-    Phase.ROUND: "Ronde",
-    Phase.CLOSING: "Afsluiting",
-    Phase.CLOSED: "Gesloten",
-}
 MAX_ADDED_MINUTES = 120
 
 

@@ -17,16 +17,21 @@ from lib.accounts import CurrentUser
 from lib.core import audit, policy
 from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import ROLE_LABELS, Attendance, LearningSession, Organisation, Role, SessionStatus, User
+from lib.models import (
+    GUEST,
+    Attendance,
+    LearningSession,
+    Organisation,
+    Role,
+    SessionStatus,
+    User,
+    role_label,
+)
 from lib.planning import schedule
 
-GUEST = "gast"
-GUEST_ROLES = {Role.PROFESSIONAL.value: "professional", Role.MANAGER.value: "manager", GUEST: "gast"}
+# The roles a guest (no account) can have at the table.
+GUEST_ROLES = (Role.PROFESSIONAL.value, Role.MANAGER.value, GUEST)
 NO_ORGANISATION = "zonder organisatie"
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role) if role in set(Role) else GUEST_ROLES.get(role, role)
 
 
 @dataclass(frozen=True)

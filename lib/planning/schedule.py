@@ -18,18 +18,10 @@ from lib.accounts import CurrentUser
 from lib.core import audit, dates, policy, versions
 from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import Case, CaseStatus, LearningSession, Series, SessionStatus, Template
+from lib.models import SESSION_STATUS_LABELS, Case, CaseStatus, LearningSession, Series, SessionStatus, Template
 from lib.planning import werkvormen
 
 MAX_DATES_AT_ONCE = 52
-
-SESSION_STATUS_LABELS = {
-    SessionStatus.PLANNED: "gepland",
-    SessionStatus.PREPARED: "voorbereid",
-    SessionStatus.RUNNING: "bezig",
-    SessionStatus.FINISHED: "afgerond",
-    SessionStatus.CANCELLED: "geannuleerd",
-}
 
 # The steps of planning: gepland → voorbereid, back to gepland while not started, cancelled and planned
 # again. Bezig and afgerond are not steps of planning: a session starts and ends only through

@@ -13,8 +13,7 @@ from lib.core import dates
 from lib.live.capture import GroupBoard
 from lib.live.join import format_code
 from lib.live.phases import GroupInfo, LiveView
-from lib.live.timer import PHASE_LABELS
-from lib.models import CONTRIBUTION_KIND_LABELS, ContributionKind, Phase
+from lib.models import CONTRIBUTION_KIND_HEADINGS, PHASE_LABELS, ContributionKind, Phase
 from lib.ui.text import html_escape as esc
 
 # Text/background pairs, all ≥ 7:1 (WCAG AAA) except the amber-free accents, which are ≥ 4.5:1.
@@ -44,12 +43,6 @@ CSS = """
 .ls-members { font-size: 32px; color: #3b4148; margin: 0; }
 </style>
 """
-
-KIND_HEADINGS = {
-    ContributionKind.OBSTACLE: "Wat belemmert",
-    ContributionKind.HELPER: "Wat helpt",
-    ContributionKind.SOLUTION: "Oplossingen",
-}
 
 
 def phase_text(view: LiveView) -> str:
@@ -124,7 +117,7 @@ def board_html(boards: list[GroupBoard], *, yields_solutions: bool) -> str:
         if group.case_title:
             parts.append(f'<p class="ls-case">{esc(group.case_title)}</p>')
         for kind in kinds:
-            parts.append(f'<h4 class="ls-kind {kind}">{KIND_HEADINGS[kind]}</h4>')
+            parts.append(f'<h4 class="ls-kind {kind}">{CONTRIBUTION_KIND_HEADINGS[kind]}</h4>')
             parts.append(_items_html(group.of_kind(kind), show_votes=kind == ContributionKind.SOLUTION))
         parts.append("</article>")
         cards.append("".join(parts))
@@ -144,7 +137,3 @@ PAGE_CSS = """
 def show(markup: str) -> None:
     """Render projector markup with the shared styles (sanitised: no scripts)."""
     st.html(CSS + markup)
-
-
-def kind_label(kind: str) -> str:
-    return CONTRIBUTION_KIND_LABELS.get(ContributionKind(kind), kind)

@@ -7,6 +7,7 @@ schema and a new value needs no type migration. Timestamps are stored as UTC and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -245,7 +246,7 @@ class Template(Base):
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -304,7 +305,7 @@ class Series(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     template: Mapped[Template | None] = relationship()
@@ -345,7 +346,7 @@ class LearningSession(Base):
     closed_at: Mapped[dt.datetime | None]
     join_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="sessions")
@@ -388,7 +389,7 @@ class Case(Base):
     anonymised_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_anonymised_at: Mapped[dt.datetime | None]  # texts replaced after the retention period
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -520,7 +521,7 @@ class Action(Base):
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -26,7 +26,7 @@ NO_ORGANISATION = "zonder organisatie"
 
 
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role) if role in set(Role) else GUEST_ROLES.get(role, role)
+    return ROLE_LABELS[Role(role)] if role in set(Role) else GUEST_ROLES.get(role, role)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ test: $(VENV)/.installed-dev migrate
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py

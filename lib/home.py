@@ -120,7 +120,7 @@ def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limi
         .order_by(Action.due_date, Action.id)
         .limit(limit)
     ).all()
-    return [ActionSummary(i, t, s, d, d < today) for i, t, s, d in rows]
+    return [ActionSummary(i, t, s, d, d is not None and d < today) for i, t, s, d in rows]
 
 
 def my_other_open_actions(*, session: Session, user: CurrentUser, today: dt.date) -> int:
@@ -149,8 +149,8 @@ def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt
     if meeting is None:
         todo.append("Er is geen leersessie gepland: plan een nieuwe reeks of sessie.")
         return todo
-    stored = session.get(LearningSession, meeting.id)
-    selected = session.scalar(select(func.count()).select_from(Case).where(Case.session_id == meeting.id))
+    stored = session.get_one(LearningSession, meeting.id)
+    selected = session.execute(select(func.count()).select_from(Case).where(Case.session_id == meeting.id)).scalar_one()
     if selected < stored.group_count:
         todo.append(f"Voor de volgende sessie zijn {selected} van {stored.group_count} casussen gekozen.")
     attendees = session.scalar(select(func.count()).select_from(Attendance).where(Attendance.session_id == meeting.id))

@@ -7,6 +7,7 @@ schema and a new value needs no type migration. Timestamps are stored as UTC and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -75,7 +76,7 @@ class Role(StrEnum):
     BEHEERDER = "beheerder"
 
 
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, str] = {
     Role.PROFESSIONAL: "professional",
     Role.AANJAGER: "casuïstiekaanjager",
     Role.MANAGER: "manager",
@@ -92,7 +93,7 @@ class SessionStatus(StrEnum):
     CANCELLED = "geannuleerd"
 
 
-SESSION_STATUS_LABELS = {
+SESSION_STATUS_LABELS: dict[str, str] = {
     SessionStatus.PLANNED: "gepland",
     SessionStatus.PREPARED: "voorbereid",
     SessionStatus.RUNNING: "bezig",
@@ -111,7 +112,7 @@ class Phase(StrEnum):
     CLOSED = "gesloten"
 
 
-PHASE_LABELS = {
+PHASE_LABELS: dict[str, str] = {
     Phase.OPENING: "Opening",
     Phase.REVIEW: "Terugblik",
     Phase.ROUND: "Ronde",
@@ -129,7 +130,7 @@ class CaseStatus(StrEnum):
     ARCHIVED = "gearchiveerd"
 
 
-CASE_STATUS_LABELS = {
+CASE_STATUS_LABELS: dict[str, str] = {
     CaseStatus.SUBMITTED: "ingediend",
     CaseStatus.SELECTED: "geselecteerd",
     CaseStatus.DISCUSSED: "besproken",
@@ -145,13 +146,13 @@ class ContributionKind(StrEnum):
     SOLUTION = "solution"
 
 
-CONTRIBUTION_KIND_LABELS = {
+CONTRIBUTION_KIND_LABELS: dict[str, str] = {
     ContributionKind.OBSTACLE: "belemmert",
     ContributionKind.HELPER: "helpt",
     ContributionKind.SOLUTION: "oplossing",
 }
 # Headings above a group's contributions of one kind, on the projector and in reports.
-CONTRIBUTION_KIND_HEADINGS = {
+CONTRIBUTION_KIND_HEADINGS: dict[str, str] = {
     ContributionKind.OBSTACLE: "Wat belemmert",
     ContributionKind.HELPER: "Wat helpt",
     ContributionKind.SOLUTION: "Oplossingen",
@@ -166,7 +167,7 @@ class ActionStatus(StrEnum):
     DROPPED = "vervallen"
 
 
-ACTION_STATUS_LABELS = {
+ACTION_STATUS_LABELS: dict[str, str] = {
     ActionStatus.OPEN: "open",
     ActionStatus.IN_PROGRESS: "bezig",
     ActionStatus.DONE: "gerealiseerd",
@@ -182,12 +183,12 @@ def action_status_label(status: str | None) -> str:
 
 def role_label(role: str) -> str:
     """The Dutch label of a role, also of an attendee's role ('gast')."""
-    return ROLE_LABELS.get(role, role)  # type: ignore[call-overload]  # a plain str finds its StrEnum key
+    return ROLE_LABELS.get(role, role)
 
 
 def kind_label(kind: str) -> str:
     """The Dutch label of a contribution kind ('obstacle' → 'belemmert')."""
-    return CONTRIBUTION_KIND_LABELS.get(kind, kind)  # type: ignore[call-overload]
+    return CONTRIBUTION_KIND_LABELS.get(kind, kind)
 
 
 FINISHED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED)
@@ -199,7 +200,7 @@ class EvaluationLength(StrEnum):
     TOO_LONG = "te_lang"
 
 
-EVALUATION_LENGTH_LABELS = {
+EVALUATION_LENGTH_LABELS: dict[str, str] = {
     EvaluationLength.TOO_SHORT: "te kort",
     EvaluationLength.GOOD: "goed",
     EvaluationLength.TOO_LONG: "te lang",
@@ -283,7 +284,7 @@ class Template(Base):
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -342,7 +343,7 @@ class Series(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     template: Mapped[Template | None] = relationship()
@@ -383,7 +384,7 @@ class LearningSession(Base):
     closed_at: Mapped[dt.datetime | None]
     join_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="sessions")
@@ -426,7 +427,7 @@ class Case(Base):
     anonymised_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_anonymised_at: Mapped[dt.datetime | None]  # texts replaced after the retention period
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -558,7 +559,7 @@ class Action(Base):
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}  # lib/core/versions.py
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
 from babel.dates import format_date
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lib.accounts import CurrentUser
@@ -138,12 +139,17 @@ def anonymise_expired(*, session: Session, today: dt.date, months: int, actor: C
             case.return_note = ""
             case.retention_anonymised_at = now
             case.version += 1
-        contributions += session.execute(
-            update(Contribution)
-            .where(Contribution.id.in_(_contributions_of(chunk)))
-            .values(text=REMOVED_CONTRIBUTION, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        # A bulk UPDATE returns a CursorResult (with its rowcount); Session.execute is typed as a plain Result.
+        updated = cast(
+            CursorResult[Any],
+            session.execute(
+                update(Contribution)
+                .where(Contribution.id.in_(_contributions_of(chunk)))
+                .values(text=REMOVED_CONTRIBUTION, updated_at=now)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        contributions += updated.rowcount
     audit.record(
         session=session,
         event="retention_run",

@@ -110,7 +110,7 @@ def inbox(
                 )
             )
         )
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page = max(0, min(page, max(0, (total - 1) // page_size)))
     items = list(
         session.scalars(
@@ -141,6 +141,7 @@ def upcoming_sessions(*, session: Session, today: dt.date | None = None, limit: 
         .where(Case.session_id.in_(selected), Case.status == CaseStatus.SELECTED)
         .order_by(Case.id)
     ):
+        assert case.session_id is not None  # selected by session_id above
         selected[case.session_id].append(case)
     return [
         SessionSlot(m.id, m.title, m.date, m.start_time, m.end_time, m.group_count, selected[m.id]) for m in meetings
@@ -163,11 +164,11 @@ def select_for_session(
         raise DomainError("Deze leersessie is al begonnen of voorbij; kies een sessie die nog komt.")
     if case.session_id == meeting.id and case.status == CaseStatus.SELECTED:
         raise DomainError("Deze casus is al voor deze sessie geselecteerd.")
-    taken = session.scalar(
+    taken = session.execute(
         select(func.count())
         .select_from(Case)
         .where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED, Case.id != case.id)
-    )
+    ).scalar_one()
     if taken >= meeting.group_count:
         raise DomainError(
             f"{meeting.title} is vol: er zijn al {taken} casussen gekozen voor {meeting.group_count} groepen. "

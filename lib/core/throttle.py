@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from lib.core.errors import DomainError
@@ -58,9 +59,13 @@ def record_failure(*, session: Session, scope: str, keys: Iterable[str], now: dt
 
 def purge(*, session: Session, now: dt.datetime | None = None) -> int:
     """Delete every attempt older than the window; returns how many."""
-    result = session.execute(
-        delete(LoginAttempt)
-        .where(LoginAttempt.at < (now or utcnow()) - WINDOW)
-        .execution_options(synchronize_session=False)
+    # A bulk DELETE returns a CursorResult (with its rowcount); Session.execute is typed as a plain Result.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            delete(LoginAttempt)
+            .where(LoginAttempt.at < (now or utcnow()) - WINDOW)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount or 0

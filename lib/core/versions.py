@@ -15,7 +15,7 @@ from lib.core.errors import Conflict
 from lib.models import Action, Case, LearningSession, Series, Template
 
 # What a conflict is about, in the words of the screen.
-NOUNS: dict[type, str] = {
+NOUNS: dict[type[Action | Case | LearningSession | Series | Template], str] = {
     Action: "Deze vervolgactie",
     Case: "Deze casus",
     LearningSession: "Deze leersessie",

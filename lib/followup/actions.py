@@ -400,7 +400,7 @@ def default_filter(actor: CurrentUser, *, mine: bool) -> ActionFilter:
     return ActionFilter(mine=mine)
 
 
-def _row_query(today: dt.date) -> Select[Any]:
+def _row_query(today: dt.date) -> Select[*tuple[Any, ...]]:
     owner = aliased(User)
     return (
         select(
@@ -425,13 +425,15 @@ def _row_query(today: dt.date) -> Select[Any]:
     )
 
 
-def _to_row(values: Row[Any]) -> ActionRow:
-    values = list(values)
-    values[8] = bool(values[8])
-    return ActionRow(*values)
+def _to_row(values: Row[*tuple[Any, ...]]) -> ActionRow:
+    fields = list(values)
+    fields[8] = bool(fields[8])  # `late`
+    return ActionRow(*fields)
 
 
-def _apply_filter(query: Select[Any], filters: ActionFilter, actor: CurrentUser, today: dt.date) -> Select[Any]:
+def _apply_filter(
+    query: Select[*tuple[Any, ...]], filters: ActionFilter, actor: CurrentUser, today: dt.date
+) -> Select[*tuple[Any, ...]]:
     if filters.mine:
         query = query.where(Action.owner_user_id == actor.id)
     if filters.series_id is not None:
@@ -461,7 +463,7 @@ def list_actions(
         raise NotAllowed("U kunt alleen uw eigen vervolgacties bekijken.")
     today = today or local_today()
     query = _apply_filter(_row_query(today), filters, actor, today)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     page = max(1, min(page, max(1, math.ceil(total / page_size))))
     rows = session.execute(
         query.order_by(case((_late_clause(today), 0), else_=1), Action.due_date.is_(None), Action.due_date, Action.id)

@@ -61,6 +61,7 @@ def reminders_due(*, session: Session, today: dt.date, days: int = DUE_SOON_DAYS
     ).all()
     reminders: dict[int, Reminder] = {}
     for user_id, name, email, title, status, due in rows:
+        assert email is not None and due is not None  # both required by the query
         reminder = reminders.setdefault(user_id, Reminder(user_id, name, email, []))
         reminder.lines.append(ReminderLine(title, status, due))
     return list(reminders.values())

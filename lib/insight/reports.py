@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lib.accounts import CurrentUser
 from lib.core import dates, policy
 from lib.core.errors import NotFound
-from lib.exports.document import Document, Table
+from lib.exports.document import Cell, Document, Table
 from lib.exports.safe_csv import to_csv
 from lib.insight import stats
 from lib.models import (
@@ -40,7 +40,7 @@ from lib.models import (
     role_label,
 )
 
-KIND_ORDER = {ContributionKind.OBSTACLE: 0, ContributionKind.HELPER: 1, ContributionKind.SOLUTION: 2}
+KIND_ORDER: dict[str, int] = {ContributionKind.OBSTACLE: 0, ContributionKind.HELPER: 1, ContributionKind.SOLUTION: 2}
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def _attendees(session: Session, meeting_id: int) -> list[tuple[str, str, str]]:
     return [(name, role_label(role), org) for name, role, org in rows]
 
 
-def _cases(session: Session, meeting_id: int) -> list[list[object]]:
+def _cases(session: Session, meeting_id: int) -> list[list[Cell]]:
     rows = session.execute(
         select(Group.name, Case.title, Case.learning_question, func.coalesce(Organisation.name, ""))
         .select_from(Case)
@@ -186,7 +186,7 @@ def _cases(session: Session, meeting_id: int) -> list[list[object]]:
     return [[g or "—", title, question, org] for g, title, question, org in rows]
 
 
-def _contributions(session: Session, meeting: LearningSession) -> list[list[object]]:
+def _contributions(session: Session, meeting: LearningSession) -> list[list[Cell]]:
     rows = session.execute(
         select(
             Group.number,
@@ -208,7 +208,7 @@ def _contributions(session: Session, meeting: LearningSession) -> list[list[obje
     ]
 
 
-def _actions_of(session: Session, meeting_id: int) -> list[list[object]]:
+def _actions_of(session: Session, meeting_id: int) -> list[list[Cell]]:
     rows = session.execute(
         select(
             Action.title,
@@ -227,7 +227,7 @@ def _actions_of(session: Session, meeting_id: int) -> list[list[object]]:
     return [[t, o, org, due, action_status_label(s), why] for t, o, org, due, s, why in rows]
 
 
-def _review(session: Session, meeting_id: int) -> list[list[object]]:
+def _review(session: Session, meeting_id: int) -> list[list[Cell]]:
     """What the terugblik of this session recorded about actions of earlier sessions."""
     rows = session.execute(
         select(
@@ -263,18 +263,13 @@ def _evaluation_section(document: Document, session: Session, meeting_id: int) -
             .group_by(Evaluation.length)
         ).all()
     )
-    section.add(
-        Table(
-            ["Vraag", "Uitkomst"],
-            [
-                ["Ingevulde evaluaties", count],
-                ["Constructief (1–5, gemiddeld)", round(float(constructive), 1)],
-                ["To the point (1–5, gemiddeld)", round(float(to_the_point), 1)],
-                *[[f"Lengte: {label}", lengths.get(key, 0)] for key, label in EVALUATION_LENGTH_LABELS.items()],
-            ],
-            widths=[3, 1],
-        )
-    )
+    outcomes: list[list[Cell]] = [
+        ["Ingevulde evaluaties", count],
+        ["Constructief (1–5, gemiddeld)", round(float(constructive), 1)],
+        ["To the point (1–5, gemiddeld)", round(float(to_the_point), 1)],
+    ]
+    outcomes.extend([f"Lengte: {label}", lengths.get(key, 0)] for key, label in EVALUATION_LENGTH_LABELS.items())
+    section.add(Table(["Vraag", "Uitkomst"], outcomes, widths=[3, 1]))
     remarks = session.scalars(
         select(Evaluation.remark)
         .where(Evaluation.session_id == meeting_id, Evaluation.remark != "")
@@ -323,7 +318,7 @@ def actions_csv(*, session: Session, viewer: CurrentUser, filters: stats.Filters
     return to_csv(ACTION_COLUMNS, _action_rows(session, filters))
 
 
-def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[object]]:
+def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[Cell]]:
     query = (
         select(
             Action.id,
@@ -375,7 +370,7 @@ def contributions_csv(*, session: Session, viewer: CurrentUser, filters: stats.F
         )
     )
 
-    def rows() -> Iterator[list[object]]:
+    def rows() -> Iterator[list[Cell]]:
         for title, day, group, round_index, perspective, kind, text, feasible, created in session.execute(
             query.execution_options(yield_per=1000)
         ):

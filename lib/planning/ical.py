@@ -34,6 +34,7 @@ def _questions(session: Session, meeting_ids: list[int]) -> dict[int, list[Case]
         .order_by(Case.created_at, Case.id)
     )
     for case in rows:
+        assert case.session_id is not None  # selected by session_id above
         by_meeting[case.session_id].append(case)
     return by_meeting
 

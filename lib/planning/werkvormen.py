@@ -59,7 +59,9 @@ def add_builtin(connection: Connection) -> list[str]:
     Run by the Alembic data migration, not when a page is viewed. Returns the names added.
     """
     existing = set(connection.scalars(sa.select(_template.c.name)))
-    has_default = connection.scalar(sa.select(sa.func.count()).where(_template.c.is_default.is_(True))) > 0
+    has_default = (
+        connection.execute(sa.select(sa.func.count()).where(_template.c.is_default.is_(True))).scalar_one() > 0
+    )
     now = utcnow()
     added = []
     for definition in builtin_definitions():

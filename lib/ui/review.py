@@ -24,7 +24,7 @@ QUICK_STATUSES = [
     ActionStatus.OPEN,
 ]
 ONE_BY_ONE, AS_LIST = "Eén voor één", "Als lijst"
-STATUS_ICONS = {
+STATUS_ICONS: dict[str, str] = {
     ActionStatus.DONE: "✅",
     ActionStatus.IN_PROGRESS: "⏳",
     ActionStatus.OPEN: "⚪",
@@ -141,7 +141,8 @@ def quick_update_ui(
         "Toelichting (bij niet gelukt of vervallen: waarom niet?)", max_chars=2000, key=f"review_note_{item.id}"
     )
     save, same = st.columns(2)
-    target, text = None, note
+    target: str | None = None
+    text = note
     with save:
         if st.button("Opslaan", key=f"review_save_{item.id}", disabled=choice is None, type="primary"):
             target = choice

@@ -17,6 +17,10 @@ class Settings:
     smtp_host: str | None
     smtp_port: int
     smtp_sender: str | None
+    # Single sign-on (st.login): whether the username/password form stays, and what happens to a
+    # signed-in e-mail address without an account ("refuse" or "professional": create one).
+    local_login: bool = True
+    sso_new_users: str = "refuse"
 
     @property
     def is_sqlite(self) -> bool:
@@ -31,4 +35,10 @@ def get_settings() -> Settings:
         smtp_host=os.environ.get("LEERSESSIE_SMTP_HOST") or None,
         smtp_port=int(os.environ.get("LEERSESSIE_SMTP_PORT", "25")),
         smtp_sender=os.environ.get("LEERSESSIE_SMTP_SENDER") or None,
+        local_login=_flag(os.environ.get("LEERSESSIE_LOCAL_LOGIN", "on")),
+        sso_new_users=(os.environ.get("LEERSESSIE_SSO_NEW_USERS") or "refuse").strip().lower(),
     )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in {"0", "off", "false", "no", "nee", "uit"}

@@ -32,11 +32,16 @@ PEOPLE = {
 SSO_BUTTON = "Inloggen met uw organisatie-account"
 
 
-def node() -> str | None:
+def node() -> list[str] | None:
+    """The command that runs Node.js (None without it or without `make oidc`)."""
     path = shutil.which("node")
     if path is None or not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
         return None
-    return path
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, check=True).stdout
+    # Node 18 (Debian 12's own package) has WebCrypto, which the provider's JOSE library needs, only
+    # behind a flag; from Node 19 on it is always there.
+    major = int(version.strip().lstrip("v").split(".")[0])
+    return [path, "--experimental-global-webcrypto"] if major < 19 else [path]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +74,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
     }
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [executable, "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+            [*executable, "provider.mjs"], cwd=OIDC_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
         wait_for_http(f"{settings['issuer']}/.well-known/openid-configuration", process, log)

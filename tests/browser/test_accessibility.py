@@ -63,6 +63,8 @@ def test_the_login_page_has_no_serious_accessibility_issue(page, server):
     page.goto(server.base_url)
     page.get_by_label("Gebruikersnaam").wait_for()
     assert serious_violations(page, "inloggen") == []
+    # Streamlit declares English; a screen reader must read Dutch (WCAG 3.1.1).
+    page.wait_for_function("document.documentElement.lang === 'nl'")
 
 
 @pytest.fixture

@@ -53,7 +53,10 @@ def database_url() -> Iterator[str]:
     """A fresh PostgreSQL database with the demo data, for both processes."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        _required("TEST_DATABASE_URL is not set: two processes need one PostgreSQL database")
+        reason = "TEST_DATABASE_URL is not set: two processes need one PostgreSQL database"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
     checkout = hashlib.sha1(str(ROOT).encode()).hexdigest()[:6]
     name = f"leersessie_two_{checkout}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")

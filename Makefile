@@ -6,7 +6,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench demo migrate clean
+.PHONY: run test lint bench demo migrate clean oidc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,16 @@ run: migrate
 	$(BIN)/python -m lib.cli demo --if-empty
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.installed-dev migrate
+# The single sign-on test's OpenID provider (npm package oidc-provider, pinned in tests/oidc): installed
+# when npm is there; without it that test skips (CI installs Node.js and fails instead).
+OIDC := tests/oidc/node_modules/.package-lock.json
+$(OIDC): tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+oidc: $(OIDC)
+
+test: $(VENV)/.installed-dev migrate $(if $(shell command -v npm),$(OIDC))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -39,4 +48,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts tests/oidc/node_modules

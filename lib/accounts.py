@@ -3,6 +3,9 @@
 A login token is 32 random bytes handed to the browser in a cookie; only its SHA-256 is stored, with
 an expiry. Logging out (or a beheerder deactivating the user) deletes it, so a stolen cookie can be
 revoked — unlike a purely signed token.
+
+Single sign-on (OpenID Connect, st.login) ends here too: `user_for_sso` matches the provider's claims
+to an account by verified e-mail address, without Streamlit, so the rule is tested on its own.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -31,6 +35,21 @@ LOGIN_LOCKED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan
 MAX_FAILED_LOGINS = 10
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+
+SSO_UNVERIFIED = (
+    "Uw organisatie heeft uw e-mailadres niet als bevestigd doorgegeven, dus wij kunnen u niet aan een "
+    "account koppelen. Vraag uw ICT-afdeling om het e-mailadres te laten bevestigen."
+)
+SSO_UNKNOWN = (
+    "U bent aangemeld als {email}, maar er is in Leersessie geen account met dit e-mailadres. "
+    "Vraag de beheerder van Leersessie om een account voor u aan te maken; daarna kunt u hier inloggen."
+)
+SSO_INACTIVE = "Het account met het e-mailadres {email} is uitgeschakeld. Neem contact op met de beheerder."
+SSO_AMBIGUOUS = (
+    "Er zijn meer accounts met het e-mailadres {email}. Vraag de beheerder om dit op te lossen; "
+    "tot dan kunt u niet via uw organisatie inloggen."
+)
+SSO_NEW_USER_CHOICES = ("refuse", "professional")
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,75 @@ def authenticate(*, session: Session, username: str, password: str) -> CurrentUs
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     audit.record(session=session, event="login", user_id=user.id, entity="user", entity_id=user.id)
+    return CurrentUser.of(user)
+
+
+def _claim_true(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def verified_email(claims: Mapping[str, object]) -> str | None:
+    """The e-mail address from an ID token's claims, only if the provider vouches for it.
+
+    Standard OpenID Connect says so with `email_verified`; Microsoft Entra ID with the optional claim
+    `xms_edov` (the domain owner verified it). Anything else is not trusted: an address a user typed
+    in at the provider would let them take over someone else's account.
+    """
+    email = claims.get("email")
+    if not isinstance(email, str) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
+        return None
+    if not (_claim_true(claims.get("email_verified")) or _claim_true(claims.get("xms_edov"))):
+        return None
+    return email.strip().lower()
+
+
+def _username_from_email(session: Session, email: str) -> str:
+    base = re.sub(r"[^a-z0-9._-]", "", email.split("@", 1)[0].lower()).strip("._-")[:50] or "gebruiker"
+    if len(base) < 2:
+        base = f"{base}-sso"
+    candidate, number = base, 1
+    while session.scalar(select(User.id).where(User.username == candidate)) is not None:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def user_for_sso(*, session: Session, claims: Mapping[str, object], new_users: str = "refuse") -> CurrentUser:
+    """The account for someone the OpenID provider signed in (commit the transaction: it is audited).
+
+    Matched by verified e-mail address, ignoring case. An unknown address raises a DomainError with a
+    Dutch message, or (new_users="professional") gets a new professional account without a password.
+    """
+    email = verified_email(claims)
+    if email is None:
+        raise DomainError(SSO_UNVERIFIED)
+    users = list(session.scalars(select(User).where(func.lower(func.trim(User.email)) == email)))
+    if len(users) > 1:
+        raise DomainError(SSO_AMBIGUOUS.format(email=email))
+    if users:
+        user = users[0]
+        if not user.active:
+            raise DomainError(SSO_INACTIVE.format(email=email))
+    elif new_users == "professional":
+        name = claims.get("name")
+        display_name = clean_text(
+            name if isinstance(name, str) and name.strip() else email, field="Naam", max_length=120
+        )
+        user = User(
+            username=_username_from_email(session, email),
+            display_name=display_name,
+            role=str(Role.PROFESSIONAL),
+            email=email,
+            # Nobody knows this password: the account signs in through the organisation only.
+            password_hash=hash_password(secrets.token_urlsafe(32)),
+        )
+        session.add(user)
+        session.flush()
+        audit.record(session=session, event="user_created", user_id=None, entity="user", entity_id=user.id, via="sso")
+    else:
+        raise DomainError(SSO_UNKNOWN.format(email=email))
+    user.last_login_at = utcnow()
+    audit.record(session=session, event="login", user_id=user.id, entity="user", entity_id=user.id, via="sso")
     return CurrentUser.of(user)
 
 

@@ -13,6 +13,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'leersessie.db'}"
@@ -33,6 +34,10 @@ class Settings:
     retention_months: int = (
         DEFAULT_RETENTION_MONTHS  # case texts are anonymised this long after discussion (or submission)
     )
+    # Single sign-on (st.login): whether the username/password form stays, and what happens to a
+    # signed-in e-mail address without an account ("refuse" or "professional": create one).
+    local_login: bool = True
+    sso_new_users: str = "refuse"
 
     @property
     def is_sqlite(self) -> bool:
@@ -56,6 +61,19 @@ def _file_values(path: Path, _modified_ns: int) -> dict[str, str]:
         for name, value in data.items()
         if isinstance(value, str | int | float) and not isinstance(value, bool)
     }
+
+
+def secrets_section(name: str) -> dict[str, Any] | None:
+    """A [section] of the secrets file (e.g. [auth] for single sign-on), or None."""
+    path = secrets_file()
+    try:
+        with path.open("rb") as file:
+            section = tomllib.load(file).get(name)
+    except OSError:
+        return None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path} is not valid TOML: {error}") from error
+    return section if isinstance(section, dict) else None
 
 
 def _secrets() -> dict[str, str]:
@@ -84,6 +102,8 @@ def get_settings() -> Settings:
         retention_months=_positive_int(
             "LEERSESSIE_RETENTION_MONTHS", value("LEERSESSIE_RETENTION_MONTHS"), DEFAULT_RETENTION_MONTHS
         ),
+        local_login=_flag(value("LEERSESSIE_LOCAL_LOGIN", "on")),
+        sso_new_users=(value("LEERSESSIE_SSO_NEW_USERS") or "refuse").strip().lower(),
     )
 
 
@@ -98,3 +118,7 @@ def _positive_int(name: str, raw: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} moet minstens 1 zijn, niet {value}.")
     return value
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in {"0", "off", "false", "no", "nee", "uit"}

@@ -23,6 +23,7 @@ html { font-size: 18px; }
 [data-testid="stSidebarNav"] { display: none; }
 /* Streamlit fades captions (opacity 0.6) to 3:1 on white; WCAG AA asks 4.5:1 for body text. */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #555b63 !important; }
+[data-testid="stElementContainer"]:has(#ls-lang) { display: none; }
 </style>
 """
 
@@ -44,8 +45,13 @@ def ensure_database() -> None:
         st.stop()
 
 
+# Streamlit's page says lang="en"; the app is Dutch, and screen readers pick the voice from it (WCAG 3.1.1).
+# The rule in _CSS hides the (otherwise empty) element that carries the script, so it takes no space.
+_LANG = "<script id=\"ls-lang\">document.documentElement.lang = 'nl';</script>"
+
+
 def style() -> None:
-    st.html(_CSS)
+    st.html(_CSS + _LANG, unsafe_allow_javascript=True)
 
 
 def guard(page_key: str) -> CurrentUser | None:

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,7 @@ def chromium_path() -> str | None:
     return candidate if Path(candidate).exists() else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -52,17 +53,20 @@ def _free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` in a subprocess; restartable on the same port and database."""
 
-    def __init__(self, database_url: str, log_path: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, database_url: str, log_path: Path, *, args: list[str] | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.database_url = database_url
         self.log_path = log_path
+        self.args = args or []
         # A developer's own .streamlit/secrets.toml stays out of the tests unless a test brings one.
         self.env = {SECRETS_FILE_VARIABLE: str(log_path.parent / "no-secrets.toml"), **(env or {})}
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = {**os.environ, **self.env, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "DATABASE_URL": self.database_url, "PYTHONUNBUFFERED": "1", **self.env}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -81,6 +85,7 @@ class StreamlitServer:
                 "none",
                 "--browser.gatherUsageStats",
                 "false",
+                *self.args,
             ],
             cwd=ROOT,
             env=env,
@@ -116,6 +121,31 @@ class StreamlitServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
+def wait_for_http(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    """Wait until `url` answers (any status), or fail with the log of the process that should serve it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited early:\n{log.read_text(errors='replace')}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer:\n{log.read_text(errors='replace')}")
+
+
+def demo_database(url: str) -> None:
+    """Migrate the database at `url` and load the demo data."""
+    engine = db.engine_for(url)
+    db.upgrade(engine)
+    with db.transaction(engine) as session:
+        demo.load(session=session, today=dt.date.today())
+    db.dispose_all()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     path = chromium_path()
@@ -136,11 +166,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
     """A running app on a fresh SQLite database with the demo data, shared by one test module."""
     folder = tmp_path_factory.mktemp("server")
     url = f"sqlite:///{folder / 'leersessie.db'}"
-    engine = db.engine_for(url)
-    db.upgrade(engine)
-    with db.transaction(engine) as session:
-        demo.load(session=session, today=dt.date.today())
-    db.dispose_all()
+    demo_database(url)
     server = StreamlitServer(url, folder / "streamlit.log")
     server.start()
     failed_before = request.session.testsfailed

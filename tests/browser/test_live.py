@@ -14,6 +14,7 @@ from lib.core import db
 from lib.live import capture, join, phases, timer
 from lib.models import LearningSession, User
 from tests.browser.conftest import PHONE, PROJECTOR, login
+from tests.browser.test_accessibility import record
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -197,9 +198,11 @@ def test_the_custom_projector_markup_has_no_serious_accessibility_issues(browser
         axe = Axe()
         problems = []
         board = axe.run(screen, context={"include": [[".ls"]]})
+        record(f"projector-{scheme}", screen.url, board.response)
         problems += [v for v in board.response["violations"] if v["impact"] in ("serious", "critical")]
         frame = next(f for f in screen.frames if f != screen.main_frame and "Timer" in (f.title() or ""))
         widget = axe.run(frame)
+        record(f"projector-timer-{scheme}", screen.url, widget.response)
         problems += [v for v in widget.response["violations"] if v["impact"] in ("serious", "critical")]
         assert problems == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in problems]
         sizes = screen.locator(".ls-items li, .ls-questions li, .ls-banner").evaluate_all(

@@ -61,11 +61,6 @@ def sso_configured() -> bool:
     root-level settings over the environment); the settings loader reads it, and hands Streamlit
     the [auth] section only, which st.login needs and which is never copied into the environment.
     """
-    try:
-        if "auth" in st.secrets:
-            return True
-    except Exception:  # no secrets at all
-        pass
     section = config.secrets_section("auth")
     if not section:
         return False

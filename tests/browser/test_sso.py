@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from lib import accounts
 from lib.core import db
-from lib.core.config import ROOT
+from lib.core.config import ROOT, SECRETS_FILE_VARIABLE
 from lib.models import User
 from tests.browser.conftest import StreamlitServer, demo_database, free_port, settle, wait_for_http
 
@@ -108,7 +108,8 @@ def sso_server(provider: dict, tmp_path_factory: pytest.TempPathFactory, request
         # oidc-provider knows no "select_account" (Streamlit's default prompt); ask for the login form.
         'client_kwargs = { prompt = "login" }\n'
     )
-    server = StreamlitServer(url, folder / "streamlit.log", args=["--secrets.files", str(secrets)])
+    # The app reads the file through its settings loader, as in production (Streamlit itself reads none).
+    server = StreamlitServer(url, folder / "streamlit.log", env={SECRETS_FILE_VARIABLE: str(secrets)})
     server.port = provider["app_port"]
     server.base_url = f"http://127.0.0.1:{server.port}"
     server.start()

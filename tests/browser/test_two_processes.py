@@ -164,11 +164,13 @@ class Cluster:
         with urllib.request.urlopen(request, context=_insecure(), timeout=5) as response:
             assert response.read() == b"ok"
         deadline = time.monotonic() + 5
-        while len(self.access_log()) <= before:  # nginx logs just after the response
-            assert time.monotonic() < deadline, "nginx wrote no access log line"
+        while True:  # nginx logs just after the response; other browsers' requests may come in between
+            ours = [line for line in self.access_log()[before:] if line[0] == route and "/_stcore/health" in line[3]]
+            if ours:
+                break
+            assert time.monotonic() < deadline, "nginx wrote no access log line for this request"
             time.sleep(0.02)
-        line = self.access_log()[before]
-        assert line[0] == route, line
+        line = ours[0]
         return int(line[1].rsplit(":", 1)[1])  # (after a failed try, "first, second": the second served)
 
     def route_to(self, server: StreamlitServer) -> str:

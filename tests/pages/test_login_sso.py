@@ -7,6 +7,7 @@ from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from lib.core import db
+from lib.core.config import SECRETS_FILE_VARIABLE
 from lib.models import User
 from tests.pages.conftest import APP, texts
 
@@ -20,14 +21,17 @@ AUTH = {
 
 
 @pytest.fixture
-def sso_app(sqlite_engine, demo_db, monkeypatch):
+def sso_app(sqlite_engine, demo_db, monkeypatch, tmp_path):
+    # The [auth] section comes from the secrets file through the settings loader, as in production.
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text("[auth]\n" + "".join(f'{key} = "{value}"\n' for key, value in AUTH.items()), encoding="utf-8")
+    monkeypatch.setenv(SECRETS_FILE_VARIABLE, str(secrets))
     with db.transaction(sqlite_engine) as session:
         session.execute(update(User).where(User.username == "manager").values(email="m.devries@gemeente.example.nl"))
 
     def open_app(*, local_login: str = "on", **claims) -> AppTest:
         monkeypatch.setenv("LEERSESSIE_LOCAL_LOGIN", local_login)
         at = AppTest.from_file(APP, default_timeout=30)
-        at.secrets["auth"] = AUTH
         if claims:
             at.user = {"is_logged_in": True, **claims}
         return at.run()

@@ -14,7 +14,10 @@ login.flush_cookie()
 user = login.current_user()
 if user is None:
     public = [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in pages_for(None)]
-    st.navigation([st.Page(login.login_page, title="Inloggen", icon="🔑", default=True), *public]).run()
+    try:
+        st.navigation([st.Page(login.login_page, title="Inloggen", icon="🔑", default=True), *public]).run()
+    finally:
+        page.freeze_imports()
     st.stop()
 
 # Every page is registered, so a URL of a forbidden page reaches that page's own guard ("Geen toegang")
@@ -35,4 +38,7 @@ with st.sidebar:
         login.log_out()
         st.rerun()
 
-current.run()
+try:
+    current.run()
+finally:
+    page.freeze_imports()

@@ -342,6 +342,9 @@ class LearningSession(Base):
     closed_at: Mapped[dt.datetime | None]
     join_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped by every write that changes what the phones and the projector show (phases, timer,
+    # contributions, votes, groups, evaluations): a waiting screen reads only this number.
+    live_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="sessions")

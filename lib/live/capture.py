@@ -14,7 +14,7 @@ from lib.core import audit
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.followup import actions
-from lib.live.phases import open_meeting, require_aanjager
+from lib.live.phases import open_meeting, require_aanjager, touch
 from lib.models import (
     Action,
     Case,
@@ -113,6 +113,7 @@ def add_contribution(
     )
     session.add(contribution)
     session.flush()
+    touch(session, meeting.id)
     return contribution
 
 
@@ -131,12 +132,14 @@ def _own_in_current_round(session: Session, contribution_id: int, author_key: st
 def edit_contribution(*, session: Session, contribution_id: int, text: str, author_key: str) -> Contribution:
     contribution = _own_in_current_round(session, contribution_id, author_key)
     contribution.text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    touch(session, contribution.session_id)
     return contribution
 
 
 def delete_contribution(*, session: Session, contribution_id: int, author_key: str) -> None:
     contribution = _own_in_current_round(session, contribution_id, author_key)
     session.delete(contribution)
+    touch(session, contribution.session_id)
 
 
 def set_hidden(*, session: Session, contribution_id: int, hidden: bool, actor: CurrentUser) -> None:
@@ -146,6 +149,7 @@ def set_hidden(*, session: Session, contribution_id: int, hidden: bool, actor: C
     if contribution is None:
         raise NotFound("Deze inbreng bestaat niet (meer).")
     contribution.hidden = hidden
+    touch(session, contribution.session_id)
     audit.record(
         session=session,
         event="contribution_hidden" if hidden else "contribution_shown",
@@ -262,6 +266,7 @@ def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bo
         raise NotFound("Deze oplossing bestaat niet (meer).")
     meeting = open_meeting(session, contribution.session_id, lock=True)
     existing = session.scalar(select(Vote).where(Vote.contribution_id == contribution.id, Vote.voter_key == voter_key))
+    touch(session, meeting.id)
     if existing is not None:
         session.delete(existing)
         return False
@@ -284,6 +289,7 @@ def set_feasible(*, session: Session, contribution_id: int, feasible: bool, acto
     if contribution is None or contribution.kind != ContributionKind.SOLUTION:
         raise NotFound("Deze oplossing bestaat niet (meer).")
     contribution.feasible = feasible
+    touch(session, contribution.session_id)
 
 
 def solution_to_action(
@@ -327,6 +333,7 @@ def solution_to_action(
         ),
     )
     contribution.feasible = True
+    touch(session, contribution.session_id)
     return action
 
 

@@ -116,6 +116,22 @@ def open_meeting(session: Session, learning_session_id: int, *, lock: bool = Fal
     return meeting
 
 
+def touch(session: Session, learning_session_id: int) -> None:
+    """Tell the waiting screens that what they show has changed (one atomic UPDATE, no read)."""
+    session.execute(
+        update(LearningSession)
+        .where(LearningSession.id == learning_session_id)
+        .values(live_version=LearningSession.live_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def live_stamp(*, session: Session, learning_session_id: int) -> int | None:
+    """The session's live version: what a waiting phone or projector reads every 2 s (one primary-key
+    lookup). While it is unchanged, so is everything `live_view` and the boards would return."""
+    return session.scalar(select(LearningSession.live_version).where(LearningSession.id == learning_session_id))
+
+
 # --- opening and reading a session --------------------------------------------------------------
 
 
@@ -183,6 +199,7 @@ def open_session(*, session: Session, learning_session_id: int, actor: CurrentUs
     meeting.started_at = utcnow()
     timer.store(meeting, timer.TimerState(Phase.OPENING, 0, timer.state_of(meeting).round_seconds))
     meeting.version += 1
+    meeting.live_version += 1
     audit.record(
         session=session, event="session_opened", user_id=actor.id, entity="learning_session", entity_id=meeting.id
     )
@@ -275,7 +292,7 @@ def control(
     result = session.execute(
         update(LearningSession)
         .where(LearningSession.id == meeting.id, LearningSession.version == expected_version)
-        .values(**values, version=LearningSession.version + 1)
+        .values(**values, version=LearningSession.version + 1, live_version=LearningSession.live_version + 1)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

@@ -208,10 +208,10 @@ def actions_list_ui(rows: tuple[live.ActionLine, ...]) -> None:
         st.text(f"• {title} — trekker: {owner}{f' ({organisation})' if organisation else ''}{due_text}")
 
 
-@st.fragment(run_every=2)
+@st.fragment(run_every=1)
 def live_ui(session_id: int) -> None:
-    """The part of the projector that follows the database on its own: one query per poll while
-    nothing changed; the board markup is built once per change (lib/ui/live.py)."""
+    """The part of the projector that follows the database on its own, every second: one query per poll
+    while nothing changed; the board markup is built once per change (lib/ui/live.py)."""
     snapshot = live.current(session_id)
     if snapshot is None or snapshot.rendered != st.session_state.get(RENDERED):
         st.rerun()  # another screen moved the session: redraw the whole page for the new phase

@@ -175,9 +175,10 @@ def checkout_lib() -> tuple[Any, Any, Any, Any]:
         from lib.core import db
         from lib.live import capture, phases
     except ImportError:
+        from lib.auth import CurrentUser
+
         from lib import db
         from lib import live as phases
-        from lib.auth import CurrentUser
 
         capture = phases
     return db, phases, capture, CurrentUser
@@ -269,7 +270,7 @@ def start_server(checkout: Path, url: str, log: Path) -> tuple[subprocess.Popen,
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure_level(

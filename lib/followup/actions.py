@@ -563,20 +563,33 @@ class Origin:
     solution: str
 
 
-def origin(*, session: Session, action: Action) -> Origin | None:
-    contribution = action.contribution
-    if contribution is None:
-        return None
-    case_title = (
-        session.scalar(
-            select(Case.title).join(Group, Group.case_id == Case.id).where(Group.id == contribution.group_id)
-        )
-        or ""
+def origins(*, session: Session, actions: list[Action]) -> dict[int, Origin]:
+    """Where each of these actions came from (those made from a solution), in two queries for all."""
+    made = [(a.id, a.contribution) for a in actions if a.contribution is not None]
+    if not made:
+        return {}
+    group_ids = {c.group_id for _, c in made if c.group_id is not None}
+    case_titles = dict(
+        session.execute(
+            select(Group.id, Case.title).join(Case, Case.id == Group.case_id).where(Group.id.in_(group_ids))
+        ).all()
     )
-    meeting = session.get(LearningSession, contribution.session_id)
-    rounds = meeting.rounds if meeting else []
-    round_name = rounds[contribution.round_index]["name"] if 0 <= contribution.round_index < len(rounds) else ""
-    return Origin(case_title, round_name, contribution.perspective, contribution.text)
+    rounds_of = dict(
+        session.execute(
+            select(LearningSession.id, LearningSession.rounds).where(
+                LearningSession.id.in_({c.session_id for _, c in made})
+            )
+        ).all()
+    )
+    found = {}
+    for action_id, contribution in made:
+        rounds = rounds_of.get(contribution.session_id) or []
+        index = contribution.round_index
+        round_name = rounds[index]["name"] if 0 <= index < len(rounds) else ""
+        found[action_id] = Origin(
+            case_titles.get(contribution.group_id, ""), round_name, contribution.perspective, contribution.text
+        )
+    return found
 
 
 def owner_choices(*, session: Session) -> list[tuple[int, str]]:

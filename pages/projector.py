@@ -19,7 +19,7 @@ from lib.core import dates, db
 from lib.core.errors import Conflict, DomainError
 from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
-from lib.models import ContributionKind, Phase, Role, SessionStatus, utcnow
+from lib.models import ContributionKind, Phase, SessionStatus, utcnow
 from lib.ui import board, live, page
 from lib.ui.review import review_ui
 from lib.ui.timer import timer_ui
@@ -270,18 +270,10 @@ def type_for_group_ui(view: phases.LiveView) -> None:
                 st.error(str(error))
 
 
-def trekker_options() -> dict[str, int]:
-    with db.read() as session:
-        users = [u for u in accounts.list_users(session=session) if u.active]
-        organisations = {o.id: o.name for o in accounts.list_organisations(session=session)}
-    users.sort(key=lambda u: (u.role != Role.MANAGER, u.display_name))
-    return {f"{u.display_name} ({organisations.get(u.organisation_id, 'geen organisatie')})": u.id for u in users}
-
-
 def solutions_ui(view: phases.LiveView) -> None:
     st.subheader("Oplossingen → vervolgacties")
     st.caption(
-        "Kies een trekker (een gebruiker, of typ een naam) en klik op Maak actie. "
+        "Kies een trekker (een manager of een deelnemer, of typ een naam) en klik op Maak actie. "
         "De streefdatum is de volgende sessie van de reeks."
     )
     st.button("🔄 Oplossingen vernieuwen", key="refresh_solutions")
@@ -289,10 +281,10 @@ def solutions_ui(view: phases.LiveView) -> None:
         items = capture.solutions(session=session, learning_session_id=view.id)
         organisations = accounts.list_organisations(session=session)
         due = actions.default_due_date(session=session, learning_session_id=view.id)
+        trekkers = capture.trekker_choices(session=session, learning_session_id=view.id)
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
         return
-    trekkers = trekker_options()
     for item in items:
         with st.container(border=True):
             st.text(f"{item.text}  — {item.group_name}, {item.votes} stem(men)")

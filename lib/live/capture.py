@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
@@ -17,11 +17,14 @@ from lib.followup import actions
 from lib.live.phases import open_meeting, require_aanjager, touch
 from lib.models import (
     Action,
+    Attendance,
     Case,
     Contribution,
     ContributionKind,
     Group,
+    Organisation,
     Phase,
+    Role,
     User,
     Vote,
 )
@@ -335,6 +338,21 @@ def solution_to_action(
     contribution.feasible = True
     touch(session, contribution.session_id)
     return action
+
+
+def trekker_choices(*, session: Session, learning_session_id: int) -> dict[str, int]:
+    """Who can take a solution on, as 'name (organisation)' → user id: the active managers and whoever
+    is on this session's attendance list, managers first. One query; others can be typed as a name."""
+    attending = select(Attendance.user_id).where(
+        Attendance.session_id == learning_session_id, Attendance.user_id.is_not(None)
+    )
+    rows = session.execute(
+        select(User.id, User.display_name, User.role, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.active.is_(True), or_(User.role == Role.MANAGER, User.id.in_(attending)))
+        .order_by(User.role != Role.MANAGER, User.display_name)
+    ).all()
+    return {f"{name} ({organisation or 'geen organisatie'})": user_id for user_id, name, _role, organisation in rows}
 
 
 def session_actions(*, session: Session, learning_session_id: int) -> list[Action]:

@@ -33,8 +33,9 @@ test: $(VENV)/.installed-dev migrate
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-bench: $(VENV)/.installed
-	$(BIN)/python scripts/bench.py
+# `make bench PART=live`, `make bench BASELINE=../older-checkout` (before → after), BENCH_DATABASE_URL=… for PostgreSQL.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python scripts/bench.py $(if $(PART),--part $(PART)) $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -403,7 +403,13 @@ def main() -> int:
 
 
 def soak(room: Room, process: subprocess.Popen, minutes: float, url: str, session_id: int, groups: list[int]) -> dict:
-    """Keep the room running (phones polling, a contribution every 5 s) and sample RSS every 30 s."""
+    """Keep the room running and sample RSS every 30 s: phones polling, a contribution every 5 s, and the
+    one from 60 contributions ago hidden again, so the board stays the size of a real round (what
+    grows is then the process, not the data)."""
+    db, _phases, capture, CurrentUser = checkout_lib()
+    from lib.models import Contribution, Role
+
+    actor = CurrentUser(0, "bench", "Bench", Role.AANJAGER, None)
     began = time.monotonic()
     samples: list[tuple[float, float]] = []
     n = 0
@@ -411,6 +417,11 @@ def soak(room: Room, process: subprocess.Popen, minutes: float, url: str, sessio
     while time.monotonic() - began < minutes * 60:
         contribute(url, session_id, groups[n % len(groups)], f"Duurloop {n}")
         n += 1
+        if n > 60:
+            with db.transaction(db.engine_for(url)) as session:
+                oldest = session.query(Contribution.id).filter(Contribution.text == f"Duurloop {n - 61}").scalar()
+                if oldest:
+                    capture.set_hidden(session=session, contribution_id=oldest, hidden=True, actor=actor)
         if time.monotonic() >= next_sample:
             samples.append((round((time.monotonic() - began) / 60, 2), round(rss_mb(process.pid), 1)))
             next_sample += 30

@@ -86,7 +86,7 @@ def read_snapshot(*, session: Any, learning_session_id: int, stamp: int) -> Snap
     )
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)  # the latest versions of the rooms running now
 def _shared_snapshot(database: str, learning_session_id: int, stamp: int) -> Snapshot:
     with db.read() as session:
         return read_snapshot(session=session, learning_session_id=learning_session_id, stamp=stamp)

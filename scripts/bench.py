@@ -330,9 +330,9 @@ def print_live(figures: dict, databases: Databases, checkouts: dict, phones: str
         results[label] = run_worker(args, script="bench_live.py")
     figures["live"] = results
     print(
-        "| phones | loaded | slowest load (s) | server CPU | RSS (MB) "
+        "| phones | loaded | slowest load (s) | server CPU | CPU per phone run (ms) | RSS (MB) "
         "| submit → projector median / p90 / worst (s) | missed |\n"
-        "|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|"
     )
     levels = sorted({level["phones"] for r in results.values() if r for level in r["levels"]})
     for phones_count in levels:
@@ -352,6 +352,7 @@ def print_live(figures: dict, databases: Databases, checkouts: dict, phones: str
         missed = cell("projector_missed") + " (projector), " + cell("phone_deliveries_missed") + " (phones)"
         print(
             f"| {phones_count} | {cell('loaded')} | {cell('load_worst_s')} | {cell('cpu_pct', '%')} | "
+            f"{cell('cpu_ms_per_run')} | "
             f"{cell('rss_mb')} | {latency} | {missed} |"
         )
     for label, result in results.items():

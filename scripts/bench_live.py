@@ -79,6 +79,7 @@ class Phone:
         self.fragments: dict[str, float] = {}
         self.page_hash = ""
         self.closed = False
+        self.runs = 0  # script runs finished for this phone (full page or fragment)
 
     def rerun(self, fragment_id: str = "") -> bytes:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -122,8 +123,10 @@ class Phone:
                         fid = message.auto_rerun.fragment_id
                         if fid not in timers:
                             timers[fid] = asyncio.create_task(every(fid, message.auto_rerun.interval))
-                    elif kind == "script_finished" and self.loaded_after is None:
-                        self.loaded_after = time.monotonic() - self.started
+                    elif kind == "script_finished":
+                        self.runs += 1
+                        if self.loaded_after is None:
+                            self.loaded_after = time.monotonic() - self.started
 
             task = asyncio.create_task(reader())
             await stop.wait()
@@ -293,8 +296,11 @@ def measure_level(
     loads = [p.loaded_after for p in new if p.loaded_after is not None]
     time.sleep(settle)
     before_cpu, before = cpu_seconds(process.pid), time.monotonic()
+    runs_before = sum(p.runs for p in room.phones)
     time.sleep(window)
-    cpu = (cpu_seconds(process.pid) - before_cpu) / (time.monotonic() - before)
+    used = cpu_seconds(process.pid) - before_cpu
+    cpu = used / (time.monotonic() - before)
+    runs = sum(p.runs for p in room.phones) - runs_before
     rss = rss_mb(process.pid)
     latencies, missing = [], 0
     for n in range(samples):
@@ -320,6 +326,8 @@ def measure_level(
         "loaded": f"{len(loads)}/{len(new)}",
         "load_worst_s": round(max(loads), 2) if loads else None,
         "cpu_pct": round(100 * cpu, 1),
+        # CPU per phone run, the projector's runs included in the CPU: a figure a busy machine does not skew
+        "cpu_ms_per_run": round(1000 * used / runs, 1) if runs else None,
         "rss_mb": round(rss, 1),
         "latency_median_s": round(statistics.median(latencies), 2) if latencies else None,
         "latency_p90_s": round(percentile(latencies, 0.9), 2) if latencies else None,

@@ -284,9 +284,12 @@ def print_pages(figures: dict, databases: Databases, filled: dict, checkouts: di
             users = "demo" if SIZES[size] == 0 else "generated"
             results.setdefault(size, {})[label] = run_worker(
                 ["--checkout", str(path), "--users", users], url, script="bench_pages.py"
-            ) or {"floor_ms": None, "pages": {}}
+            ) or {"floor_best_ms": None, "best": {}, "pages": {}}
     figures["pages"] = results
-    print("\n## Pages: median script run (ms) of each page for its main role; the floor is an empty guarded page")
+    print(
+        "\n## Pages: best of 5 warm script runs (ms; medians in --json) of each page for its main role;"
+        " the floor is an empty guarded page"
+    )
     from bench_pages import MAIN_ROLE
 
     labels = list(checkouts)
@@ -297,7 +300,7 @@ def print_pages(figures: dict, databases: Databases, filled: dict, checkouts: di
         row = []
         for size in sizes:
             values = [
-                results[size][label]["floor_ms"] if page == "floor" else results[size][label]["pages"].get(page)
+                results[size][label].get("floor_best_ms") if page == "floor" else results[size][label]["best"].get(page)
                 for label in labels
             ]
             row.append(cells(values))
@@ -307,9 +310,9 @@ def print_pages(figures: dict, databases: Databases, filled: dict, checkouts: di
             for label in labels:
                 m = results.get("M", {}).get(label, {})
                 big = results.get("L", {}).get(label, {})
-                value_m = m.get("floor_ms") if page == "floor" else (m.get("pages") or {}).get(page)
-                value_l = big.get("floor_ms") if page == "floor" else (big.get("pages") or {}).get(page)
-                base = m.get("floor_ms") if ratio == "floor" else value_m
+                value_m = m.get("floor_best_ms") if page == "floor" else (m.get("best") or {}).get(page)
+                value_l = big.get("floor_best_ms") if page == "floor" else (big.get("best") or {}).get(page)
+                base = m.get("floor_best_ms") if ratio == "floor" else value_m
                 top = value_m if ratio == "floor" else value_l
                 values.append(round(top / base, 1) if top and base else None)
             ratios.append(cells(values, unit="×"))

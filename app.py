@@ -14,10 +14,7 @@ login.flush_cookie()
 user = login.current_user()
 if user is None:
     public = [st.Page(spec.path, title=spec.title, icon=spec.icon) for spec in pages_for(None)]
-    try:
-        st.navigation([st.Page(login.login_page, title="Inloggen", icon="🔑", default=True), *public]).run()
-    finally:
-        page.freeze_imports()
+    st.navigation([st.Page(login.login_page, title="Inloggen", icon="🔑", default=True), *public]).run()
     st.stop()
 
 # Every page is registered, so a URL of a forbidden page reaches that page's own guard ("Geen toegang")
@@ -38,7 +35,4 @@ with st.sidebar:
         login.log_out()
         st.rerun()
 
-try:
-    current.run()
-finally:
-    page.freeze_imports()
+current.run()

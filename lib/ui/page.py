@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 
@@ -56,22 +55,6 @@ def ensure_database() -> None:
         log.error("database unavailable: %s", error)
         st.error(str(error), icon="🛑")
         st.stop()
-
-
-_frozen = False
-
-
-def freeze_imports() -> None:
-    """After the first page run, move the loaded modules' objects out of the garbage collector's view.
-
-    With `runner.postScriptGC = false` Python's own collector still runs; its full collections then
-    skip the ~200,000 objects of the imported libraries, which never become garbage. Once per process.
-    """
-    global _frozen
-    if not _frozen and os.environ.get("LEERSESSIE_GC_FREEZE", "1") != "0":
-        _frozen = True
-        gc.collect()
-        gc.freeze()
 
 
 def style() -> None:

@@ -44,8 +44,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(VENV)/.installed
-	$(BIN)/python scripts/bench.py
+# `make bench PART=live`, `make bench BASELINE=../older-checkout` (before → after), BENCH_DATABASE_URL=… for PostgreSQL.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python scripts/bench.py $(if $(PART),--part $(PART)) $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts tests/oidc/node_modules

@@ -385,6 +385,9 @@ class LearningSession(Base):
     join_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
+    # Bumped by every write that changes what the phones and the projector show (phases, timer,
+    # contributions, votes, groups, evaluations): a waiting screen reads only this number.
+    live_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     series: Mapped[Series | None] = relationship(back_populates="sessions")

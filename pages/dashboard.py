@@ -52,7 +52,7 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
             st.info(NO_DATA, icon="📭")
             return
         # theme=None: our own projector-sized fonts, not Streamlit's smaller chart theme.
-        st.plotly_chart(build(frame), key=key, config=CHART_CONFIG, theme=None)
+        st.plotly_chart(charts.figure(build, key, frame), key=key, config=CHART_CONFIG, theme=None)
 
 
 def late_actions_ui(frame) -> None:

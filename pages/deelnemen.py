@@ -13,7 +13,7 @@ from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
-from lib.ui import board, page
+from lib.ui import board, live, page
 from lib.ui import login as session_cookies
 from lib.ui.text import md_escape
 
@@ -23,6 +23,7 @@ JOINED = "_join_session_id"
 GROUP = "_join_group_id"
 EDITING = "_join_editing"
 RENDERED = "_join_rendered"
+MY_VOTES = "_join_my_votes"
 KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
 
 
@@ -95,13 +96,8 @@ def group_choice_ui(view: phases.LiveView) -> phases.GroupInfo | None:
     return chosen
 
 
-@st.fragment(run_every=2)
-def follow_ui(session_id: int) -> None:
-    """The current phase and round, re-read every 2 s; a new phase redraws the page."""
-    with db.read() as session:
-        view = phases.live_view(session=session, learning_session_id=session_id)
-    if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
-        st.rerun()
+def phase_ui(view: phases.LiveView) -> None:
+    """The phase and round; drawn by the page run, which a new phase or round triggers."""
     st.markdown(f"**{md_escape(board.phase_text(view))}**")
     if view.phase == Phase.OPENING:
         st.info("De leersessie begint zo. Kies alvast uw groep.")
@@ -113,16 +109,27 @@ def follow_ui(session_id: int) -> None:
         with st.expander("Richtvragen"):
             for question in view.current.get("guiding_questions", []):
                 st.markdown(f"- {md_escape(str(question))}")
-    if view.phase == Phase.CLOSING or (view.phase == Phase.ROUND and (view.current or {}).get("yields_solutions")):
-        votes_ui(view)
 
 
 @st.fragment(run_every=2)
-def group_board_ui(session_id: int, round_index: int, group: phases.GroupInfo) -> None:
+def live_ui(session_id: int, group_id: int | None) -> None:
+    """The one part of the phone that follows the room: the group's board and the vote.
+
+    Every 2 s it reads the session's live version; only when that changed is the room re-read (once
+    for all phones). Another phase or round, or a closed session, redraws the whole page.
+    """
+    snapshot = live.current(session_id)
+    if snapshot is None or not snapshot.view.is_open or snapshot.rendered != st.session_state.get(RENDERED):
+        st.rerun()
+    if snapshot.view.phase == Phase.ROUND and group_id is not None:
+        group_board_ui(snapshot, group_id)
+    if snapshot.voting:
+        votes_ui(snapshot)
+
+
+def group_board_ui(snapshot: live.Snapshot, group_id: int) -> None:
     """What the whole group has captured in this round so far (from every phone and the projector)."""
-    with db.read() as session:
-        boards = capture.board(session=session, learning_session_id=session_id, round_index=round_index)
-    mine = next((b for b in boards if b.group_id == group.id), None)
+    mine = next((b for b in snapshot.boards if b.group_id == group_id), None)
     if mine is None:
         return
     st.markdown(f"**Wat {md_escape(mine.name)} in deze ronde heeft ingebracht ({len(mine.items)})**")
@@ -130,13 +137,23 @@ def group_board_ui(session_id: int, round_index: int, group: phases.GroupInfo) -
         st.text(f"• {kind_label(item.kind)}: {item.text}")
 
 
-def votes_ui(view: phases.LiveView) -> None:
-    key = device_key()
-    with db.read() as session:
-        items = capture.solutions(session=session, learning_session_id=view.id)
-        mine = capture.my_votes(session=session, learning_session_id=view.id, voter_key=key)
+def my_votes(snapshot: live.Snapshot, key: str) -> set[int]:
+    """This phone's dots, re-read only when the room changed (a vote changes the live version)."""
+    held = st.session_state.get(MY_VOTES)
+    if held is None or held[0] != (snapshot.view.id, snapshot.stamp):
+        with db.read() as session:
+            mine = capture.my_votes(session=session, learning_session_id=snapshot.view.id, voter_key=key)
+        held = ((snapshot.view.id, snapshot.stamp), mine)
+        st.session_state[MY_VOTES] = held
+    return held[1]
+
+
+def votes_ui(snapshot: live.Snapshot) -> None:
+    view, items = snapshot.view, snapshot.solutions
     if not items:
         return
+    key = device_key()
+    mine = my_votes(snapshot, key)
     st.subheader("Stemmen op oplossingen")
     st.caption(f"U heeft {view.votes_per_participant - len(mine)} van {view.votes_per_participant} stemmen over.")
     for item in items:
@@ -277,25 +294,26 @@ if not st.session_state.get(JOINED) and st.query_params.get("code"):
     try_join(st.query_params["code"])
 
 session_id = st.session_state.get(JOINED)
+snapshot = live.current(session_id) if session_id else None
 if not session_id:
     join_form_ui()
+elif snapshot is None or not snapshot.view.is_open:
+    st.session_state.pop(JOINED, None)
+    st.title("Meedoen met de leersessie")
+    st.error(join.CLOSED_CODE)
+    leave_ui()
 else:
-    with db.read() as session:
-        view = phases.live_view(session=session, learning_session_id=session_id)
-    if not view.is_open:
-        st.session_state.pop(JOINED, None)
-        st.title("Meedoen met de leersessie")
-        st.error(join.CLOSED_CODE)
-        leave_ui()
-        st.stop()
+    view = snapshot.view
     st.subheader(view.title)
     group = group_choice_ui(view)
-    st.session_state[RENDERED] = (view.phase, view.state.current_round)
-    follow_ui(view.id)
+    st.session_state[RENDERED] = snapshot.rendered
+    phase_ui(view)
     if view.phase == Phase.ROUND and group is not None:
         add_contribution_ui(view, group)
         own_contributions_ui(view)
-        group_board_ui(view.id, view.state.current_round, group)
-    elif view.phase == Phase.CLOSING:
-        evaluation_ui(view)
+        live_ui(view.id, group.id)
+    else:
+        live_ui(view.id, group.id if group else None)
+        if view.phase == Phase.CLOSING:
+            evaluation_ui(view)
     leave_ui()

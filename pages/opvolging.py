@@ -38,9 +38,11 @@ def filters_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> actio
             "Reeks", [ALL, *series_names], format_func=lambda i: series_names.get(i, "Alle"), key=f"{prefix}_series"
         )
     with two:
-        sessions = {
-            s[0]: f"{s[1]} ({dates.short_date(s[2])})" for s in choices.sessions if not series_id or s[3] == series_id
-        }
+        rows = choices.sessions
+        if series_id:
+            with db.read() as session:
+                rows = actions.session_choices(session=session, series_id=series_id)
+        sessions = {s[0]: f"{s[1]} ({dates.short_date(s[2])})" for s in rows}
         session_id = st.selectbox(
             "Leersessie", [ALL, *sessions], format_func=lambda i: sessions.get(i, "Alle"), key=f"{prefix}_session"
         )

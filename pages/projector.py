@@ -19,8 +19,8 @@ from lib.core.config import get_settings
 from lib.core.errors import Conflict, DomainError
 from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
-from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, Role, SessionStatus, kind_label, utcnow
-from lib.ui import board, page
+from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
+from lib.ui import board, live, page
 from lib.ui.review import review_ui
 from lib.ui.timer import timer_ui
 
@@ -141,7 +141,9 @@ def qr_ui(code: str) -> None:
 
 
 def moderation_ui(view: phases.LiveView) -> None:
+    """Outside the 2-second part: the list is read when the page runs (or on Vernieuwen), not every poll."""
     with st.expander("🛡️ Moderatie: inbreng verbergen of weer tonen"):
+        st.button("🔄 Vernieuwen", key="refresh_moderation")
         with db.read() as session:
             boards = capture.board(
                 session=session, learning_session_id=view.id, round_index=view.state.current_round, include_hidden=True
@@ -158,9 +160,7 @@ def moderation_ui(view: phases.LiveView) -> None:
                 st.rerun()
 
 
-def evaluation_chart_ui(view: phases.LiveView) -> None:
-    with db.read() as session:
-        result = evaluation.evaluation_results(session=session, learning_session_id=view.id)
+def evaluation_chart_ui(result: evaluation.EvaluationSummary) -> None:
     st.subheader(f"Evaluatie — {result.count} {'antwoord' if result.count == 1 else 'antwoorden'}")
     if not result.count:
         st.caption("Nog geen evaluaties. Deelnemers vullen ze in op hun telefoon.")
@@ -195,12 +195,7 @@ def evaluation_chart_ui(view: phases.LiveView) -> None:
         st.text(f"“{remark}”")
 
 
-def actions_list_ui(view: phases.LiveView) -> None:
-    with db.read() as session:
-        rows = [
-            (a.title, a.owner_label, a.organisation.name if a.organisation else "", a.due_date)
-            for a in capture.session_actions(session=session, learning_session_id=view.id)
-        ]
+def actions_list_ui(rows: tuple[live.ActionLine, ...]) -> None:
     st.subheader(f"Afgesproken vervolgacties ({len(rows)})")
     if not rows:
         st.caption("Nog geen vervolgacties afgesproken.")
@@ -209,18 +204,14 @@ def actions_list_ui(view: phases.LiveView) -> None:
         st.text(f"• {title} — trekker: {owner}{f' ({organisation})' if organisation else ''}{due_text}")
 
 
-@st.fragment(run_every=2)
+@st.fragment(run_every=1)
 def live_ui(session_id: int) -> None:
-    """The part of the projector that follows the database on its own."""
-    with db.read() as session:
-        view = phases.live_view(session=session, learning_session_id=session_id)
-        boards = (
-            capture.board(session=session, learning_session_id=session_id, round_index=view.state.current_round)
-            if view.phase == Phase.ROUND
-            else []
-        )
-    if st.session_state.get(RENDERED) != (view.phase, view.state.current_round):
+    """The part of the projector that follows the database on its own, every second: one query per poll
+    while nothing changed; the board markup is built once per change (lib/ui/live.py)."""
+    snapshot = live.current(session_id)
+    if snapshot is None or snapshot.rendered != st.session_state.get(RENDERED):
         st.rerun()  # another screen moved the session: redraw the whole page for the new phase
+    view = snapshot.view
     board.show(board.banner_html(view))
     if view.phase != Phase.CLOSED:
         controls_ui(view)
@@ -238,20 +229,20 @@ def live_ui(session_id: int) -> None:
             board.show(board.round_header_html(view))
             st.caption(f"Code om mee te doen: {join.format_code(view.join_code or '')}")
         with right:
-            board.show(board.board_html(boards, yields_solutions=bool((view.current or {}).get("yields_solutions"))))
+            board.show(snapshot.board_html)
     elif view.phase == Phase.CLOSING:
         board.show(
             f'<p class="ls ls-card ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
             f"<strong>{board.esc(join.format_code(view.join_code or ''))}</strong></p>"
         )
-        actions_list_ui(view)
-        evaluation_chart_ui(view)
+        actions_list_ui(snapshot.actions)
+        if snapshot.evaluation is not None:
+            evaluation_chart_ui(snapshot.evaluation)
     elif view.phase == Phase.CLOSED:
         st.success("De leersessie is gesloten. De code werkt niet meer. Dank voor het meedoen!")
-        actions_list_ui(view)
-        evaluation_chart_ui(view)
-    if view.phase == Phase.ROUND:
-        moderation_ui(view)
+        actions_list_ui(snapshot.actions)
+        if snapshot.evaluation is not None:
+            evaluation_chart_ui(snapshot.evaluation)
 
 
 def type_for_group_ui(view: phases.LiveView) -> None:
@@ -275,18 +266,10 @@ def type_for_group_ui(view: phases.LiveView) -> None:
                 st.error(str(error))
 
 
-def trekker_options() -> dict[str, int]:
-    with db.read() as session:
-        users = [u for u in accounts.list_users(session=session) if u.active]
-        organisations = {o.id: o.name for o in accounts.list_organisations(session=session)}
-    users.sort(key=lambda u: (u.role != Role.MANAGER, u.display_name))
-    return {f"{u.display_name} ({organisations.get(u.organisation_id, 'geen organisatie')})": u.id for u in users}
-
-
 def solutions_ui(view: phases.LiveView) -> None:
     st.subheader("Oplossingen → vervolgacties")
     st.caption(
-        "Kies een trekker (een gebruiker, of typ een naam) en klik op Maak actie. "
+        "Kies een trekker (een manager of een deelnemer, of typ een naam) en klik op Maak actie. "
         "De streefdatum is de volgende sessie van de reeks."
     )
     st.button("🔄 Oplossingen vernieuwen", key="refresh_solutions")
@@ -294,10 +277,10 @@ def solutions_ui(view: phases.LiveView) -> None:
         items = capture.solutions(session=session, learning_session_id=view.id)
         organisations = accounts.list_organisations(session=session)
         due = actions.default_due_date(session=session, learning_session_id=view.id)
+        trekkers = capture.trekker_choices(session=session, learning_session_id=view.id)
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
         return
-    trekkers = trekker_options()
     for item in items:
         with st.container(border=True):
             st.text(f"{item.text}  — {item.group_name}, {item.votes} stem(men)")
@@ -353,15 +336,18 @@ if choice is not None:
     if choice.status not in (SessionStatus.RUNNING, SessionStatus.FINISHED):
         open_session_ui(choice)
     else:
-        with db.read() as session:
-            current = phases.live_view(session=session, learning_session_id=choice.id)
-        st.session_state[RENDERED] = (current.phase, current.state.current_round)
+        snapshot = live.current(choice.id)
+        if snapshot is None:  # deleted since the list was read
+            st.rerun()
+        current = snapshot.view
+        st.session_state[RENDERED] = snapshot.rendered
         live_ui(choice.id)
         if current.phase == Phase.REVIEW:
             st.subheader("Terugblik op de vervolgacties")
             review_ui(learning_session_id=current.id, user=user)
         elif current.phase == Phase.ROUND:
             type_for_group_ui(current)
+            moderation_ui(current)
             if (current.current or {}).get("yields_solutions"):
                 solutions_ui(current)
         elif current.phase == Phase.CLOSING:

@@ -56,7 +56,8 @@ def agenda_ui(meeting_id: int) -> None:
 def cases_ui(meeting_id: int) -> None:
     with db.read() as session:
         chosen = schedule.selected_cases(session=session, learning_session_id=meeting_id)
-        available = schedule.selectable_cases(session=session)
+        search = st.session_state.get("case_search", "")
+        available, total = schedule.selectable_cases(session=session, search=search)
         chosen_rows = [(c.title, c.learning_question) for c in chosen]
         options = {c.id: c.title for c in available}
         versions = {c.id: write.seen_version(f"prepare_case_{c.id}", c.version) for c in available}
@@ -68,6 +69,10 @@ def cases_ui(meeting_id: int) -> None:
             st.text(title)
             st.caption("Leervraag")
             st.text(question)
+    if total > schedule.CASE_CHOICES or search:
+        st.text_input("Zoek een ingediende casus op titel", key="case_search")
+        shown = f"; de oudste {len(options)} staan in de lijst" if total > len(options) else ""
+        st.caption(f"{total} ingediende casussen{' gevonden' if search else ''}{shown}.")
     if not options:
         st.caption("Er zijn geen ingediende casussen die nog gekozen kunnen worden.")
         return

@@ -1,19 +1,27 @@
-"""Benchmark: a municipality's five years of leersessies, and how fast the dashboard and reports are.
+"""`make bench`: how fast the app is at the sizes a municipality reaches, in one table.
 
-Generates ~300 sessions, ~3,000 cases, ~50,000 contributions, ~20,000 actions (with ~40,000 history
-rows), attendance and evaluations into a temporary SQLite database (bulk inserts, a few seconds),
-then prints timings. No assertions: it prints figures.
-
-    python scripts/bench.py                      # temporary SQLite file
-    BENCH_DATABASE_URL=postgresql+psycopg://... python scripts/bench.py   # an EMPTY PostgreSQL database
+Parts (`make bench PART=gen,pages,live,reports`, default all):
+- gen: generating the demo, M (250 sessions, 3,000 cases, 30,000 contributions, 10,000 actions) and
+  L (10× M) databases;
+- pages: every page × its main role at demo, M and L size (AppTest script runs, median), against the
+  floor (an empty guarded page: a role that may not open it) — scripts/bench_pages.py;
+- live: one `streamlit run` with a Chromium projector and 5, 15, 30, 60 phones — scripts/bench_live.py;
+- reports: the reports and the dashboard's queries at M size.
+With BASELINE=/path/to/an/older/checkout every part also runs against that checkout and the table
+shows before → after. With BENCH_DATABASE_URL=postgresql+psycopg://user@host/db (a server where that
+user may create databases) it runs on PostgreSQL instead of temporary SQLite files.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import os
-import random
+import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,379 +29,353 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from sqlalchemy import func, insert, select
-
-from lib import home
-from lib.accounts import CurrentUser
-from lib.core import db
-from lib.exports.files import FORMATS, render
-from lib.followup import terugblik
-from lib.insight import oogst, reports, stats
-from lib.models import (
-    Action,
-    ActionStatus,
-    ActionUpdate,
-    Attendance,
-    Case,
-    CaseStatus,
-    Contribution,
-    ContributionKind,
-    Evaluation,
-    Group,
-    LearningSession,
-    Organisation,
-    Role,
-    Series,
-    SessionStatus,
-    User,
-)
-from lib.planning import werkvormen
-
-SEED = 20160905
-YEARS = 5
-SERIES_PER_YEAR = 4
-SESSIONS_PER_SERIES = 15
-GROUPS = 3
-CONTRIBUTIONS_PER_ROUND = 18
-ACTIONS_PER_SESSION = 66
-CASES = 3000
-TODAY = dt.date(2026, 6, 1)
-
-SUBJECTS = [
-    "wachtlijst schuldhulp",
-    "privacyregels",
-    "indicatie Wmo",
-    "huurachterstand",
-    "regie bij het gezin",
-    "overdracht 18-/18+",
-    "bereikbaarheid GGZ",
-    "budget maatwerk",
-    "brieven van de gemeente",
-    "dagbesteding",
-    "woningtoewijzing",
-    "casusregie",
-    "mantelzorg",
-    "vroegsignalering",
-    "taalbarrière",
-]
-VERBS = ["belemmert", "vertraagt", "ontbreekt bij", "helpt bij", "versnelt", "schuurt met"]
-PERSPECTIVES = ["systeem", "professional", "veranderproces"]
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = Path(__file__).resolve().parent
+SIZES = {"demo": 0, "M": 1, "L": 10}
+PHONES = "5,15,30,60"
 
 
-def generate(engine: Any) -> dict[str, int]:
-    """Fill an empty database; returns the counts per table."""
-    rng = random.Random(SEED)
-    start_day = TODAY - dt.timedelta(days=365 * YEARS)
-    with db.transaction(engine) as session:
-        template = werkvormen.default_template(session=session)
-        assert template is not None, "the migrations add the shipped werkvormen"
-        rounds = werkvormen.snapshot(template)
-        password_hash = "$argon2id$v=19$m=65536,t=3,p=4$bench$bench"
-        organisations = [{"id": i, "name": f"Organisatie {i}", "kind": "gemeente"} for i in range(1, 13)]
-        session.execute(insert(Organisation), organisations)
-        users = []
-        for i in range(1, 401):
-            role = Role.MANAGER if i % 7 == 0 else Role.AANJAGER if i % 41 == 0 else Role.PROFESSIONAL
-            users.append(
-                {
-                    "id": i,
-                    "username": f"user{i}",
-                    "display_name": f"Mëdewerker {i}",
-                    "role": role,
-                    "organisation_id": 1 + i % 12,
-                    "password_hash": password_hash,
-                }
-            )
-        session.execute(insert(User), users)
-        managers = [u["id"] for u in users if u["role"] == Role.MANAGER]
-        professionals = [u["id"] for u in users if u["role"] == Role.PROFESSIONAL]
-        org_of = {u["id"]: u["organisation_id"] for u in users}
-
-        series_rows, session_rows = [], []
-        session_id = 0
-        for s in range(YEARS * SERIES_PER_YEAR):
-            series_rows.append(
-                {
-                    "id": s + 1,
-                    "name": f"Reeks {s + 1}",
-                    "default_start": dt.time(9),
-                    "default_end": dt.time(10, 30),
-                    "template_id": template.id,
-                }
-            )
-            first = start_day + dt.timedelta(days=91 * s)
-            for n in range(SESSIONS_PER_SERIES):
-                session_id += 1
-                day = first + dt.timedelta(days=7 * n)
-                held = day < TODAY
-                session_rows.append(
-                    {
-                        "id": session_id,
-                        "series_id": s + 1,
-                        "title": f"Reeks {s + 1} — sessie {n + 1}",
-                        "date": day,
-                        "start_time": dt.time(9),
-                        "end_time": dt.time(10, 30),
-                        "template_name": template.name,
-                        "rounds": rounds,
-                        "status": SessionStatus.FINISHED if held else SessionStatus.PLANNED,
-                    }
-                )
-        session.execute(insert(Series), series_rows)
-        session.execute(insert(LearningSession), session_rows)
-
-        case_rows, group_rows, contribution_rows, attendance_rows, evaluation_rows = [], [], [], [], []
-        action_rows, update_rows = [], []
-        case_id = group_id = contribution_id = action_id = 0
-        for meeting in session_rows:
-            moment = dt.datetime.combine(meeting["date"], dt.time(8), dt.UTC)
-            held = meeting["status"] == SessionStatus.FINISHED
-            for person in rng.sample(professionals, 22) + rng.sample(managers, 6):
-                attendance_rows.append(
-                    {
-                        "session_id": meeting["id"],
-                        "user_id": person,
-                        "role": Role.MANAGER if person in managers else Role.PROFESSIONAL,
-                        "present": True if held else None,
-                    }
-                )
-            for g in range(GROUPS):
-                case_id += 1
-                submitter = rng.choice(professionals)
-                case_rows.append(
-                    {
-                        "id": case_id,
-                        "title": f"Casus {case_id}",
-                        "description": "Een inwoner loopt vast.",
-                        "learning_question": "Hoe voorkomen we dit?",
-                        "submitter_id": submitter,
-                        "organisation_id": org_of[submitter],
-                        "session_id": meeting["id"],
-                        "status": CaseStatus.DISCUSSED if held else CaseStatus.SELECTED,
-                        "created_at": moment - dt.timedelta(days=14),
-                    }
-                )
-                if not held:
-                    continue
-                group_id += 1
-                group_rows.append(
-                    {
-                        "id": group_id,
-                        "session_id": meeting["id"],
-                        "number": g + 1,
-                        "name": f"Groep {g + 1}",
-                        "case_id": case_id,
-                    }
-                )
-                for round_index, perspective in enumerate(PERSPECTIVES):
-                    for _ in range(CONTRIBUTIONS_PER_ROUND):
-                        contribution_id += 1
-                        kind = (
-                            ContributionKind.SOLUTION
-                            if round_index == 2 and rng.random() < 0.5
-                            else rng.choice([ContributionKind.OBSTACLE, ContributionKind.HELPER])
-                        )
-                        contribution_rows.append(
-                            {
-                                "id": contribution_id,
-                                "session_id": meeting["id"],
-                                "group_id": group_id,
-                                "round_index": round_index,
-                                "perspective": perspective,
-                                "kind": kind,
-                                "text": f"De {rng.choice(SUBJECTS)} {rng.choice(VERBS)} de {rng.choice(SUBJECTS)}",
-                                "created_at": moment + dt.timedelta(minutes=20 * round_index + rng.randint(0, 19)),
-                            }
-                        )
-            if not held:
-                continue
-            for index in range(20):
-                evaluation_rows.append(
-                    {
-                        "session_id": meeting["id"],
-                        "participant_key": f"p{index}",
-                        "length": rng.choice(["te_kort", "goed", "goed", "te_lang"]),
-                        "constructive": rng.randint(2, 5),
-                        "to_the_point": rng.randint(2, 5),
-                    }
-                )
-            for _ in range(ACTIONS_PER_SESSION):
-                action_id += 1
-                owner = rng.choice(managers)
-                due = meeting["date"] + dt.timedelta(days=rng.choice([28, 28, 56, 91]))
-                status = rng.choices(list(ActionStatus), weights=[3, 2, 6, 1, 1])[0]
-                created = moment + dt.timedelta(hours=2)
-                finished = None
-                if status in (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED):
-                    finished = created + dt.timedelta(days=rng.randint(1, 120))
-                    if finished.date() > TODAY:
-                        finished = dt.datetime.combine(TODAY, dt.time(9), dt.UTC)
-                action_rows.append(
-                    {
-                        "id": action_id,
-                        "session_id": meeting["id"],
-                        "title": f"Actie {action_id}: {rng.choice(SUBJECTS)}",
-                        "owner_user_id": owner,
-                        "organisation_id": org_of[owner],
-                        "due_date": due,
-                        "status": status,
-                        "reason": "Geen capaciteit" if status == ActionStatus.FAILED else "",
-                        "created_at": created,
-                        "finished_at": finished,
-                    }
-                )
-                update_rows.append(
-                    {"action_id": action_id, "session_id": meeting["id"], "to_status": "open", "created_at": created}
-                )
-                if status != ActionStatus.OPEN:
-                    update_rows.append(
-                        {
-                            "action_id": action_id,
-                            "from_status": "open",
-                            "to_status": status,
-                            "created_at": finished or created + dt.timedelta(days=10),
-                        }
-                    )
-        while case_id < CASES:  # cases waiting in the inbox or archived
-            case_id += 1
-            submitter = rng.choice(professionals)
-            case_rows.append(
-                {
-                    "id": case_id,
-                    "title": f"Casus {case_id}",
-                    "description": "Nog niet besproken.",
-                    "learning_question": "Wat kunnen we leren?",
-                    "submitter_id": submitter,
-                    "organisation_id": org_of[submitter],
-                    "status": rng.choice([CaseStatus.SUBMITTED, CaseStatus.ARCHIVED]),
-                }
-            )
-        for model, rows in [
-            (Case, case_rows),
-            (Group, group_rows),
-            (Contribution, contribution_rows),
-            (Attendance, attendance_rows),
-            (Evaluation, evaluation_rows),
-            (Action, action_rows),
-            (ActionUpdate, update_rows),
-        ]:
-            for chunk in range(0, len(rows), 5000):
-                session.execute(insert(model), rows[chunk : chunk + 5000])
-    with db.read(engine) as session:
-        return {
-            model.__tablename__: session.scalar(select(func.count()).select_from(model))
-            for model in (LearningSession, Case, Contribution, Action, ActionUpdate, Attendance, Evaluation)
-        }
+# --- workers: run in their own process with one checkout's lib/ on sys.path --------------------------
 
 
-def timed(label: str, run: Callable[[], Any], repeat: int = 3) -> Any:
+def _worker_imports(checkout: Path) -> None:
+    sys.path.insert(0, str(checkout))
+    sys.path.insert(1, str(SCRIPTS))
+
+
+def worker_generate(checkout: Path, size: str) -> dict:
+    _worker_imports(checkout)
+    import bench_data
+
+    from lib import demo
+
+    db, _ = bench_data.checkout_modules()
+    engine = db.get_engine()
+    db.upgrade(engine)
+    began = time.perf_counter()
+    if SIZES[size] == 0:
+        with db.transaction(engine) as session:
+            demo.load(session=session, today=dt.date.today())
+        counts: dict[str, int] = {}
+    else:
+        counts = bench_data.generate(engine, scale=SIZES[size])
+    return {"seconds": round(time.perf_counter() - began, 1), "counts": counts}
+
+
+def timed(run: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeat):
         began = time.perf_counter()
         result = run()
         times.append(time.perf_counter() - began)
-    print(f"  {label:58} {1000 * statistics.median(times):8.1f} ms")
-    return result
+    return round(1000 * statistics.median(times), 1), result
 
 
-def measure(engine: Any) -> None:
-    viewer = CurrentUser(1, "bench", "Bench", Role.AANJAGER, None)
+def worker_reports(checkout: Path) -> dict:
+    """The reports and the dashboard's data at one size (lib/ calls, no Streamlit)."""
+    _worker_imports(checkout)
+    from sqlalchemy import select
+
+    try:
+        from lib.accounts import CurrentUser
+        from lib.core import db
+        from lib.exports.files import render
+        from lib.followup.terugblik import actions_for_review
+        from lib.insight import oogst, reports, stats
+
+        def oogst_document(session, viewer, series_id, today):
+            return oogst.document(oogst.harvest(session=session, series_id=series_id, actor=viewer, today=today))
+    except ImportError:  # a checkout from before this wave (flat lib/)
+        from lib.actions import actions_for_review
+        from lib.auth import CurrentUser
+
+        from lib import db, reports, stats
+
+        render = reports.render
+
+        def oogst_document(session, viewer, series_id, today):
+            return reports.harvest_report(session=session, viewer=viewer, series_id=series_id, today=today)
+
+    from lib import home
+    from lib.models import LearningSession, Role, SessionStatus
+
+    db.upgrade()  # a database generated by an older checkout gets this one's schema
+    today = dt.date.today()
+    viewer = CurrentUser(41, "user41", "Aanjager", Role.AANJAGER, None)
     manager = CurrentUser(7, "user7", "Manager", Role.MANAGER, 8)
-    everything = stats.Filters()
-    one_org = stats.default_filters(manager)
-    one_series = stats.Filters(series_id=10)
-    with db.read(engine) as session:
-        busy = session.scalar(
+    out: dict[str, float] = {}
+    with db.read() as session:
+        held = session.scalar(
             select(LearningSession.id)
             .where(LearningSession.status == SessionStatus.FINISHED)
             .order_by(LearningSession.date.desc())
             .limit(1)
         )
-        print("dashboard (lib/stats.py), all data:")
-        for name in [
-            "headline",
-            "action_status_by_organisation",
-            "action_status_by_session",
-            "on_time_share",
-            "realisation",
-            "late_actions",
-            "contributions_per_perspective",
-            "recurring_themes",
-            "attendance_by_role",
-            "attendance_by_organisation",
-            "evaluation_scores",
-        ]:
-            function = getattr(stats, name)
-            kwargs = {"today": TODAY} if name in ("headline", "on_time_share", "late_actions") else {}
-            timed(name, lambda f=function, k=kwargs: f(session=session, filters=everything, **k))
-        timed(
-            "whole dashboard, all organisations",
-            lambda: stats.dashboard(session=session, viewer=viewer, filters=everything, today=TODAY),
+        series_id = session.scalar(select(LearningSession.series_id).where(LearningSession.id == held))
+        out["dashboard data, all organisations"], _ = timed(
+            lambda: stats.dashboard(session=session, viewer=viewer, filters=stats.Filters(), today=today)
         )
-        timed(
-            "whole dashboard, a manager's own organisation",
-            lambda: stats.dashboard(session=session, viewer=manager, filters=one_org, today=TODAY),
-        )
-        timed(
-            "whole dashboard, one series",
-            lambda: stats.dashboard(session=session, viewer=viewer, filters=one_series, today=TODAY),
-        )
-        print("reports (lib/insight/reports.py, oogst.py; rendered by lib/exports):")
-        verslag = timed(
-            "sessieverslag: build",
-            lambda: reports.session_report(session=session, viewer=viewer, learning_session_id=busy),
-        )
-        for kind in FORMATS:
-            timed(f"sessieverslag: render {kind}", lambda k=kind: render(verslag, k))
-        harvest = timed(
-            "oogst of a series: build",
-            lambda: oogst.document(oogst.harvest(session=session, actor=viewer, series_id=10, today=TODAY)),
-            repeat=1,
-        )
-        for kind in FORMATS:
-            timed(f"oogst: render {kind} (pdf and xlsx draw the charts)", lambda k=kind: render(harvest, k), repeat=1)
-        size = len(
-            timed(
-                "CSV of all actions",
-                lambda: reports.actions_csv(session=session, viewer=viewer, filters=everything),
-                repeat=1,
+        out["dashboard data, a manager's own organisation"], _ = timed(
+            lambda: stats.dashboard(
+                session=session, viewer=manager, filters=stats.default_filters(manager), today=today
             )
         )
-        print(f"  {'(size of that CSV)':58} {size / 1e6:8.1f} MB")
-        timed(
-            "CSV of all contributions",
-            lambda: reports.contributions_csv(session=session, viewer=viewer, filters=everything),
+        out["sessieverslag PDF (build + render)"], _ = timed(
+            lambda: render(reports.session_report(session=session, viewer=viewer, learning_session_id=held), "pdf")
+        )
+        out["oogst PDF of a series, with charts (build + render)"], _ = timed(
+            lambda: render(oogst_document(session, viewer, series_id, today), "pdf"),
             repeat=1,
         )
-        print("lists:")
-        timed("home overview of a manager", lambda: home.overview(session=session, user=manager, today=TODAY))
-        timed("terugblik of a session", lambda: terugblik.actions_for_review(session=session, learning_session_id=busy))
-        timed("report picker (latest 300 sessions)", lambda: reports.session_choices(session=session, viewer=viewer))
+        out["CSV of all actions"], _ = timed(
+            lambda: reports.actions_csv(session=session, viewer=viewer, filters=stats.Filters()), repeat=1
+        )
+        out["terugblik of a session"], _ = timed(lambda: actions_for_review(session=session, learning_session_id=held))
+        out["home overview of a manager"], _ = timed(lambda: home.overview(session=session, user=manager, today=today))
+    return out
+
+
+# --- databases: temporary SQLite files, or databases on BENCH_DATABASE_URL's server --------------------
+
+
+class Databases:
+    def __init__(self) -> None:
+        self.server = os.environ.get("BENCH_DATABASE_URL", "")
+        self.folder = tempfile.TemporaryDirectory(prefix="leersessie-bench-")
+        self.created: list[str] = []
+
+    @property
+    def kind(self) -> str:
+        return "PostgreSQL" if self.server else "SQLite"
+
+    def _admin(self) -> Any:
+        from sqlalchemy import create_engine
+
+        return create_engine(self.server, isolation_level="AUTOCOMMIT")
+
+    def new(self, name: str, template: str | None = None) -> str:
+        """An empty database (or a copy of `template`, a URL this object made) and its URL."""
+        if not self.server:
+            path = Path(self.folder.name) / f"{name}.db"
+            if template:
+                shutil.copy(template.removeprefix("sqlite:///"), path)
+            return f"sqlite:///{path}"
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        database = f"bench_{name}".lower()
+        admin = self._admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+            source = f' TEMPLATE "{make_url(template).database}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{database}"{source}'))
+        admin.dispose()
+        self.created.append(database)
+        return make_url(self.server).set(database=database).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        if self.server:
+            from sqlalchemy import text
+
+            admin = self._admin()
+            with admin.connect() as conn:
+                for database in self.created:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            admin.dispose()
+        self.folder.cleanup()
+
+
+def run_worker(args: list[str], database_url: str | None = None, script: str = "bench.py") -> Any:
+    env = dict(os.environ)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    done = subprocess.run(
+        [sys.executable, str(SCRIPTS / script), *args], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the table ----------------------------------------------------------------------------------------
+
+
+def pair(before: Any, after: Any, unit: str = "") -> str:
+    def show(value: Any) -> str:
+        return "—" if value is None else f"{value:g}{unit}" if isinstance(value, float | int) else str(value)
+
+    return f"{show(before)} → {show(after)}"
+
+
+def cells(values: list[Any], unit: str = "") -> str:
+    """One checkout's figure, or before → after."""
+    return pair(*values, unit=unit) if len(values) == 2 else pair(None, values[0], unit=unit).split(" → ")[1]
 
 
 def main() -> int:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    folder = None
-    if not url:
-        folder = tempfile.TemporaryDirectory(prefix="leersessie-bench-")
-        url = f"sqlite:///{folder.name}/bench.db"
-    engine = db.engine_for(url)
-    db.upgrade(engine)
-    with db.read(engine) as session:
-        if session.scalar(select(func.count()).select_from(User)):
-            print("BENCH_DATABASE_URL must point to an empty database.", file=sys.stderr)
-            return 2
-    print(f"database: {engine.url.render_as_string(hide_password=True)}")
-    began = time.perf_counter()
-    counts = generate(engine)
-    print(f"generated in {time.perf_counter() - began:.1f} s: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
-    measure(engine)
-    db.dispose_all()
-    if folder is not None:
-        folder.cleanup()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", default=os.environ.get("PART", "") or "gen,pages,live,reports")
+    parser.add_argument(
+        "--baseline", type=Path, default=Path(os.environ["BASELINE"]) if os.environ.get("BASELINE") else None
+    )
+    parser.add_argument("--phones", default=os.environ.get("PHONES", PHONES))
+    parser.add_argument("--sizes", default=os.environ.get("SIZES", "demo,M,L"))
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    parser.add_argument("--worker", choices=["generate", "reports"])
+    parser.add_argument("--checkout", type=Path, default=ROOT)
+    parser.add_argument("--size", default="M")
+    args = parser.parse_args()
+    if args.worker == "generate":
+        print(json.dumps(worker_generate(args.checkout, args.size)))
+        return 0
+    if args.worker == "reports":
+        print(json.dumps(worker_reports(args.checkout)))
+        return 0
+
+    parts = set(args.part.split(","))
+    checkouts = {"after": ROOT}
+    if args.baseline:
+        checkouts = {"before": args.baseline.resolve(), **checkouts}
+    sizes = [s for s in args.sizes.split(",") if s]
+    databases = Databases()
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    figures: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, {memory_gb:.0f} GB, Python {platform.python_version()}",
+        "database": databases.kind,
+        "checkouts": {k: str(v) for k, v in checkouts.items()},
+    }
+    print(f"# make bench — {figures['date']}, {figures['machine']}, {databases.kind}")
+    print("(the machine may be shared: absolute figures are noisy; compare before and after of one run)")
+    try:
+        filled: dict[str, str] = {}
+        if parts & {"gen", "pages", "reports"}:
+            generator = args.baseline.resolve() if args.baseline else ROOT  # its schema both checkouts know
+            print("\n## Generated data")
+            for size in sizes if parts & {"gen", "pages"} else ["M"]:
+                url = databases.new(f"{size}_source")
+                result = run_worker(["--worker", "generate", "--checkout", str(generator), "--size", size], url)
+                filled[size] = url
+                counts = ", ".join(f"{n:,} {t}" for t, n in (result or {}).get("counts", {}).items())
+                print(f"- {size}: {result and result['seconds']} s {counts}")
+                figures.setdefault("generated", {})[size] = result
+        if "pages" in parts:
+            print_pages(figures, databases, filled, checkouts, sizes)
+        if "reports" in parts and "M" in filled:
+            print("\n## Reports and dashboard data at M (ms, median of 3; the oogst once)")
+            results = {
+                label: run_worker(
+                    ["--worker", "reports", "--checkout", str(path)], databases.new(f"M_rep_{label}", filled["M"])
+                )
+                for label, path in checkouts.items()
+            }
+            figures["reports"] = results
+            names = next((list(r) for r in results.values() if r), [])
+            print("| | " + " | ".join(checkouts) + " |\n|---|" + "---|" * len(checkouts))
+            for name in names:
+                print(f"| {name} | " + " | ".join(str((results[c] or {}).get(name, "—")) for c in checkouts) + " |")
+        if "live" in parts:
+            print_live(figures, databases, checkouts, args.phones)
+    finally:
+        databases.close()
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
     return 0
+
+
+def print_pages(figures: dict, databases: Databases, filled: dict, checkouts: dict, sizes: list[str]) -> None:
+    results: dict[str, dict[str, Any]] = {}
+    for size in sizes:
+        for label, path in checkouts.items():
+            url = databases.new(f"{size}_pages_{label}", filled[size])
+            users = "demo" if SIZES[size] == 0 else "generated"
+            results.setdefault(size, {})[label] = run_worker(
+                ["--checkout", str(path), "--users", users], url, script="bench_pages.py"
+            ) or {"floor_best_ms": None, "best": {}, "pages": {}}
+    figures["pages"] = results
+    render_pages(results, list(checkouts), sizes)
+
+
+def render_pages(results: dict, labels: list[str], sizes: list[str]) -> None:
+    print(
+        "\n## Pages: best of 5 warm script runs (ms; medians in --json) of each page for its main role;"
+        " the floor is an empty guarded page"
+    )
+    from bench_pages import MAIN_ROLE
+
+    head = " | ".join(f"{size}" for size in sizes)
+    print(f"| page (role) | {head} | × floor at M | L / M |\n|---|" + "---|" * (len(sizes) + 2))
+    rows = [("floor", "")] + [(page, role) for page, role in MAIN_ROLE.items()]
+    for page, role in rows:
+        row = []
+        for size in sizes:
+            values = [
+                results[size][label].get("floor_best_ms") if page == "floor" else results[size][label]["best"].get(page)
+                for label in labels
+            ]
+            row.append(cells(values))
+        ratios = []
+        for ratio in ("floor", "growth"):
+            values = []
+            for label in labels:
+                m = results.get("M", {}).get(label, {})
+                big = results.get("L", {}).get(label, {})
+                value_m = m.get("floor_best_ms") if page == "floor" else (m.get("best") or {}).get(page)
+                value_l = big.get("floor_best_ms") if page == "floor" else (big.get("best") or {}).get(page)
+                base = m.get("floor_best_ms") if ratio == "floor" else value_m
+                top = value_m if ratio == "floor" else value_l
+                values.append(round(top / base, 1) if top and base else None)
+            ratios.append(cells(values, unit="×"))
+        print(f"| {page}{f' ({role})' if role else ''} | " + " | ".join(row) + " | " + " | ".join(ratios) + " |")
+    for size in sizes:
+        for label in labels:
+            for page, error in (results[size][label].get("errors") or {}).items():
+                print(f"- error: {page} at {size} ({label}): {error}")
+
+
+def print_live(figures: dict, databases: Databases, checkouts: dict, phones: str) -> None:
+    print(f"\n## Live: a Chromium projector and {phones} phones in round 1 ({databases.kind})")
+    results = {}
+    for label, path in checkouts.items():
+        args = ["--checkout", str(path), "--phones", phones]
+        if databases.server:
+            args += ["--database-url", databases.new(f"live_{label}")]
+        results[label] = run_worker(args, script="bench_live.py")
+    figures["live"] = results
+    render_live(results, list(checkouts))
+
+
+def render_live(results: dict, checkouts: list[str]) -> None:
+    print(
+        "| phones | loaded | slowest load (s) | server CPU | CPU per phone run (ms) | RSS (MB) "
+        "| submit → projector median / p90 / worst (s) | missed |\n"
+        "|---|---|---|---|---|---|---|---|"
+    )
+    levels = sorted({level["phones"] for r in results.values() if r for level in r["levels"]})
+    for phones_count in levels:
+        row = {
+            label: next((lv for lv in (r or {}).get("levels", []) if lv["phones"] == phones_count), {})
+            for label, r in results.items()
+        }
+
+        def cell(key: str, unit: str = "", rows: dict = row) -> str:
+            return cells([rows[label].get(key) for label in checkouts], unit=unit)
+
+        latency = " ; ".join(
+            f"{row[label].get('latency_median_s', '—')} / {row[label].get('latency_p90_s', '—')} / "
+            f"{row[label].get('latency_worst_s', '—')}"
+            for label in checkouts
+        )
+        missed = cell("projector_missed") + " (projector), " + cell("phone_deliveries_missed") + " (phones)"
+        print(
+            f"| {phones_count} | {cell('loaded')} | {cell('load_worst_s')} | {cell('cpu_pct', '%')} | "
+            f"{cell('cpu_ms_per_run')} | "
+            f"{cell('rss_mb')} | {latency} | {missed} |"
+        )
+    for label, result in results.items():
+        if result and result.get("saturated_at"):
+            print(f"- {label}: saturated at {result['saturated_at']} phones (fewer than 80 % loaded within 60 s)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
@@ -431,22 +431,23 @@ def _to_row(values: Row[*tuple[Any, ...]]) -> ActionRow:
     return ActionRow(*fields)
 
 
-def _apply_filter(
-    query: Select[*tuple[Any, ...]], filters: ActionFilter, actor: CurrentUser, today: dt.date
-) -> Select[*tuple[Any, ...]]:
+def _filter_conditions(filters: ActionFilter, actor: CurrentUser, today: dt.date) -> list[ColumnElement[bool]]:
+    """The list filters, on the action's own columns only (so a count needs no join)."""
+    conditions: list[ColumnElement[bool]] = []
     if filters.mine:
-        query = query.where(Action.owner_user_id == actor.id)
+        conditions.append(Action.owner_user_id == actor.id)
     if filters.series_id is not None:
-        query = query.where(LearningSession.series_id == filters.series_id)
+        in_series = select(LearningSession.id).where(LearningSession.series_id == filters.series_id)
+        conditions.append(Action.session_id.in_(in_series))
     if filters.session_id is not None:
-        query = query.where(Action.session_id == filters.session_id)
+        conditions.append(Action.session_id == filters.session_id)
     if filters.organisation_id is not None:
-        query = query.where(Action.organisation_id == filters.organisation_id)
+        conditions.append(Action.organisation_id == filters.organisation_id)
     if filters.statuses:
-        query = query.where(Action.status.in_(filters.statuses))
+        conditions.append(Action.status.in_(filters.statuses))
     if filters.late_only:
-        query = query.where(_late_clause(today))
-    return query
+        conditions.append(_late_clause(today))
+    return conditions
 
 
 def list_actions(
@@ -458,18 +459,38 @@ def list_actions(
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
 ) -> ActionPage:
-    """One page of actions for "Mijn acties" (filters.mine) or "Alle acties", late ones first."""
+    """One page of actions for "Mijn acties" (filters.mine) or "Alle acties", late ones first.
+
+    Late and not-late actions are read as two lists, each in due-date order, so the database walks the
+    due-date index and stops after one page instead of sorting every action (100,000 at size L).
+    """
     if not filters.mine and not may_list_all(actor):
         raise NotAllowed("U kunt alleen uw eigen vervolgacties bekijken.")
     today = today or local_today()
-    query = _apply_filter(_row_query(today), filters, actor, today)
-    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    conditions = _filter_conditions(filters, actor, today)
+    late = _late_clause(today)
+    not_late = or_(Action.due_date.is_(None), Action.due_date >= today, Action.status.in_(FINISHED_ACTION_STATUSES))
+
+    def count(*extra: ColumnElement[bool]) -> int:
+        return session.scalar(select(func.count(Action.id)).where(*conditions, *extra)) or 0
+
+    late_total = count(late)
+    total = late_total + (0 if filters.late_only else count(not_late))
     page = max(1, min(page, max(1, math.ceil(total / page_size))))
-    rows = session.execute(
-        query.order_by(case((_late_clause(today), 0), else_=1), Action.due_date.is_(None), Action.due_date, Action.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+    offset = (page - 1) * page_size
+    query = _row_query(today).where(*conditions)
+    rows: list[Row[Any]] = []
+    if offset < late_total:
+        rows += session.execute(
+            query.where(late).order_by(Action.due_date, Action.id).limit(page_size).offset(offset)
+        ).all()
+    if len(rows) < page_size and not filters.late_only:
+        rows += session.execute(
+            query.where(not_late)
+            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+            .limit(page_size - len(rows))
+            .offset(max(0, offset - late_total))
+        ).all()
     return ActionPage([_to_row(r) for r in rows], total, page, page_size)
 
 
@@ -539,20 +560,33 @@ class Origin:
     solution: str
 
 
-def origin(*, session: Session, action: Action) -> Origin | None:
-    contribution = action.contribution
-    if contribution is None:
-        return None
-    case_title = (
-        session.scalar(
-            select(Case.title).join(Group, Group.case_id == Case.id).where(Group.id == contribution.group_id)
-        )
-        or ""
+def origins(*, session: Session, actions: list[Action]) -> dict[int, Origin]:
+    """Where each of these actions came from (those made from a solution), in two queries for all."""
+    made = [(a.id, a.contribution) for a in actions if a.contribution is not None]
+    if not made:
+        return {}
+    group_ids = {c.group_id for _, c in made if c.group_id is not None}
+    case_titles = dict(
+        session.execute(
+            select(Group.id, Case.title).join(Case, Case.id == Group.case_id).where(Group.id.in_(group_ids))
+        ).all()
     )
-    meeting = session.get(LearningSession, contribution.session_id)
-    rounds = meeting.rounds if meeting else []
-    round_name = rounds[contribution.round_index]["name"] if 0 <= contribution.round_index < len(rounds) else ""
-    return Origin(case_title, round_name, contribution.perspective, contribution.text)
+    rounds_of: dict[int, list[dict[str, Any]]] = dict(
+        session.execute(
+            select(LearningSession.id, LearningSession.rounds).where(
+                LearningSession.id.in_({c.session_id for _, c in made})
+            )
+        ).all()
+    )
+    found = {}
+    for action_id, contribution in made:
+        rounds = rounds_of.get(contribution.session_id or 0, [])  # 0: no such session (ids start at 1)
+        index = contribution.round_index
+        round_name = rounds[index]["name"] if 0 <= index < len(rounds) else ""
+        found[action_id] = Origin(
+            case_titles.get(contribution.group_id or 0, ""), round_name, contribution.perspective, contribution.text
+        )
+    return found
 
 
 def owner_choices(*, session: Session) -> list[tuple[int, str]]:
@@ -574,16 +608,26 @@ class FilterChoices:
     organisations: list[tuple[int, str]]
 
 
+RECENT_SESSIONS = 100
+
+
+def session_choices(
+    *, session: Session, series_id: int | None = None, limit: int = RECENT_SESSIONS
+) -> list[tuple[int, str, dt.date, int | None]]:
+    """Sessions to filter on, newest first: those of one series, or the latest `limit` of all."""
+    query = select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.series_id).where(
+        LearningSession.status != SessionStatus.CANCELLED
+    )
+    if series_id is not None:
+        query = query.where(LearningSession.series_id == series_id)
+    rows = session.execute(query.order_by(LearningSession.date.desc()).limit(limit))
+    return [(row.id, row.title, row.date, row.series_id) for row in rows]
+
+
 def filter_choices(*, session: Session) -> FilterChoices:
     return FilterChoices(
         series=list(session.execute(select(Series.id, Series.name).order_by(Series.name)).all()),
-        sessions=list(
-            session.execute(
-                select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.series_id)
-                .where(LearningSession.status != SessionStatus.CANCELLED)
-                .order_by(LearningSession.date.desc())
-            ).all()
-        ),
+        sessions=session_choices(session=session),
         organisations=list(
             session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
         ),

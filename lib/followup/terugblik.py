@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lib.core.dates import TZ, local_today
 from lib.core.errors import NotFound
-from lib.followup.actions import STATUS_ORDER, Origin, is_late, origin, status_label
+from lib.followup.actions import STATUS_ORDER, Origin, is_late, origins, status_label
 from lib.models import (
     FINISHED_ACTION_STATUSES,
     Action,
@@ -106,7 +106,9 @@ def review_items(*, session: Session, learning_session_id: int, today: dt.date |
     already discussed in this session."""
     today = today or local_today()
     items = []
-    for action in actions_for_review(session=session, learning_session_id=learning_session_id):
+    found = actions_for_review(session=session, learning_session_id=learning_session_id)
+    where_from = origins(session=session, actions=found)
+    for action in found:
         here = [u for u in action.updates if u.session_id == learning_session_id]
         notes = [u.note for u in action.updates if u.note]
         items.append(
@@ -122,7 +124,7 @@ def review_items(*, session: Session, learning_session_id: int, today: dt.date |
                 version=action.version,
                 from_session=action.session.title if action.session else "",
                 from_date=action.session.date if action.session else None,
-                origin=origin(session=session, action=action),
+                origin=where_from.get(action.id),
                 discussed=bool(here),
                 last_note=notes[-1] if notes else "",
             )

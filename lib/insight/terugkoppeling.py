@@ -9,7 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
@@ -110,8 +110,20 @@ def feedback(
     organisation = _check(session, actor, organisation_id, start, end)
     today = today or local_today()
 
-    involved = exists().where(CaseOrganisation.case_id == Case.id, CaseOrganisation.organisation_id == organisation_id)
-    has_action = exists().where(Action.contribution_id == Contribution.id, Action.organisation_id == organisation_id)
+    # Solutions about a case of the organisation, a case it is involved in, or with an action it owns:
+    # a UNION of index lookups (an OR of EXISTS made the database test every contribution of the period).
+    cases_of_organisation = union(
+        select(Case.id).where(Case.organisation_id == organisation_id),
+        select(CaseOrganisation.case_id).where(CaseOrganisation.organisation_id == organisation_id),
+    )
+    concerned = union(
+        select(Contribution.id)
+        .join(Group, Group.id == Contribution.group_id)
+        .where(Group.case_id.in_(cases_of_organisation), Contribution.kind == ContributionKind.SOLUTION),
+        select(Action.contribution_id).where(
+            Action.organisation_id == organisation_id, Action.contribution_id.is_not(None)
+        ),
+    )
     solution_rows = session.execute(
         select(
             Contribution.id,
@@ -127,7 +139,7 @@ def feedback(
             Contribution.kind == ContributionKind.SOLUTION,
             Contribution.hidden.is_(False),
             LearningSession.date.between(start, end),
-            or_(Case.organisation_id == organisation_id, involved, has_action),
+            Contribution.id.in_(concerned),
         )
         .order_by(LearningSession.date, Contribution.id)
     ).all()

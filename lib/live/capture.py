@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
@@ -14,14 +14,17 @@ from lib.core import audit, policy
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.followup import actions
-from lib.live.phases import open_meeting
+from lib.live.phases import open_meeting, touch
 from lib.models import (
     Action,
+    Attendance,
     Case,
     Contribution,
     ContributionKind,
     Group,
+    Organisation,
     Phase,
+    Role,
     User,
     Vote,
 )
@@ -113,6 +116,7 @@ def add_contribution(
     )
     session.add(contribution)
     session.flush()
+    touch(session, meeting.id)
     return contribution
 
 
@@ -131,12 +135,14 @@ def _own_in_current_round(session: Session, contribution_id: int, author_key: st
 def edit_contribution(*, session: Session, contribution_id: int, text: str, author_key: str) -> Contribution:
     contribution = _own_in_current_round(session, contribution_id, author_key)
     contribution.text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    touch(session, contribution.session_id)
     return contribution
 
 
 def delete_contribution(*, session: Session, contribution_id: int, author_key: str) -> None:
     contribution = _own_in_current_round(session, contribution_id, author_key)
     session.delete(contribution)
+    touch(session, contribution.session_id)
 
 
 def set_hidden(*, session: Session, contribution_id: int, hidden: bool, actor: CurrentUser) -> None:
@@ -146,6 +152,7 @@ def set_hidden(*, session: Session, contribution_id: int, hidden: bool, actor: C
     if contribution is None:
         raise NotFound("Deze inbreng bestaat niet (meer).")
     contribution.hidden = hidden
+    touch(session, contribution.session_id)
     audit.record(
         session=session,
         event="contribution_hidden" if hidden else "contribution_shown",
@@ -262,6 +269,7 @@ def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bo
         raise NotFound("Deze oplossing bestaat niet (meer).")
     meeting = open_meeting(session, contribution.session_id, lock=True)
     existing = session.scalar(select(Vote).where(Vote.contribution_id == contribution.id, Vote.voter_key == voter_key))
+    touch(session, meeting.id)
     if existing is not None:
         session.delete(existing)
         return False
@@ -284,6 +292,7 @@ def set_feasible(*, session: Session, contribution_id: int, feasible: bool, acto
     if contribution is None or contribution.kind != ContributionKind.SOLUTION:
         raise NotFound("Deze oplossing bestaat niet (meer).")
     contribution.feasible = feasible
+    touch(session, contribution.session_id)
 
 
 def solution_to_action(
@@ -327,7 +336,23 @@ def solution_to_action(
         ),
     )
     contribution.feasible = True
+    touch(session, contribution.session_id)
     return action
+
+
+def trekker_choices(*, session: Session, learning_session_id: int) -> dict[str, int]:
+    """Who can take a solution on, as 'name (organisation)' → user id: the active managers and whoever
+    is on this session's attendance list, managers first. One query; others can be typed as a name."""
+    attending = select(Attendance.user_id).where(
+        Attendance.session_id == learning_session_id, Attendance.user_id.is_not(None)
+    )
+    rows = session.execute(
+        select(User.id, User.display_name, User.role, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(User.active.is_(True), or_(User.role == Role.MANAGER, User.id.in_(attending)))
+        .order_by(User.role != Role.MANAGER, User.display_name)
+    ).all()
+    return {f"{name} ({organisation or 'geen organisatie'})": user_id for user_id, name, _role, organisation in rows}
 
 
 def session_actions(*, session: Session, learning_session_id: int) -> list[Action]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from lib.core.errors import DomainError, NotAllowed
 from lib.core.validation import clean_text
-from lib.live.phases import open_meeting
+from lib.live.phases import open_meeting, touch
 from lib.models import (
     Evaluation,
     EvaluationLength,
@@ -73,6 +73,7 @@ def submit_evaluation(
     evaluation.to_the_point = to_the_point
     evaluation.remark = remark
     session.flush()
+    touch(session, meeting.id)
     return evaluation
 
 

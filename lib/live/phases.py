@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
@@ -108,6 +108,22 @@ def open_meeting(session: Session, learning_session_id: int, *, lock: bool = Fal
     return meeting
 
 
+def touch(session: Session, learning_session_id: int) -> None:
+    """Tell the waiting screens that what they show has changed (one atomic UPDATE, no read)."""
+    session.execute(
+        update(LearningSession)
+        .where(LearningSession.id == learning_session_id)
+        .values(live_version=LearningSession.live_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def live_stamp(*, session: Session, learning_session_id: int) -> int | None:
+    """The session's live version: what a waiting phone or projector reads every 2 s (one primary-key
+    lookup). While it is unchanged, so is everything `live_view` and the boards would return."""
+    return session.scalar(select(LearningSession.live_version).where(LearningSession.id == learning_session_id))
+
+
 # --- opening and reading a session --------------------------------------------------------------
 
 
@@ -174,6 +190,7 @@ def open_session(*, session: Session, learning_session_id: int, actor: CurrentUs
     meeting.status = SessionStatus.RUNNING
     meeting.started_at = utcnow()
     timer.store(meeting, timer.TimerState(Phase.OPENING, 0, timer.state_of(meeting).round_seconds))
+    meeting.live_version += 1
     audit.record(
         session=session, event="session_opened", user_id=actor.id, entity="learning_session", entity_id=meeting.id
     )
@@ -271,6 +288,7 @@ def control(
     versions.check(meeting, expected_version, now=f"ze staat nu op {where(before, meeting.rounds)}")
     after = COMMANDS[command](before, now, minutes)
     timer.store(meeting, after)
+    meeting.live_version += 1
     if after.phase == Phase.CLOSED:
         meeting.status, meeting.closed_at = SessionStatus.FINISHED, now
         # The cases of a closed session have been discussed.

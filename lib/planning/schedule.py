@@ -408,9 +408,24 @@ def selected_cases(*, session: Session, learning_session_id: int) -> list[Case]:
     )
 
 
-def selectable_cases(*, session: Session) -> list[Case]:
-    return list(
-        session.scalars(
-            select(Case).where(Case.status.in_([CaseStatus.SUBMITTED, CaseStatus.RETURNED])).order_by(Case.created_at)
-        )
+@dataclass(frozen=True)
+class CaseChoice:
+    id: int
+    title: str
+    version: int
+
+
+CASE_CHOICES = 200
+
+
+def selectable_cases(*, session: Session, search: str = "", limit: int = CASE_CHOICES) -> tuple[list[CaseChoice], int]:
+    """Submitted cases that can still be chosen, oldest first, at most `limit` (title containing `search`),
+    and how many there are in all: only the columns the choice shows, not the cases themselves."""
+    query = select(Case.id, Case.title, Case.version).where(
+        Case.status.in_([CaseStatus.SUBMITTED, CaseStatus.RETURNED])
     )
+    if search.strip():
+        query = query.where(Case.title.ilike(f"%{search.strip()}%"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(Case.created_at, Case.id).limit(limit)).all()
+    return [CaseChoice(*row) for row in rows], total

@@ -3,14 +3,54 @@ large type, a horizontal legend, the same colour for a status everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
 
 from lib.insight import stats
 
 FONT_SIZE = 18
 HEIGHT = 440
+MAX_POINTS = 60  # a chart per session with more sessions than this shows months instead
+
+# The projector look, registered once: a template given per figure is validated again on every figure.
+pio.templates["leersessie"] = go.layout.Template(
+    pio.templates["plotly_white"],
+    layout={
+        "font": {"size": FONT_SIZE, "color": "#1f2328"},
+        "hoverlabel": {"font": {"size": FONT_SIZE}},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "bargap": 0.25,
+    },
+)
+px.defaults.template = "leersessie"
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def figure(_build: Callable[[pd.DataFrame], go.Figure], name: str, frame: pd.DataFrame) -> go.Figure:
+    """The figure of `frame`, built once per distinct frame (the cache key is the frame's content).
+
+    Built figures are shared read-only between visitors: Streamlit serialises them, never changes them.
+    """
+    return _build(frame)
+
+
+def per_month(frame: pd.DataFrame, *, mean: tuple[str, ...] = (), sums: tuple[str, ...] = ("aantal",)) -> pd.DataFrame:
+    """A frame with a point per session (`datum`, `sessie`) as one point per month once there are more
+    than MAX_POINTS sessions: years of sessions stay a readable chart of a few kilobytes."""
+    if frame.empty or frame["datum"].nunique() <= MAX_POINTS:
+        return frame
+    frame = frame.assign(datum=pd.to_datetime(frame["datum"]).dt.to_period("M").dt.to_timestamp())
+    keys = [c for c in frame.columns if c not in ("sessie", *sums, *mean)]
+    aggregations = {c: "mean" if c in mean else "sum" for c in (*sums, *mean) if c in frame.columns}
+    aggregations["sessie"] = "nunique"
+    monthly = frame.groupby(keys, as_index=False).agg(aggregations)
+    monthly["sessie"] = monthly["sessie"].map(lambda n: f"{n} sessies")
+    return monthly
 
 
 def _layout(
@@ -25,14 +65,9 @@ def _layout(
     """Projector defaults. `counts` names the axis of whole numbers (`total`: the sum of what is drawn, so
     a small chart gets a tick per unit), `dates` makes x a day-month-year axis."""
     figure.update_layout(
-        template="plotly_white",
-        font={"size": FONT_SIZE, "color": "#1f2328"},
-        hoverlabel={"font_size": FONT_SIZE},
         height=height,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.18, "x": 0, "title": None} if legend else None,
         showlegend=legend,
-        bargap=0.25,
     )
     if counts:
         axis = figure.update_yaxes if counts == "y" else figure.update_xaxes
@@ -58,6 +93,7 @@ def status_by_organisation(frame: pd.DataFrame) -> go.Figure:
 
 
 def status_by_session(frame: pd.DataFrame) -> go.Figure:
+    frame = per_month(frame)
     figure = px.bar(
         frame,
         x="datum",
@@ -95,6 +131,7 @@ def perspectives(frame: pd.DataFrame) -> go.Figure:
     order = [p for p in stats.PERSPECTIVE_ORDER if p in set(frame["perspectief"])] + sorted(
         set(frame["perspectief"]) - set(stats.PERSPECTIVE_ORDER)
     )
+    frame = per_month(frame)
     figure = px.bar(
         frame,
         x="datum",
@@ -125,6 +162,7 @@ def themes(frame: pd.DataFrame) -> go.Figure:
 
 
 def attendance(frame: pd.DataFrame) -> go.Figure:
+    frame = per_month(frame)
     figure = px.bar(
         frame,
         x="datum",
@@ -150,6 +188,7 @@ def attendance_organisations(frame: pd.DataFrame) -> go.Figure:
 
 
 def evaluations(frame: pd.DataFrame) -> go.Figure:
+    frame = per_month(frame, mean=("constructief", "to_the_point"), sums=("evaluaties", "te_kort", "goed", "te_lang"))
     long = frame.melt(
         id_vars=["datum", "sessie"], value_vars=["constructief", "to_the_point"], var_name="vraag", value_name="score"
     )

@@ -420,3 +420,28 @@ def test_review_item_shows_the_origin_case_round_and_solution(engine):
 def test_history_is_hidden_from_a_professional_who_does_not_own_the_action(world):
     with db.read(world["engine"]) as session, pytest.raises(DomainError):
         actions.history(session=session, action_id=world["action_id"], actor=world["colleague"])
+
+
+def test_paging_walks_the_late_actions_first_and_then_the_rest_without_gaps_or_doubles(engine):
+    """Across the page where the late actions end, every action shows exactly once, late ones first."""
+    today = local_today()
+    with db.transaction(engine) as session:
+        owner = factories.user(session, Role.MANAGER)
+        beheerder = factories.current(factories.user(session, Role.BEHEERDER))
+        late = [factories.action(session, None, owner, due_date=today - dt.timedelta(days=d)).id for d in (3, 9, 5)]
+        rest = [
+            factories.action(session, None, owner, due_date=today + dt.timedelta(days=2)).id,
+            factories.action(session, None, owner, due_date=today - dt.timedelta(days=4), status=ActionStatus.DONE).id,
+            factories.action(session, None, owner, due_date=None).id,
+            factories.action(session, None, owner, due_date=today).id,
+        ]
+    seen = []
+    with db.read(engine) as session:
+        for number in (1, 2, 3, 4):
+            result = actions.list_actions(
+                session=session, actor=beheerder, filters=actions.ActionFilter(), today=today, page=number, page_size=2
+            )
+            assert result.total == 7
+            seen += [row.id for row in result.rows]
+    assert seen[:3] == [late[1], late[2], late[0]]  # the longest overdue first
+    assert sorted(seen[3:]) == sorted(rest) and seen[-1] == rest[2]  # no date: last

@@ -13,7 +13,7 @@ from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
-from lib.ui import board, live, page
+from lib.ui import board, flash, live, page, write
 from lib.ui import login as session_cookies
 from lib.ui.text import md_escape
 
@@ -161,13 +161,10 @@ def votes_ui(snapshot: live.Snapshot) -> None:
         left.text(f"{item.text} ({item.votes})")
         label = "✖ Intrekken" if item.id in mine else "● Stem"
         if right.button(label, key=f"vote_{item.id}"):
-            try:
-                with db.transaction() as session:
-                    capture.toggle_vote(session=session, contribution_id=item.id, voter_key=key)
-            except DomainError as error:
-                st.error(str(error))
-                return
-            st.rerun()
+            write.change(
+                lambda session, item=item: capture.toggle_vote(session=session, contribution_id=item.id, voter_key=key),
+                "",
+            )
 
 
 def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
@@ -182,19 +179,20 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
             placeholder="Wat belemmert, wat helpt?",
         )
         if st.form_submit_button("Toevoegen", type="primary"):
-            try:
-                with db.transaction() as session:
-                    capture.add_contribution(
-                        session=session,
-                        learning_session_id=view.id,
-                        group_id=group.id,
-                        kind=kind,
-                        text=text,
-                        author_key=device_key(),
-                    )
-                st.success("Toegevoegd: het staat nu op het scherm.")
-            except DomainError as error:
-                st.error(str(error))
+            author = device_key()
+            write.change(
+                lambda session: capture.add_contribution(
+                    session=session,
+                    learning_session_id=view.id,
+                    group_id=group.id,
+                    kind=kind,
+                    text=text,
+                    author_key=author,
+                ),
+                "Toegevoegd: het staat nu op het scherm.",
+                where="contribution",
+            )
+    flash.show("contribution")
 
 
 def own_contributions_ui(view: phases.LiveView) -> None:
@@ -217,13 +215,12 @@ def own_contributions_ui(view: phases.LiveView) -> None:
                 st.session_state[EDITING] = item.id
                 st.rerun()
             if right.button("🗑️ Verwijder", key=f"delete_{item.id}"):
-                try:
-                    with db.transaction() as session:
-                        capture.delete_contribution(session=session, contribution_id=item.id, author_key=key)
-                except DomainError as error:
-                    st.error(str(error))
-                    return
-                st.rerun()
+                write.change(
+                    lambda session, item=item: capture.delete_contribution(
+                        session=session, contribution_id=item.id, author_key=key
+                    ),
+                    "",
+                )
 
 
 def edit_ui(item: capture.BoardItem) -> None:
@@ -236,14 +233,14 @@ def edit_ui(item: capture.BoardItem) -> None:
         st.session_state.pop(EDITING, None)
         st.rerun()
     if saved:
-        try:
-            with db.transaction() as session:
-                capture.edit_contribution(session=session, contribution_id=item.id, text=text, author_key=device_key())
-        except DomainError as error:
-            st.error(str(error))
-            return
-        st.session_state.pop(EDITING, None)
-        st.rerun()
+        author = device_key()
+        write.change(
+            lambda session: capture.edit_contribution(
+                session=session, contribution_id=item.id, text=text, author_key=author
+            ),
+            "",
+            after=lambda _: st.session_state.pop(EDITING, None),
+        )
 
 
 def evaluation_ui(view: phases.LiveView) -> None:
@@ -265,20 +262,19 @@ def evaluation_ui(view: phases.LiveView) -> None:
         to_the_point = st.slider("Hoe to the point was het? (1–5)", 1, 5, 4, key="eval_point")
         remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
         if st.form_submit_button("Evaluatie versturen", type="primary"):
-            try:
-                with db.transaction() as session:
-                    evaluation.submit_evaluation(
-                        session=session,
-                        learning_session_id=view.id,
-                        participant_key=device_key(),
-                        length=length,
-                        constructive=constructive,
-                        to_the_point=to_the_point,
-                        remark=remark,
-                    )
-                st.success("Dank u wel! Uw evaluatie is ontvangen.")
-            except DomainError as error:
-                st.error(str(error))
+            participant = device_key()
+            write.change(  # after the rerun the page thanks the participant (has_evaluated)
+                lambda session: evaluation.submit_evaluation(
+                    session=session,
+                    learning_session_id=view.id,
+                    participant_key=participant,
+                    length=length,
+                    constructive=constructive,
+                    to_the_point=to_the_point,
+                    remark=remark,
+                ),
+                "",
+            )
 
 
 def leave_ui() -> None:

@@ -16,11 +16,10 @@ import streamlit as st
 from lib import accounts
 from lib.core import dates, db
 from lib.core.config import get_settings
-from lib.core.errors import Conflict, DomainError
 from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
-from lib.ui import board, live, page
+from lib.ui import board, live, page, write
 from lib.ui.review import review_ui
 from lib.ui.timer import timer_ui
 
@@ -68,32 +67,26 @@ def open_session_ui(choice: phases.SessionChoice) -> None:
     st.title(choice.title)
     st.write(f"{dates.long_date(choice.date)} — deze leersessie is nog niet geopend.")
     if st.button("▶️ Sessie openen", key="open_session", type="primary"):
-        try:
-            with db.transaction() as session:
-                phases.open_session(session=session, learning_session_id=choice.id, actor=user)
-        except DomainError as error:
-            st.error(str(error))
-            return
-        st.rerun()
+        write.change(
+            lambda session: phases.open_session(session=session, learning_session_id=choice.id, actor=user),
+            "De leersessie is geopend.",
+        )
 
 
-def run_command(view: phases.LiveView, command: str, minutes: int = 0) -> None:
-    try:
-        with db.transaction() as session:
-            phases.control(
-                session=session,
-                learning_session_id=view.id,
-                command=command,
-                expected_version=view.version,
-                actor=user,
-                minutes=minutes,
-            )
-    except Conflict:
-        pass  # another screen or a double click got there first: show the current state
-    except DomainError as error:
-        st.error(str(error))
-        return
-    st.rerun()
+def run_command(view: phases.LiveView, seen: int, command: str, minutes: int = 0) -> None:
+    """One projector command on the state this screen showed (`seen`): a double click or a second
+    screen that moved the session meanwhile is refused with the current state, never applied twice."""
+    write.change(
+        lambda session: phases.control(
+            session=session,
+            learning_session_id=view.id,
+            command=command,
+            expected_version=seen,
+            actor=user,
+            minutes=minutes,
+        ),
+        "",
+    )
 
 
 def next_label(view: phases.LiveView) -> str:
@@ -107,23 +100,24 @@ def next_label(view: phases.LiveView) -> str:
 
 
 def controls_ui(view: phases.LiveView) -> None:
+    seen = write.seen_version(f"projector_{view.id}", view.version)
     cols = st.columns([1.2, 1, 0.8, 0.8, 0.8, 1.6])
     if cols[0].button("◀️ Vorige fase", key="ctl_back", disabled=view.phase == Phase.OPENING):
-        run_command(view, "back")
+        run_command(view, seen, "back")
     if view.phase == Phase.ROUND:
         if view.state.paused:
             if cols[1].button("▶️ Hervat", key="ctl_resume", type="primary"):
-                run_command(view, "resume")
+                run_command(view, seen, "resume")
         elif cols[1].button("⏸️ Pauze", key="ctl_pause"):
-            run_command(view, "pause")
+            run_command(view, seen, "pause")
         if cols[2].button("+1 min", key="ctl_add1"):
-            run_command(view, "add", 1)
+            run_command(view, seen, "add", 1)
         if cols[3].button("+5 min", key="ctl_add5"):
-            run_command(view, "add", 5)
+            run_command(view, seen, "add", 5)
         if cols[4].button("−1 min", key="ctl_sub1"):
-            run_command(view, "add", -1)
+            run_command(view, seen, "add", -1)
     if cols[5].button(next_label(view), key="ctl_next", type="primary"):
-        run_command(view, "next")
+        run_command(view, seen, "next")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -251,19 +245,12 @@ def type_for_group_ui(view: phases.LiveView) -> None:
         kind = st.radio("Soort", KIND_OPTIONS, format_func=kind_label, horizontal=True, key="type_kind")
         text = st.text_area("Inbreng", max_chars=capture.MAX_CONTRIBUTION, key="type_text")
         if st.form_submit_button("Toevoegen", type="primary"):
-            try:
-                with db.transaction() as session:
-                    capture.add_contribution(
-                        session=session,
-                        learning_session_id=view.id,
-                        group_id=group.id,
-                        kind=kind,
-                        text=text,
-                        actor=user,
-                    )
-                st.success("Toegevoegd: het staat op het bord.")
-            except DomainError as error:
-                st.error(str(error))
+            write.change(
+                lambda session: capture.add_contribution(
+                    session=session, learning_session_id=view.id, group_id=group.id, kind=kind, text=text, actor=user
+                ),
+                "Toegevoegd: het staat op het bord.",
+            )
 
 
 def solutions_ui(view: phases.LiveView) -> None:
@@ -312,26 +299,24 @@ def solutions_ui(view: phases.LiveView) -> None:
 
 
 def create_action(view, item, owner, trekkers, organisation, work_group, due_date) -> None:
-    try:
-        with db.transaction() as session:
-            capture.solution_to_action(
-                session=session,
-                contribution_id=item.id,
-                actor=user,
-                owner_user_id=trekkers.get(owner),
-                owner_name=None if owner in trekkers else owner,
-                organisation_id=organisation.id if organisation else None,
-                work_group=work_group,
-                due_date=due_date if isinstance(due_date, dt.date) else None,
-            )
-    except DomainError as error:
-        st.error(str(error))
-        return
-    st.rerun()
+    write.change(
+        lambda session: capture.solution_to_action(
+            session=session,
+            contribution_id=item.id,
+            actor=user,
+            owner_user_id=trekkers.get(owner),
+            owner_name=None if owner in trekkers else owner,
+            organisation_id=organisation.id if organisation else None,
+            work_group=work_group,
+            due_date=due_date if isinstance(due_date, dt.date) else None,
+        ),
+        "",
+    )
 
 
 st.html(board.PAGE_CSS)
 choice = session_choice_ui()
+flash.show()  # a confirmation, or why a click was refused (another screen moved the session first)
 if choice is not None:
     if choice.status not in (SessionStatus.RUNNING, SessionStatus.FINISHED):
         open_session_ui(choice)

@@ -183,6 +183,7 @@ def review_sessions(
             .order_by(LearningSession.date)
         ).all()
     )
-    upcoming = [r for r in rows if r[2] >= today]
-    preselect = upcoming[0][0] if upcoming else (rows[-1][0] if rows else None)
-    return rows, preselect
+    choices = [(r.id, r.title, r.date) for r in rows]
+    upcoming = [r for r in choices if r[2] >= today]
+    preselect = upcoming[0][0] if upcoming else (choices[-1][0] if choices else None)
+    return choices, preselect

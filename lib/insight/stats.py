@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Integer, Select, and_, case, cast, func, literal, or_, select, union
+from sqlalchemy import CompoundSelect, Integer, Select, and_, case, cast, func, literal, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -134,7 +134,7 @@ def choices(*, session: Session) -> Choices:
     organisations = session.execute(
         select(Organisation.id, Organisation.name).where(Organisation.active.is_(True)).order_by(Organisation.name)
     ).all()
-    return Choices([tuple(r) for r in series], [tuple(r) for r in organisations])
+    return Choices([(r.id, r.name) for r in series], [(r.id, r.name) for r in organisations])
 
 
 # --- shared pieces of SQL -----------------------------------------------------------------------
@@ -185,7 +185,7 @@ def action_scope(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.series_id is not None:
         conditions.append(in_sessions)
     elif filters.start is not None or filters.end is not None:
-        created = [Action.session_id.is_(None)]
+        created: list[ColumnElement[bool]] = [Action.session_id.is_(None)]
         if filters.start is not None:
             created.append(Action.created_at >= dt.datetime.combine(filters.start, dt.time(), dt.UTC))
         if filters.end is not None:
@@ -196,7 +196,7 @@ def action_scope(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def cases_of(organisation_id: int) -> Select[Any]:
+def cases_of(organisation_id: int) -> CompoundSelect[Any]:
     """Cases brought in by, or involving, an organisation."""
     involved = select(CaseOrganisation.case_id).where(CaseOrganisation.organisation_id == organisation_id)
     return union(select(Case.id).where(Case.organisation_id == organisation_id), involved)  # OR: no index
@@ -320,7 +320,7 @@ def realisation(*, session: Session, filters: Filters) -> Realisation:
         inside = (per_day["dagen"] >= low) & (per_day["dagen"] <= (high if high is not None else 10**9))
         buckets.loc[index, "aantal"] = int(per_day.loc[inside, "aantal"].sum())
     total = int(per_day["aantal"].sum())
-    expanded = per_day["dagen"].repeat(per_day["aantal"])  # one value per action, at most a few per day
+    expanded = per_day["dagen"].repeat(per_day["aantal"].tolist())  # one value per action, at most a few per day
     return Realisation(total, float(expanded.median()), buckets)
 
 
@@ -360,7 +360,10 @@ def late_actions(*, session: Session, filters: Filters, today: dt.date, limit: i
 
 
 def contribution_scope(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions = [Contribution.session_id.in_(_sessions_in_scope(filters)), Contribution.hidden.is_(False)]
+    conditions: list[ColumnElement[bool]] = [
+        Contribution.session_id.in_(_sessions_in_scope(filters)),
+        Contribution.hidden.is_(False),
+    ]
     if filters.organisation_id is not None:
         groups = select(Group.id).where(Group.case_id.in_(cases_of(filters.organisation_id)))
         conditions.append(Contribution.group_id.in_(groups))

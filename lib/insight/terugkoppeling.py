@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import CompoundSelect, and_, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
@@ -18,11 +19,11 @@ from lib.core.dates import TZ, local_today, long_date
 from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.exports.document import Document, Table
 from lib.followup import actions, terugblik
+from lib.insight import stats
 from lib.models import (
     Action,
     ActionUpdate,
     Case,
-    CaseOrganisation,
     Contribution,
     ContributionKind,
     Group,
@@ -82,7 +83,7 @@ def organisations_for(*, session: Session, actor: CurrentUser) -> list[tuple[int
     query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
     if not policy.allows(actor.role, "insight.all_organisations"):
         query = query.where(Organisation.id == actor.organisation_id)
-    return [tuple(row) for row in session.execute(query).all()]
+    return [(row.id, row.name) for row in session.execute(query).all()]
 
 
 def _check(session: Session, actor: CurrentUser, organisation_id: int, start: dt.date, end: dt.date) -> Organisation:
@@ -112,14 +113,10 @@ def feedback(
 
     # Solutions about a case of the organisation, a case it is involved in, or with an action it owns:
     # a UNION of index lookups (an OR of EXISTS made the database test every contribution of the period).
-    cases_of_organisation = union(
-        select(Case.id).where(Case.organisation_id == organisation_id),
-        select(CaseOrganisation.case_id).where(CaseOrganisation.organisation_id == organisation_id),
-    )
-    concerned = union(
+    concerned: CompoundSelect[Any] = union(
         select(Contribution.id)
         .join(Group, Group.id == Contribution.group_id)
-        .where(Group.case_id.in_(cases_of_organisation), Contribution.kind == ContributionKind.SOLUTION),
+        .where(Group.case_id.in_(stats.cases_of(organisation_id)), Contribution.kind == ContributionKind.SOLUTION),
         select(Action.contribution_id).where(
             Action.organisation_id == organisation_id, Action.contribution_id.is_not(None)
         ),
@@ -150,7 +147,8 @@ def feedback(
             .where(Action.contribution_id.in_([r[0] for r in solution_rows]))
             .order_by(Action.id)
         ).all():
-            titles.setdefault(contribution_id, []).append(title)
+            if contribution_id is not None:  # the query asks only for actions made from these solutions
+                titles.setdefault(contribution_id, []).append(title)
     solutions = [FeedbackSolution(r[1], r[2], r[3], r[4], tuple(titles.get(r[0], ()))) for r in solution_rows]
 
     owner = aliased(User)

@@ -102,6 +102,8 @@ def add_contribution(
     group = session.get(Group, group_id)
     if group is None or group.session_id != meeting.id:
         raise DomainError("Kies een groep van deze leersessie.")
+    if actor is None and not author_key:
+        raise DomainError("Dit apparaat is niet herkend. Ververs de pagina en probeer het opnieuw.")
     round_plan = (meeting.rounds or [{}])[meeting.current_round]
     contribution = Contribution(
         session_id=meeting.id,
@@ -110,7 +112,7 @@ def add_contribution(
         perspective=round_plan.get("perspective", ""),
         kind=kind,
         text=text,
-        author_key=None if actor else author_key[:64],
+        author_key=None if actor else (author_key or "")[:64],
         author_user_id=actor.id if actor else None,
         author_label="aanjager" if actor else group.name,
     )
@@ -273,9 +275,9 @@ def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bo
     if existing is not None:
         session.delete(existing)
         return False
-    used = session.scalar(
+    used = session.execute(
         select(func.count()).select_from(Vote).where(Vote.session_id == meeting.id, Vote.voter_key == voter_key)
-    )
+    ).scalar_one()
     if used >= meeting.votes_per_participant:
         raise DomainError(
             f"U heeft al uw {meeting.votes_per_participant} stemmen gebruikt. Trek er een in om opnieuw te stemmen."

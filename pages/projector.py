@@ -19,7 +19,7 @@ from lib.core.config import get_settings
 from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
-from lib.ui import board, live, page, write
+from lib.ui import board, flash, live, page, write
 from lib.ui.review import review_ui
 from lib.ui.timer import timer_ui
 

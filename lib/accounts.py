@@ -49,7 +49,6 @@ SSO_AMBIGUOUS = (
     "Er zijn meer accounts met het e-mailadres {email}. Vraag de beheerder om dit op te lossen; "
     "tot dan kunt u niet via uw organisatie inloggen."
 )
-SSO_NEW_USER_CHOICES = ("refuse", "professional")
 
 
 @dataclass(frozen=True)

@@ -233,15 +233,3 @@ def own_cases(*, session: Session, actor: CurrentUser) -> list[Case]:
             .order_by(Case.created_at.desc(), Case.id.desc())
         )
     )
-
-
-def get_case(*, session: Session, case_id: int, actor: CurrentUser) -> Case:
-    policy.require(actor, "case.view")
-    case = session.scalar(
-        visible_to(select(Case), actor)
-        .options(selectinload(Case.involved), selectinload(Case.session), selectinload(Case.submitter))
-        .where(Case.id == case_id)
-    )
-    if case is None:
-        raise NotFound("Deze casus bestaat niet, of u mag hem niet inzien.")
-    return case

@@ -39,10 +39,6 @@ class Settings:
     local_login: bool = True
     sso_new_users: str = "refuse"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def secrets_file() -> Path:
     return Path(os.environ.get(SECRETS_FILE_VARIABLE) or SECRETS_FILE)

@@ -266,32 +266,6 @@ def change_status(
     return action
 
 
-def reopen(
-    *,
-    session: Session,
-    action_id: int,
-    note: str,
-    actor: CurrentUser,
-    expected_version: int,
-    in_session_id: int | None = None,
-) -> Action:
-    """Put a finished action back to open; the note (why) is required."""
-    action = session.get(Action, action_id)
-    if action is not None and action.status not in FINISHED_ACTION_STATUSES:
-        raise DomainError("Deze actie is niet afgerond; heropenen is niet nodig.")
-    if not (note or "").strip():
-        raise DomainError("Geef bij het heropenen een toelichting.")
-    return change_status(
-        session=session,
-        action_id=action_id,
-        to_status=ActionStatus.OPEN,
-        note=note,
-        actor=actor,
-        expected_version=expected_version,
-        in_session_id=in_session_id,
-    )
-
-
 @dataclass(frozen=True)
 class ActionEdit:
     title: str
@@ -492,20 +466,6 @@ def list_actions(
             .offset(max(0, offset - late_total))
         ).all()
     return ActionPage([_to_row(r) for r in rows], total, page, page_size)
-
-
-def get_row(*, session: Session, action_id: int, actor: CurrentUser, today: dt.date | None = None) -> ActionRow:
-    """The current state of one action as a row (for showing it after a version conflict)."""
-    today = today or local_today()
-    values = session.execute(_row_query(today).where(Action.id == action_id)).first()
-    if values is None:
-        raise NotFound("Deze vervolgactie bestaat niet (meer).")
-    row = _to_row(values)
-    if not may_list_all(actor) and not (
-        row.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own")
-    ):
-        raise NotAllowed("U mag alleen uw eigen vervolgacties bekijken.")
-    return row
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -130,29 +129,6 @@ def review_items(*, session: Session, learning_session_id: int, today: dt.date |
             )
         )
     return items
-
-
-@dataclass(frozen=True)
-class ReviewSummary:
-    total: int
-    discussed: int
-    by_status: dict[str, int] = field(default_factory=dict)  # of the discussed actions
-
-    @property
-    def text(self) -> str:
-        """'7 acties besproken: 4 gerealiseerd, 2 bezig, 1 niet gelukt'."""
-        return summary_text(self.by_status)
-
-    @property
-    def remaining(self) -> int:
-        return self.total - self.discussed
-
-
-def review_summary(*, session: Session, learning_session_id: int) -> ReviewSummary:
-    """How the terugblik of this session went: the actions discussed in it, counted by status."""
-    items = review_items(session=session, learning_session_id=learning_session_id)
-    counts = Counter(item.status for item in items if item.discussed)
-    return ReviewSummary(total=len(items), discussed=sum(counts.values()), by_status=dict(counts))
 
 
 def summary_text(counts: dict[str, int], *, verb: str = "besproken") -> str:

@@ -287,16 +287,6 @@ def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bo
     return True
 
 
-def set_feasible(*, session: Session, contribution_id: int, feasible: bool, actor: CurrentUser) -> None:
-    """Mark a solution as one management can carry out."""
-    policy.require(actor, "session.run")
-    contribution = session.get(Contribution, contribution_id)
-    if contribution is None or contribution.kind != ContributionKind.SOLUTION:
-        raise NotFound("Deze oplossing bestaat niet (meer).")
-    contribution.feasible = feasible
-    touch(session, contribution.session_id)
-
-
 def solution_to_action(
     *,
     session: Session,

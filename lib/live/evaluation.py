@@ -26,16 +26,6 @@ class EvaluationSummary:
     to_the_point: dict[int, int]
     remarks: list[str] = field(default_factory=list)
 
-    @property
-    def mean_constructive(self) -> float | None:
-        total = sum(self.constructive.values())
-        return sum(k * v for k, v in self.constructive.items()) / total if total else None
-
-    @property
-    def mean_to_the_point(self) -> float | None:
-        total = sum(self.to_the_point.values())
-        return sum(k * v for k, v in self.to_the_point.items()) / total if total else None
-
 
 # --- evaluation ---------------------------------------------------------------------------------
 

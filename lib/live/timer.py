@@ -126,19 +126,6 @@ def ends_at(state: TimerState) -> dt.datetime | None:
     return state.round_started_at + dt.timedelta(seconds=state.total_seconds + state.paused_seconds)
 
 
-def fraction_left(state: TimerState, now: dt.datetime) -> float:
-    """1.0 at the start of a round, 0.0 at its end, negative in overrun."""
-    total = state.total_seconds
-    return remaining(state, now) / total if total else 0.0
-
-
-def clock_text(seconds: float) -> str:
-    """'12:05' for time left, '+01:23' for an overrun."""
-    whole = int(-seconds) if seconds < 0 else int(seconds + 0.999)
-    minutes, rest = divmod(whole, 60)
-    return f"{'+' if seconds < 0 else ''}{minutes:02d}:{rest:02d}"
-
-
 # --- transitions --------------------------------------------------------------------------------
 
 
@@ -240,12 +227,3 @@ def end(state: TimerState) -> TimerState:
     if state.phase == Phase.CLOSED:
         return state
     return _leave_rounds(state, Phase.CLOSED, state.current_round)
-
-
-def go_to(state: TimerState, phase: Phase, now: dt.datetime, round_index: int = 0) -> TimerState:
-    """Jump to a phase (a round by index), e.g. the aanjager picks a step on the projector."""
-    if phase == Phase.ROUND:
-        if not 0 <= round_index < len(state.round_seconds):
-            raise DomainError("Die ronde bestaat niet in deze werkvorm.")
-        return _start_round(state, round_index, now)
-    return _leave_rounds(state, phase, state.current_round if phase != Phase.OPENING else 0)

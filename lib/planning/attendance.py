@@ -96,15 +96,6 @@ def counts(people: list[Attendee]) -> Counts:
     )
 
 
-def is_signed_up(*, session: Session, learning_session_id: int, user_id: int) -> bool:
-    return (
-        session.scalar(
-            select(Attendance.id).where(Attendance.session_id == learning_session_id, Attendance.user_id == user_id)
-        )
-        is not None
-    )
-
-
 def _open_for_sign_up(meeting: LearningSession, today: dt.date) -> None:
     if meeting.status not in schedule.CHANGEABLE or meeting.date < today:
         raise DomainError("Aan- en afmelden kan alleen voor een komende leersessie die niet geannuleerd is.")

@@ -356,19 +356,6 @@ def set_status(
     return meeting
 
 
-def cancel_session(
-    *, session: Session, learning_session_id: int, expected_version: int, actor: CurrentUser
-) -> LearningSession:
-    """Cancel a session that has not started: it stays in the series, shown as geannuleerd."""
-    return set_status(
-        session=session,
-        learning_session_id=learning_session_id,
-        to_status=SessionStatus.CANCELLED,
-        expected_version=expected_version,
-        actor=actor,
-    )
-
-
 def upcoming_sessions(*, session: Session, today: dt.date, include_cancelled: bool = True) -> list[LearningSession]:
     """Sessions from today on, soonest first."""
     query = select(LearningSession).where(LearningSession.date >= today)

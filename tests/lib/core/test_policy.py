@@ -224,10 +224,6 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             session=s, case_id=f.case(s, me_row(s, me)).id, actor=me, expected_version=1
         ),
     ),
-    "cases.submission.get_case": (
-        "case.view",
-        lambda s, w, me: submission.get_case(session=s, case_id=f.case(s, me_row(s, me)).id, actor=me),
-    ),
     "cases.selection.inbox": ("case.view", lambda s, w, me: selection.inbox(session=s, actor=me)),
     "cases.selection.select_for_session": (
         "case.select",
@@ -299,12 +295,6 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             to_status="voorbereid",
             expected_version=version(s, w.upcoming_id),
             actor=me,
-        ),
-    ),
-    "planning.schedule.cancel_session": (
-        "series.plan",
-        lambda s, w, me: schedule.cancel_session(
-            session=s, learning_session_id=w.upcoming_id, expected_version=version(s, w.upcoming_id), actor=me
         ),
     ),
     "planning.attendance.add_users": (
@@ -404,10 +394,6 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         "session.run",
         lambda s, w, me: capture.set_hidden(session=s, contribution_id=solution(s, w), hidden=True, actor=me),
     ),
-    "live.capture.set_feasible": (
-        "session.run",
-        lambda s, w, me: capture.set_feasible(session=s, contribution_id=solution(s, w), feasible=True, actor=me),
-    ),
     "live.capture.solution_to_action": (
         "session.run",
         lambda s, w, me: capture.solution_to_action(
@@ -432,16 +418,6 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             expected_version=1,
         ),
     ),
-    "followup.actions.reopen": (
-        OWN_ACTION,
-        lambda s, w, me: actions.reopen(
-            session=s,
-            action_id=f.action(s, None, me_row(s, me), status=ActionStatus.DONE).id,
-            note="Toch nog niet af",
-            actor=me,
-            expected_version=1,
-        ),
-    ),
     "followup.actions.edit_action": (
         OWN_ACTION,
         lambda s, w, me: actions.edit_action(
@@ -455,10 +431,6 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
     "followup.actions.list_actions": (
         "action.list_all",
         lambda s, w, me: actions.list_actions(session=s, actor=me, filters=actions.ActionFilter()),
-    ),
-    "followup.actions.get_row": (
-        "action.list_all",
-        lambda s, w, me: actions.get_row(session=s, action_id=f.action(s, None, other(s, w)).id, actor=me),
     ),
     "followup.actions.history": (
         "action.list_all",

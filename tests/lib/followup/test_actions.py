@@ -95,19 +95,6 @@ def test_lifecycle_open_bezig_gerealiseerd_and_reopen_keeps_the_history(world):
     assert steps[2].session_title != "" and steps[3].note == "Loket is weer dicht"
 
 
-def test_reopen_helper_needs_a_finished_action_and_a_note(world):
-    with db.transaction(world["engine"]) as session, pytest.raises(DomainError, match="niet afgerond"):
-        actions.reopen(
-            session=session, action_id=world["action_id"], note="x", actor=world["owner"], expected_version=1
-        )
-    change(world, "owner", ActionStatus.DROPPED, "Geen budget")
-    with db.transaction(world["engine"]) as session:
-        action = actions.reopen(
-            session=session, action_id=world["action_id"], note="Toch budget", actor=world["owner"], expected_version=2
-        )
-        assert action.status == ActionStatus.OPEN and action.reason == ""
-
-
 @pytest.mark.parametrize("status", [ActionStatus.FAILED, ActionStatus.DROPPED])
 def test_niet_gelukt_and_vervallen_need_a_reason_and_store_nothing_without(world, status):
     with db.read(world["engine"]) as session:
@@ -373,10 +360,8 @@ def test_terugblik_selection_across_three_sessions_of_a_series(engine):
                 in_session_id=ids[1],
             )
     with db.read(engine) as session:
-        summary = terugblik.review_summary(session=session, learning_session_id=ids[1])
         items = terugblik.review_items(session=session, learning_session_id=ids[1], today=TODAY)
-    assert summary.text == "3 acties besproken: 2 gerealiseerd, 1 bezig"
-    assert (summary.total, summary.remaining) == (4, 1)
+    assert len(items) == 4
     assert [i.title for i in items if not i.discussed] == ["C niet gelukt voor s2"]
     # s3: what s2 discussed and finished is not repeated; still-running and newer actions are.
     assert review_titles(engine, ids[2]) == ["I bezig", "D uit s2"]

@@ -551,7 +551,6 @@ def test_one_evaluation_per_participant_and_live_results(engine):
     assert result.count == 2
     assert result.length == {"te_kort": 1, "goed": 0, "te_lang": 1}
     assert result.constructive == {1: 0, 2: 1, 3: 0, 4: 0, 5: 1}
-    assert result.mean_to_the_point == 4
     assert result.remarks == ["Toch kort"]
 
 

@@ -78,8 +78,12 @@ def test_uids_are_stable_and_a_change_raises_the_sequence(engine):
     with db.read(engine) as session:
         _, before = _events(ical.series_ics(session=session, series_id=series.id))
     with db.transaction(engine) as session:
-        schedule.cancel_session(
-            session=session, learning_session_id=meetings[1].id, expected_version=meetings[1].version, actor=aanjager
+        schedule.set_status(
+            session=session,
+            learning_session_id=meetings[1].id,
+            to_status=SessionStatus.CANCELLED,
+            expected_version=meetings[1].version,
+            actor=aanjager,
         )
     with db.read(engine) as session:
         _, after = _events(ical.series_ics(session=session, series_id=series.id))

@@ -277,8 +277,12 @@ def test_gepland_cannot_skip_to_afgerond(engine, aanjager):
 def test_cancelled_session_is_kept_and_frees_its_date(engine, aanjager):
     meeting = _one_session(engine, aanjager)
     with db.transaction(engine) as session:
-        schedule.cancel_session(
-            session=session, learning_session_id=meeting.id, expected_version=meeting.version, actor=aanjager
+        schedule.set_status(
+            session=session,
+            learning_session_id=meeting.id,
+            to_status=SessionStatus.CANCELLED,
+            expected_version=meeting.version,
+            actor=aanjager,
         )
     with db.transaction(engine) as session:
         kept = session.get(LearningSession, meeting.id)

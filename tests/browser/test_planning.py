@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from icalendar import Calendar
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, login, settle
@@ -67,6 +69,17 @@ def test_aanjager_plans_a_series_and_composes_groups(page, server, tmp_path):
         people.click()
         page.get_by_role("option", name=name, exact=True).click()
     page.keyboard.press("Escape")
+    settle(page)
+    # On a busy machine a pick can land while the list re-renders: what is still offered was not picked.
+    people.click()
+    with contextlib.suppress(PlaywrightTimeout):  # no list at all when every name is taken
+        page.get_by_role("listbox").wait_for(timeout=3_000)
+    for name in ATTENDEES:
+        missed = page.get_by_role("option", name=name, exact=True)
+        if missed.count():
+            missed.click()
+    page.keyboard.press("Escape")
+    settle(page)
     settle(page)
     page.get_by_role("button", name="Aanmelden", exact=True).click()
     page.get_by_text("6 deelnemer(s) aangemeld.").wait_for()

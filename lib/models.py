@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -582,6 +584,13 @@ class Action(Base):
 
     def __repr__(self) -> str:
         return f"Action({self.id}, {self.title[:20]!r}, {self.status})"
+
+
+def owner_label_sql(owner: Any = None) -> ColumnElement[str]:
+    """`Action.owner_label` in SQL: the trekker's display name, or the name typed in for someone
+    without an account. `owner` is the User (or an alias of it) joined on `Action.owner_user_id`."""
+    person = User if owner is None else owner
+    return func.coalesce(person.display_name, Action.owner_name, "")
 
 
 class ActionUpdate(Base):

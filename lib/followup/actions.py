@@ -35,6 +35,7 @@ from lib.models import (
     SessionStatus,
     User,
     action_status_label,
+    owner_label_sql,
     utcnow,
 )
 
@@ -381,7 +382,7 @@ def _row_query(today: dt.date) -> Select[*tuple[Any, ...]]:
             Action.id,
             Action.title,
             Action.status,
-            func.coalesce(owner.display_name, Action.owner_name, ""),
+            owner_label_sql(owner),
             Action.owner_user_id,
             Action.organisation_id,
             func.coalesce(Organisation.name, ""),

@@ -40,6 +40,7 @@ from lib.models import (
     Series,
     SessionStatus,
     User,
+    owner_label_sql,
 )
 
 OBSTACLE, HELPER, SOLUTION = ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION
@@ -215,7 +216,7 @@ def harvest(
         select(
             Action.session_id,
             Action.title,
-            func.coalesce(owner.display_name, Action.owner_name, ""),
+            owner_label_sql(owner),
             func.coalesce(Organisation.name, ""),
             Action.status,
             Action.reason,

@@ -37,6 +37,7 @@ from lib.models import (
     SessionStatus,
     User,
     action_status_label,
+    owner_label_sql,
     role_label,
 )
 
@@ -212,7 +213,7 @@ def _actions_of(session: Session, meeting_id: int) -> list[list[Cell]]:
     rows = session.execute(
         select(
             Action.title,
-            func.coalesce(User.display_name, Action.owner_name, ""),
+            owner_label_sql(),
             func.coalesce(Organisation.name, ""),
             Action.due_date,
             Action.status,
@@ -232,7 +233,7 @@ def _review(session: Session, meeting_id: int) -> list[list[Cell]]:
     rows = session.execute(
         select(
             Action.title,
-            func.coalesce(User.display_name, Action.owner_name, ""),
+            owner_label_sql(),
             ActionUpdate.from_status,
             ActionUpdate.to_status,
             ActionUpdate.note,
@@ -323,7 +324,7 @@ def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[Cell
         select(
             Action.id,
             Action.title,
-            func.coalesce(User.display_name, Action.owner_name, ""),
+            owner_label_sql(),
             func.coalesce(Organisation.name, ""),
             Action.work_group,
             Action.due_date,

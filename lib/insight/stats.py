@@ -40,6 +40,7 @@ from lib.models import (
     SessionStatus,
     User,
     action_status_label,
+    owner_label_sql,
     role_label,
 )
 
@@ -327,7 +328,7 @@ def realisation(*, session: Session, filters: Filters) -> Realisation:
 def late_actions(*, session: Session, filters: Filters, today: dt.date, limit: int = LATE_LIMIT) -> pd.DataFrame:
     """actie, trekker, organisatie, streefdatum, dagen_te_laat, status: unfinished actions past due,
     the latest first in line (most days late)."""
-    owner = func.coalesce(User.display_name, Action.owner_name, literal(""))
+    owner = owner_label_sql()
     rows = session.execute(
         select(
             Action.id,

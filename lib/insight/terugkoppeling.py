@@ -30,6 +30,7 @@ from lib.models import (
     LearningSession,
     Organisation,
     User,
+    owner_label_sql,
 )
 
 # --- the data -----------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ def feedback(
         select(
             Action.id,
             Action.title,
-            func.coalesce(owner.display_name, Action.owner_name, ""),
+            owner_label_sql(owner),
             Action.status,
             Action.due_date,
             Action.reason,

@@ -28,6 +28,15 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if args.if_empty and not settings.demo_allowed:
+        # `make run` on an organisation's database: its first users must not be the demo accounts,
+        # whose password is public. Asking for the demo explicitly still works.
+        print(
+            "Not the embedded SQLite database: demo data not loaded. Set LEERSESSIE_DEMO=on, "
+            "or run `python -m lib.cli demo`, to load it into an empty database anyway."
+        )
+        return 0
     db.upgrade()
     with db.transaction() as session:
         if not demo.is_empty(session=session):

@@ -34,10 +34,18 @@ class Settings:
     retention_months: int = (
         DEFAULT_RETENTION_MONTHS  # case texts are anonymised this long after discussion (or submission)
     )
+    # LEERSESSIE_DEMO: `make run` may load the demo into an empty database that is not the default.
+    demo: bool = False
     # Single sign-on (st.login): whether the username/password form stays, and what happens to a
     # signed-in e-mail address without an account ("refuse" or "professional": create one).
     local_login: bool = True
     sso_new_users: str = "refuse"
+
+    @property
+    def demo_allowed(self) -> bool:
+        """Whether `make run` loads the demo into an empty database: only into the embedded default,
+        unless asked (the demo accounts share a public password)."""
+        return self.demo or self.database_url == DEFAULT_DATABASE_URL
 
 
 def secrets_file() -> Path:
@@ -98,6 +106,7 @@ def get_settings() -> Settings:
         retention_months=_positive_int(
             "LEERSESSIE_RETENTION_MONTHS", value("LEERSESSIE_RETENTION_MONTHS"), DEFAULT_RETENTION_MONTHS
         ),
+        demo=_flag(value("LEERSESSIE_DEMO", "off")),
         local_login=_flag(value("LEERSESSIE_LOCAL_LOGIN", "on")),
         sso_new_users=(value("LEERSESSIE_SSO_NEW_USERS") or "refuse").strip().lower(),
     )

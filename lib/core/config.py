@@ -53,40 +53,37 @@ def secrets_file() -> Path:
 
 
 @functools.lru_cache(maxsize=4)
-def _file_values(path: Path, _modified_ns: int) -> dict[str, str]:
-    """The root-level settings of a secrets file (cached until the file changes)."""
+def _parsed(path: Path, _modified_ns: int) -> dict[str, Any]:
+    """The whole secrets file, parsed once per version of the file (not on every rerun)."""
     try:
         with path.open("rb") as file:
-            data = tomllib.load(file)
+            return tomllib.load(file)
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{path} is not valid TOML: {error}") from error
+
+
+def _secrets_data() -> dict[str, Any]:
+    path = secrets_file()
+    try:
+        modified_ns = path.stat().st_mtime_ns
+    except OSError:  # no secrets file: the environment and the defaults apply
+        return {}
+    return _parsed(path, modified_ns)
+
+
+def _secrets() -> dict[str, str]:
+    """The root-level settings of the secrets file."""
     return {
         name: str(value)
-        for name, value in data.items()
+        for name, value in _secrets_data().items()
         if isinstance(value, str | int | float) and not isinstance(value, bool)
     }
 
 
 def secrets_section(name: str) -> dict[str, Any] | None:
     """A [section] of the secrets file (e.g. [auth] for single sign-on), or None."""
-    path = secrets_file()
-    try:
-        with path.open("rb") as file:
-            section = tomllib.load(file).get(name)
-    except OSError:
-        return None
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path} is not valid TOML: {error}") from error
+    section = _secrets_data().get(name)
     return section if isinstance(section, dict) else None
-
-
-def _secrets() -> dict[str, str]:
-    path = secrets_file()
-    try:
-        modified_ns = path.stat().st_mtime_ns
-    except OSError:  # no secrets file: the environment and the defaults apply
-        return {}
-    return _file_values(path, modified_ns)
 
 
 def get_settings() -> Settings:

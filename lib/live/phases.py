@@ -190,7 +190,7 @@ def open_session(*, session: Session, learning_session_id: int, actor: CurrentUs
     meeting.status = SessionStatus.RUNNING
     meeting.started_at = utcnow()
     timer.store(meeting, timer.TimerState(Phase.OPENING, 0, timer.state_of(meeting).round_seconds))
-    meeting.live_version += 1
+    touch(session, meeting.id)
     audit.record(
         session=session, event="session_opened", user_id=actor.id, entity="learning_session", entity_id=meeting.id
     )
@@ -288,7 +288,6 @@ def control(
     versions.check(meeting, expected_version, now=f"ze staat nu op {where(before, meeting.rounds)}")
     after = COMMANDS[command](before, now, minutes)
     timer.store(meeting, after)
-    meeting.live_version += 1
     if after.phase == Phase.CLOSED:
         meeting.status, meeting.closed_at = SessionStatus.FINISHED, now
         # The cases of a closed session have been discussed.
@@ -297,6 +296,7 @@ def control(
         ):
             case_row.status = CaseStatus.DISCUSSED
     session.flush()
+    touch(session, meeting.id)
     if before.phase != after.phase or before.current_round != after.current_round:
         audit.record(
             session=session,

@@ -44,7 +44,8 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# `make bench PART=live`, `make bench BASELINE=../older-checkout` (before → after), BENCH_DATABASE_URL=… for PostgreSQL.
+# `make bench PART=live`, `make bench BASELINE=../older-checkout` (before → after), BENCH_DATABASE_URL=… for PostgreSQL,
+# `make bench PART=live PHONES=150 PROCESSES=2 BENCH_DATABASE_URL=…` for two processes behind the shipped nginx site.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench.py $(if $(PART),--part $(PART)) $(if $(BASELINE),--baseline $(BASELINE))
 

@@ -220,6 +220,12 @@ def main() -> int:
         "--baseline", type=Path, default=Path(os.environ["BASELINE"]) if os.environ.get("BASELINE") else None
     )
     parser.add_argument("--phones", default=os.environ.get("PHONES", PHONES))
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=int(os.environ.get("PROCESSES", "1")),
+        help="live part: app processes behind the shipped nginx site (PostgreSQL only)",
+    )
     parser.add_argument("--sizes", default=os.environ.get("SIZES", "demo,M,L"))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     parser.add_argument("--worker", choices=["generate", "reports"])
@@ -276,7 +282,7 @@ def main() -> int:
             for name in names:
                 print(f"| {name} | " + " | ".join(str((results[c] or {}).get(name, "—")) for c in checkouts) + " |")
         if "live" in parts:
-            print_live(figures, databases, checkouts, args.phones)
+            print_live(figures, databases, checkouts, args.phones, args.processes)
     finally:
         databases.close()
     if args.json:
@@ -334,13 +340,19 @@ def render_pages(results: dict, labels: list[str], sizes: list[str]) -> None:
                 print(f"- error: {page} at {size} ({label}): {error}")
 
 
-def print_live(figures: dict, databases: Databases, checkouts: dict, phones: str) -> None:
-    print(f"\n## Live: a Chromium projector and {phones} phones in round 1 ({databases.kind})")
+def print_live(figures: dict, databases: Databases, checkouts: dict, phones: str, processes: int = 1) -> None:
+    where = f"{processes} processes behind nginx, " if processes > 1 else ""
+    print(f"\n## Live: a Chromium projector and {phones} phones in round 1 ({where}{databases.kind})")
+    if processes > 1 and not databases.server:
+        print("- skipped: several processes need BENCH_DATABASE_URL (PostgreSQL)")
+        return
     results = {}
     for label, path in checkouts.items():
         args = ["--checkout", str(path), "--phones", phones]
         if databases.server:
             args += ["--database-url", databases.new(f"live_{label}")]
+        if processes > 1:
+            args += ["--processes", str(processes)]
         results[label] = run_worker(args, script="bench_live.py")
     figures["live"] = results
     render_live(results, list(checkouts))
@@ -374,6 +386,11 @@ def render_live(results: dict, checkouts: list[str]) -> None:
             f"{cell('rss_mb')} | {latency} | {missed} |"
         )
     for label, result in results.items():
+        for level in (result or {}).get("levels", []):
+            if len(level.get("cpu_pct_per_process") or []) > 1:
+                cpu = " + ".join(f"{c} %" for c in level["cpu_pct_per_process"])
+                rss = " + ".join(f"{r} MB" for r in level["rss_mb_per_process"])
+                print(f"- {label}, {level['phones']} phones: CPU per process {cpu}; RSS per process {rss}")
         if result and result.get("saturated_at"):
             print(f"- {label}: saturated at {result['saturated_at']} phones (fewer than 80 % loaded within 60 s)")
 

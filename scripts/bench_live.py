@@ -45,6 +45,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
+ROUTE_COOKIE = "leersessie_route"  # deploy/nginx/leersessie.conf
+
+
+def insecure() -> Any:
+    """TLS without verification: the local nginx has a self-signed certificate."""
+    import ssl
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -69,8 +82,9 @@ def rss_mb(pid: int) -> float:
 class Phone:
     """One phone's browser session as the server sees it."""
 
-    def __init__(self, base: str, code: str, group: int) -> None:
-        self.url = base.replace("http://", "ws://") + "/_stcore/stream"
+    def __init__(self, base: str, code: str, group: int, route: str = "") -> None:
+        self.url = base.replace("https://", "wss://").replace("http://", "ws://") + "/_stcore/stream"
+        self.route = route  # behind nginx: the sticky cookie that keeps this phone on one process
         self.query = f"code={code}&groep={group}"
         self.group = group
         self.started = time.monotonic()
@@ -100,7 +114,12 @@ class Phone:
         import websockets
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
+        options: dict[str, Any] = {}
+        if self.url.startswith("wss://"):
+            options["ssl"] = insecure()
+        if self.route:
+            options["additional_headers"] = {"Cookie": f"{ROUTE_COOKIE}={self.route}"}
+        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None, **options) as ws:
             await ws.send(self.rerun())
             timers: dict[str, asyncio.Task] = {}
 
@@ -156,7 +175,7 @@ class Room:
     def add(self, count: int, groups: int) -> list[Phone]:
         new = []
         for _ in range(count):
-            phone = Phone(self.base, self.code, 1 + len(self.phones) % groups)
+            phone = Phone(self.base, self.code, 1 + len(self.phones) % groups, route=f"phone{len(self.phones)}")
             self.phones.append(phone)
             new.append(phone)
             asyncio.run_coroutine_threadsafe(phone.run(self.stop), self.loop)
@@ -235,7 +254,13 @@ def contribute(url: str, session_id: int, group_id: int, text: str) -> None:
 
 def start_server(checkout: Path, url: str, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(checkout)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONPATH": str(checkout),
+        # Behind nginx a browser may land on either process: both must read the same cookies.
+        "STREAMLIT_SERVER_COOKIE_SECRET": "bench-only-shared-cookie-secret",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -260,15 +285,77 @@ def start_server(checkout: Path, url: str, log: Path) -> tuple[subprocess.Popen,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    wait_healthy(base, process, log)
+    return process, base
+
+
+def wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as response:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1, context=insecure()) as response:
                 if response.read() == b"ok":
-                    return process, base
+                    return
         except OSError:
             time.sleep(0.2)
+    process.kill()
     raise RuntimeError(log.read_text())
+
+
+class Servers:
+    """One `streamlit run`, or several behind the shipped nginx site (deploy/nginx/leersessie.conf, the
+    same file tests/browser/test_two_processes.py tests) on one PostgreSQL database."""
+
+    def __init__(self, checkout: Path, url: str, folder: Path, count: int) -> None:
+        self.processes: list[subprocess.Popen] = []
+        self.nginx: subprocess.Popen | None = None
+        bases = []
+        for n in range(count):
+            process, base = start_server(checkout, url, folder / f"streamlit-{n}.log")
+            self.processes.append(process)
+            bases.append(base)
+        if count == 1:
+            self.base = bases[0]
+            return
+        import shutil
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.browser.test_two_processes import nginx_config
+
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        https_port, http_port = free_port(), free_port()
+        ports = [int(b.rsplit(":", 1)[1]) for b in bases]
+        config = nginx_config(folder, https_port=https_port, http_port=http_port, upstreams=ports)
+        if count > 2:  # the shipped site names two processes; more are added the same way
+            site = (folder / "site.conf").read_text()
+            extra = "".join(f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=5s;\n" for p in ports[2:])
+            marker = "    # No upstream keepalive"
+            (folder / "site.conf").write_text(site.replace(marker, extra + marker, 1))
+        self.nginx = subprocess.Popen(
+            [nginx, "-e", "stderr", "-p", str(folder), "-c", str(config)],
+            stdout=(folder / "nginx.out").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        self.base = f"https://127.0.0.1:{https_port}"
+        wait_healthy(self.base, self.nginx, folder / "nginx.out")
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.processes]
+
+    def cpu_seconds(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self.pids)
+
+    def rss_mb(self) -> float:
+        return sum(rss_mb(pid) for pid in self.pids)
+
+    def stop(self) -> None:
+        for process in [*self.processes, *([self.nginx] if self.nginx else [])]:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -278,7 +365,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure_level(
     room: Room,
-    process: subprocess.Popen,
+    servers: Servers,
     screen: Any,
     url: str,
     session_id: int,
@@ -295,13 +382,16 @@ def measure_level(
         time.sleep(0.5)
     loads = [p.loaded_after for p in new if p.loaded_after is not None]
     time.sleep(settle)
-    before_cpu, before = cpu_seconds(process.pid), time.monotonic()
+    before_each = [cpu_seconds(pid) for pid in servers.pids]
+    before = time.monotonic()
     runs_before = sum(p.runs for p in room.phones)
     time.sleep(window)
-    used = cpu_seconds(process.pid) - before_cpu
-    cpu = used / (time.monotonic() - before)
+    each = [cpu_seconds(pid) - b for pid, b in zip(servers.pids, before_each, strict=True)]
+    used = sum(each)
+    elapsed = time.monotonic() - before
+    cpu = used / elapsed
     runs = sum(p.runs for p in room.phones) - runs_before
-    rss = rss_mb(process.pid)
+    rss = servers.rss_mb()
     latencies, missing = [], 0
     for n in range(samples):
         text = f"Meting {target}-{n} {time.time():.0f}"
@@ -325,10 +415,12 @@ def measure_level(
         "phones": target,
         "loaded": f"{len(loads)}/{len(new)}",
         "load_worst_s": round(max(loads), 2) if loads else None,
-        "cpu_pct": round(100 * cpu, 1),
+        "cpu_pct": round(100 * cpu, 1),  # of one core, all app processes together
+        "cpu_pct_per_process": [round(100 * e / elapsed, 1) for e in each],
         # CPU per phone run, the projector's runs included in the CPU: a figure a busy machine does not skew
         "cpu_ms_per_run": round(1000 * used / runs, 1) if runs else None,
         "rss_mb": round(rss, 1),
+        "rss_mb_per_process": [round(rss_mb(pid), 1) for pid in servers.pids],
         "latency_median_s": round(statistics.median(latencies), 2) if latencies else None,
         "latency_p90_s": round(percentile(latencies, 0.9), 2) if latencies else None,
         "latency_worst_s": round(max(latencies), 2) if latencies else None,
@@ -346,6 +438,9 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=20)
     parser.add_argument("--samples", type=int, default=8)
     parser.add_argument("--soak-minutes", type=float, default=0)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="app processes behind the shipped nginx site (needs PostgreSQL)"
+    )
     args = parser.parse_args()
     checkout = args.checkout.resolve()
     sys.path.insert(0, str(checkout))
@@ -353,14 +448,26 @@ def main() -> int:
     url = args.database_url or f"sqlite:///{folder.name}/live.db"
     session_id, code, groups = prepare(url)
     checkout_lib()[0].dispose_all()
-    process, base = start_server(checkout, url, Path(folder.name) / "streamlit.log")
+    if args.processes > 1 and url.startswith("sqlite"):
+        parser.error("--processes > 1 needs --database-url of a PostgreSQL database")
+    servers = Servers(checkout, url, Path(folder.name), args.processes)
+    base = servers.base
     from playwright.sync_api import sync_playwright
 
-    result: dict[str, Any] = {"checkout": str(checkout), "database": url.split(":", 1)[0], "levels": []}
+    result: dict[str, Any] = {
+        "checkout": str(checkout),
+        "database": url.split(":", 1)[0],
+        "processes": args.processes,
+        "levels": [],
+    }
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
+            context = browser.new_context(
+                viewport={"width": 1920, "height": 1080}, locale="nl-NL", ignore_https_errors=True
+            )
+            if servers.nginx:
+                context.add_cookies([{"name": ROUTE_COOKIE, "value": "projector", "url": base, "secure": True}])
             context.set_default_timeout(60_000)
             screen = context.new_page()
             screen.goto(base)
@@ -371,15 +478,15 @@ def main() -> int:
             screen.goto(f"{base}/projector?sessie={session_id}")
             screen.get_by_role("status").filter(has_text="Ronde 1").wait_for()
             time.sleep(3)
-            idle_before = cpu_seconds(process.pid)
+            idle_before = servers.cpu_seconds()
             time.sleep(10)
-            result["projector_only_cpu_pct"] = round(10 * (cpu_seconds(process.pid) - idle_before), 1)
-            result["rss_start_mb"] = round(rss_mb(process.pid), 1)
+            result["projector_only_cpu_pct"] = round(10 * (servers.cpu_seconds() - idle_before), 1)
+            result["rss_start_mb"] = round(servers.rss_mb(), 1)
             room = Room(base, code)
             for target in [int(n) for n in args.phones.split(",")]:
                 level = measure_level(
                     room,
-                    process,
+                    servers,
                     screen,
                     url,
                     session_id,
@@ -396,21 +503,17 @@ def main() -> int:
                     result["saturated_at"] = target
                     break
             if args.soak_minutes:
-                result["soak"] = soak(room, process, args.soak_minutes, url, session_id, groups)
+                result["soak"] = soak(room, servers, args.soak_minutes, url, session_id, groups)
             room.close()
             browser.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        servers.stop()
         folder.cleanup()
     print(json.dumps(result))
     return 0
 
 
-def soak(room: Room, process: subprocess.Popen, minutes: float, url: str, session_id: int, groups: list[int]) -> dict:
+def soak(room: Room, servers: Servers, minutes: float, url: str, session_id: int, groups: list[int]) -> dict:
     """Keep the room running and sample RSS every 30 s: phones polling, a contribution every 5 s, and the
     one from 60 contributions ago hidden again, so the board stays the size of a real round (what
     grows is then the process, not the data)."""
@@ -431,10 +534,10 @@ def soak(room: Room, process: subprocess.Popen, minutes: float, url: str, sessio
                 if oldest:
                     capture.set_hidden(session=session, contribution_id=oldest, hidden=True, actor=actor)
         if time.monotonic() >= next_sample:
-            samples.append((round((time.monotonic() - began) / 60, 2), round(rss_mb(process.pid), 1)))
+            samples.append((round((time.monotonic() - began) / 60, 2), round(servers.rss_mb(), 1)))
             next_sample += 30
         time.sleep(5)
-    samples.append((round((time.monotonic() - began) / 60, 2), round(rss_mb(process.pid), 1)))
+    samples.append((round((time.monotonic() - began) / 60, 2), round(servers.rss_mb(), 1)))
     return {"minutes": minutes, "contributions": n, "phones": len(room.phones), "rss_mb": samples}
 
 

@@ -52,7 +52,7 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
             st.info(NO_DATA, icon="📭")
             return
         # theme=None: our own projector-sized fonts, not Streamlit's smaller chart theme.
-        st.plotly_chart(charts.figure(build, key, frame), key=key, config=CHART_CONFIG, theme=None)
+        st.plotly_chart(view.figure(build, key, frame), key=key, config=CHART_CONFIG, theme=None)
 
 
 def late_actions_ui(frame) -> None:
@@ -94,8 +94,8 @@ st.title("Dashboard")
 with db.read() as session:
     options = stats.choices(session=session)
 filters = filters_ui(options, stats.default_filters(user))
-with db.read() as session:
-    board = stats.dashboard(session=session, viewer=user, filters=filters, today=dates.local_today())
+view = charts.dashboard(viewer=user, filters=filters, today=dates.local_today())
+board = view.board
 
 headline_ui(board.headline)
 left, right = st.columns(2, gap="medium")

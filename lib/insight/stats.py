@@ -27,6 +27,7 @@ from lib.models import (
     FINISHED_ACTION_STATUSES,
     Action,
     ActionStatus,
+    ActionUpdate,
     Attendance,
     Case,
     CaseOrganisation,
@@ -516,9 +517,43 @@ class Dashboard:
     evaluations: pd.DataFrame
 
 
+def data_stamp(*, session: Session) -> tuple[int, ...]:
+    """A few index lookups that change whenever data the dashboard shows changes: the key of its cache.
+
+    Every action change writes an ActionUpdate (its history); every write a live screen shows bumps the
+    session's `live_version` (contributions, moderation, votes, evaluations); planning bumps the
+    session's `version`; sign-ups add or remove attendance rows. What it misses (a user renamed, an
+    organisation merged, texts anonymised after their retention period) the cache's time limit covers.
+    """
+
+    def biggest(column: Any) -> Any:
+        return select(func.coalesce(func.max(column), 0)).scalar_subquery()
+
+    row = session.execute(
+        select(
+            biggest(Action.id),
+            biggest(ActionUpdate.id),
+            biggest(Attendance.id),
+            select(func.count()).select_from(Attendance).scalar_subquery(),
+            biggest(Evaluation.id),
+            select(
+                func.coalesce(func.sum(LearningSession.version), 0)
+                + func.coalesce(func.sum(LearningSession.live_version), 0)
+                + func.count()
+            ).scalar_subquery(),
+        )
+    ).one()
+    return tuple(int(value) for value in row)
+
+
 def dashboard(*, session: Session, viewer: CurrentUser, filters: Filters, today: dt.date) -> Dashboard:
     """Every figure of the dashboard for `filters`; refuses roles that may not see them."""
     policy.require(viewer, "insight.view")
+    return compute_dashboard(session=session, filters=filters, today=today)
+
+
+def compute_dashboard(*, session: Session, filters: Filters, today: dt.date) -> Dashboard:
+    """The dashboard's figures without the role check: for callers that made it (the page's cache)."""
     return Dashboard(
         filters=filters,
         headline=headline(session=session, filters=filters, today=today),

@@ -3,7 +3,10 @@ large type, a horizontal legend, the same colour for a status everywhere."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.express as px
@@ -11,6 +14,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from lib.accounts import CurrentUser
+from lib.core import db, policy
 from lib.insight import stats
 
 FONT_SIZE = 18
@@ -30,13 +35,66 @@ pio.templates["leersessie"] = go.layout.Template(
 px.defaults.template = "leersessie"
 
 
+class PreparedFigure(go.Figure):
+    """A finished figure whose plain form is computed once: st.plotly_chart calls `to_dict()` on every
+    run, and on a figure of a few hundred points that deep copy and array encoding cost more than the
+    rest of the page. Shared read-only: nothing changes a figure after it is built."""
+
+    def __init__(self, built: go.Figure) -> None:
+        super().__init__(built)
+        self._plain = built.to_dict()
+
+    def to_dict(self) -> dict:
+        return self._plain
+
+
+DASHBOARD_TTL_SECONDS = 300  # what the data stamp cannot see is at most this old
+
+
+@dataclass
+class DashboardView:
+    """The dashboard's figures for one filter, shared read-only by every visitor, with each chart's
+    plotly figure built at most once (the frames are the cached board's own objects)."""
+
+    board: stats.Dashboard
+    _figures: dict[str, go.Figure] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def figure(self, build: Callable[[pd.DataFrame], go.Figure], name: str, frame: pd.DataFrame) -> go.Figure:
+        if not any(frame is value for value in vars(self.board).values()):
+            return figure(build, name, frame)  # not one of the board's frames: cached by its content
+        with self._lock:
+            if name not in self._figures:
+                self._figures[name] = PreparedFigure(build(frame))
+            return self._figures[name]
+
+
+def dashboard(*, viewer: CurrentUser, filters: stats.Filters, today: dt.date) -> DashboardView:
+    """The dashboard for `filters`: computed once per change of the data (stats.data_stamp), not per rerun.
+
+    The role check runs on every call; the cache is keyed on the database, the stamp, the filters and
+    the day, so everyone allowed to see a filter shares one computation.
+    """
+    policy.require(viewer, "insight.view")
+    engine = db.get_engine()
+    with db.read(engine) as session:
+        stamp = stats.data_stamp(session=session)
+    return _dashboard(str(engine.url), stamp, filters, today)
+
+
+@st.cache_resource(max_entries=32, ttl=DASHBOARD_TTL_SECONDS, show_spinner=False)
+def _dashboard(url: str, stamp: tuple[int, ...], filters: stats.Filters, today: dt.date) -> DashboardView:
+    with db.read(db.engine_for(url)) as session:
+        return DashboardView(stats.compute_dashboard(session=session, filters=filters, today=today))
+
+
 @st.cache_resource(max_entries=128, show_spinner=False)
 def figure(_build: Callable[[pd.DataFrame], go.Figure], name: str, frame: pd.DataFrame) -> go.Figure:
     """The figure of `frame`, built once per distinct frame (the cache key is the frame's content).
 
     Built figures are shared read-only between visitors: Streamlit serialises them, never changes them.
     """
-    return _build(frame)
+    return PreparedFigure(_build(frame))
 
 
 def per_month(frame: pd.DataFrame, *, mean: tuple[str, ...] = (), sums: tuple[str, ...] = ("aantal",)) -> pd.DataFrame:

@@ -249,3 +249,39 @@ def test_empty_database_gives_empty_frames_and_no_percentages(engine):
         "dagen_te_laat",
         "status",
     ]
+
+
+def test_the_data_stamp_moves_with_every_change_the_dashboard_shows(engine, known):
+    """The page's cache is keyed on it: an action's status, a hidden contribution, a sign-up undone."""
+    from lib.followup import actions
+    from lib.live import capture
+    from lib.models import Action, Attendance, Contribution, User
+
+    def stamp():
+        with db.read(engine) as session:
+            return stats.data_stamp(session=session)
+
+    first = stamp()
+    assert stamp() == first  # reading changes nothing
+    with db.transaction(engine) as session:
+        a2 = session.query(Action).filter(Action.title == "a2").one()
+        actions.change_status(
+            session=session,
+            action_id=a2.id,
+            to_status=ActionStatus.IN_PROGRESS,
+            note="",
+            expected_version=a2.version,
+            actor=known["manager_a"],
+        )
+    second = stamp()
+    assert second != first
+    with db.transaction(engine) as session:
+        shown = session.query(Contribution).filter(Contribution.text == "Korte lijnen").one()
+        aanjager = f.current(f.user(session, Role.AANJAGER))
+        capture.set_hidden(session=session, contribution_id=shown.id, hidden=True, actor=aanjager)
+    third = stamp()
+    assert third != second
+    with db.transaction(engine) as session:
+        pro_a = session.query(User).filter(User.id == known["pro_a"].id).one()
+        session.query(Attendance).filter(Attendance.user_id == pro_a.id).delete()
+    assert stamp() != third

@@ -44,27 +44,29 @@ def reasons_ui(report: oogst.Harvest) -> None:
     )
 
 
+def bullets_ui(texts: list[str]) -> None:
+    """A list as one element, not one per line: a series has thousands of contributions."""
+    if texts:
+        st.text("\n".join(f"• {' '.join(text.split())}" for text in texts))
+
+
 def session_ui(item: oogst.SessionHarvest) -> None:
     with st.expander(f"{item.title} — {dates.long_date(item.date)}", expanded=False):
         if item.cases:
             st.markdown("**Casussen**")
-            for title in item.cases:
-                st.text(f"• {title}")
+            bullets_ui(item.cases)
         for perspective in item.perspectives:
             st.markdown(f"**Perspectief: {perspective.perspective}**")
             left, right = st.columns(2)
             with left:
                 st.caption("Belemmert")
-                for text in perspective.obstacles:
-                    st.text(f"• {text}")
+                bullets_ui(perspective.obstacles)
             with right:
                 st.caption("Helpt")
-                for text in perspective.helpers:
-                    st.text(f"• {text}")
+                bullets_ui(perspective.helpers)
         if item.solutions:
             st.markdown("**Oplossingen**")
-            for text in item.solutions:
-                st.text(f"• {text}")
+            bullets_ui(item.solutions)
         if item.actions:
             st.markdown("**Vervolgacties en wat ervan werd**")
             st.dataframe(

@@ -165,3 +165,12 @@ def test_action_text_is_shown_inert(app_as, sqlite_engine):
     at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
     heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("###"))
     assert heading == r"### \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"
+
+
+def test_oogst_draws_each_list_of_contributions_as_one_element(app_as):
+    """A series holds thousands of contributions: one element per list, not per line."""
+    at = app_as("aanjager", "pages/oogst.py")
+    assert not at.exception, at.exception
+    lists = [t.value for t in at.text if t.value.startswith("• ")]
+    assert lists and any("\n• " in value for value in lists)
+    assert all(line.startswith("• ") for value in lists for line in value.split("\n"))

@@ -13,7 +13,13 @@ user = page.setup("mijn_sessies")
 SHOWN = 20
 
 
-def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
+def calendar_file(learning_session_id: int) -> bytes:
+    """Built when the button is clicked, not on every run of the page."""
+    with db.read() as session:
+        return ical.session_ics(session=session, learning_session_id=learning_session_id)
+
+
+def session_card_ui(item: attendance.MySession) -> None:
     with st.container(border=True):
         st.subheader(md_escape(item.title))
         st.markdown(f"**{item.when}**")
@@ -32,7 +38,7 @@ def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
                 change_ui(item)
         right.download_button(
             "📆 In mijn agenda (.ics)",
-            downloads.audited(calendar_file, user, ical.filename(item.title)),
+            downloads.audited(lambda: calendar_file(item.id), user, ical.filename(item.title)),
             file_name=ical.filename(item.title),
             mime="text/calendar",
             key=f"ics_{item.id}",
@@ -51,8 +57,7 @@ st.title("Mijn sessies")
 flash.show()
 with db.read() as session:
     items = attendance.my_sessions(session=session, user=user, today=dates.local_today())[:SHOWN]
-    files = {item.id: ical.session_ics(session=session, learning_session_id=item.id) for item in items}
 if not items:
     st.info("Er zijn geen komende leersessies gepland.")
 for item in items:
-    session_card_ui(item, files[item.id])
+    session_card_ui(item)

@@ -131,3 +131,19 @@ def test_professional_signs_up_on_a_phone(browser, server):
         page.get_by_text("U bent aangemeld voor").wait_for()
     finally:
         context.close()
+
+
+def test_a_professional_downloads_a_session_into_the_own_calendar(page, server, tmp_path):
+    """Mijn sessies builds the .ics when the button is clicked (not on every run): the file is still right."""
+    login(page, server.base_url, "professional")
+    page.goto(f"{server.base_url}/mijn_sessies")
+    first = page.get_by_role("button", name=re.compile("In mijn agenda")).first
+    first.wait_for()
+    title = page.locator("h3").first.inner_text()
+    with page.expect_download() as info:
+        first.click()
+    path = tmp_path / "sessie.ics"
+    info.value.save_as(path)
+    assert info.value.suggested_filename.endswith(".ics")
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == [title.strip()]

@@ -89,8 +89,7 @@ def cases_ui(meeting_id: int) -> None:
 def attendees_ui(meeting_id: int) -> None:
     with db.read() as session:
         people = attendance.attendees(session=session, learning_session_id=meeting_id)
-        candidates = attendance.candidates(session=session, learning_session_id=meeting_id)
-        others = [(u.id, u.display_name) for u in candidates]
+        others = attendance.candidates(session=session, learning_session_id=meeting_id)
         organisations = [(o.id, o.name) for o in accounts.list_organisations(session=session)]
     totals = attendance.counts(people)
     first, second, third = st.columns(3)

@@ -134,4 +134,6 @@ def test_removing_an_attendee_removes_their_group_seat(engine, world):
         attendance.remove(session=session, attendance_id=row.id, actor=people["aanjager"])
     with db.read(engine) as session:
         assert session.query(GroupMember).count() == 0
-        assert attendance.candidates(session=session, learning_session_id=meeting.id)
+        offered = attendance.candidates(session=session, learning_session_id=meeting.id)
+    assert (people["joost"].id, people["joost"].display_name) in offered  # removed: offered again
+    assert offered == sorted(offered, key=lambda pair: (pair[1], pair[0]))

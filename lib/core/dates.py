@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -23,11 +24,13 @@ def to_local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(TZ)
 
 
+@functools.lru_cache(maxsize=8192)  # Babel's formatting is slow; pages list thousands of dates
 def long_date(day: dt.date) -> str:
     """'maandag 5 september 2016'."""
     return format_date(day, format="EEEE d MMMM y", locale=LOCALE)
 
 
+@functools.lru_cache(maxsize=8192)
 def short_date(day: dt.date) -> str:
     """'5 sep. 2016'."""
     return format_date(day, format="medium", locale=LOCALE)

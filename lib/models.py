@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -508,6 +509,7 @@ class Contribution(Base):
     """Inbreng: an obstacle (belemmert), helper (helpt) or solution (oplossing) of a group in a round."""
 
     __tablename__ = "contribution"
+    __table_args__ = (Index("ix_contribution_session_kind", "session_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_session.id", ondelete="CASCADE"), index=True)

@@ -114,10 +114,16 @@ def feedback(
 
     # Solutions about a case of the organisation, a case it is involved in, or with an action it owns:
     # a UNION of index lookups (an OR of EXISTS made the database test every contribution of the period).
+    # Both walk from the sessions of the period (a date index), never from every solution of all years.
+    in_period = select(LearningSession.id).where(LearningSession.date.between(start, end))
     concerned: CompoundSelect[Any] = union(
         select(Contribution.id)
         .join(Group, Group.id == Contribution.group_id)
-        .where(Group.case_id.in_(stats.cases_of(organisation_id)), Contribution.kind == ContributionKind.SOLUTION),
+        .where(
+            Contribution.session_id.in_(in_period),
+            Group.case_id.in_(stats.cases_of(organisation_id)),
+            Contribution.kind == ContributionKind.SOLUTION,
+        ),
         select(Action.contribution_id).where(
             Action.organisation_id == organisation_id, Action.contribution_id.is_not(None)
         ),
@@ -134,6 +140,7 @@ def feedback(
         .outerjoin(Group, Group.id == Contribution.group_id)
         .outerjoin(Case, Case.id == Group.case_id)
         .where(
+            Contribution.session_id.in_(in_period),
             Contribution.kind == ContributionKind.SOLUTION,
             Contribution.hidden.is_(False),
             LearningSession.date.between(start, end),

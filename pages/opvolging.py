@@ -149,11 +149,11 @@ def effect_ui(prefix: str, row: actions.ActionRow) -> None:
     with db.read() as session:
         effect = actions.effects_of(session=session, action_ids=[row.id]).get(row.id, "")
     st.markdown("**Wat veranderde er voor inwoners of professionals?**")
-    if effect:
-        st.text(effect)
-    elif not actions.may_record_effect(user, row):
-        st.caption("Nog geen effect vastgelegd.")
     if not actions.may_record_effect(user, row):
+        if effect:
+            st.text(effect)
+        else:
+            st.caption("Nog geen effect vastgelegd.")
         return
     key = f"{prefix}_effect_{row.id}"
     # The field starts from the stored effect and keeps what was typed: so does the version.

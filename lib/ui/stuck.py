@@ -11,17 +11,19 @@ import streamlit as st
 from lib.core import dates, db
 from lib.followup import stuck
 from lib.followup.terugblik import ReviewItem
+from lib.models import action_status_label
 from lib.ui.text import md_escape
 
 
 def review_mark_ui(item: ReviewItem, learning_session_id: int, today: dt.date) -> None:
-    """On a terugblik card: '🔁 2e keer besproken (vorige keer: bezig, 3 mrt. 2026)', and ⚠️ when vastgelopen."""
+    """On a terugblik card: '🔁 2e keer besproken (vorige keer: bezig op 3 mrt 2026)', and ⚠️ when vastgelopen."""
     with db.read() as session:
         mark = stuck.review_marks(session=session, learning_session_id=learning_session_id, items=[item], today=today)[
             item.id
         ]
     if mark.label and mark.previous is not None:
-        st.markdown(f"🔁 **{mark.label}** (vorige keer: {md_escape(mark.previous.text)})")
+        before = f"{action_status_label(mark.previous.status)} op {dates.short_date(mark.previous.date)}"
+        st.markdown(f"🔁 **{mark.label}** (vorige keer: {md_escape(before)})")
     if mark.reasons:
         st.warning(f"Vastgelopen: {md_escape('; '.join(mark.reasons))}.", icon="⚠️")
 

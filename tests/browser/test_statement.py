@@ -23,8 +23,9 @@ def test_professional_downloads_the_statement_and_it_reads_back(page, server):
     """Priya opens Deelnameverklaring, sees the session she attended and downloads it as a PDF."""
     login(page, server.base_url, "professional")
     page.get_by_role("link", name="Deelnameverklaring").click()
+    settle(page)
     button = page.get_by_role("button", name="Deelnameverklaring downloaden (PDF)")
-    button.wait_for()
+    button.wait_for(timeout=30_000)
     page.get_by_text("Aanwezigheid bevestigd door Annelies van der Heijden.").wait_for()
     settle(page)
     if not SCREENSHOT.exists() or os.environ.get("UPDATE_SCREENSHOTS") == "1":  # the README's picture
@@ -45,6 +46,7 @@ def test_aanjager_adds_a_walk_in_and_downloads_every_statement_of_the_series(pag
     """The aanjager adds a guest who came unannounced, confirms the list, and downloads the zip."""
     login(page, server.base_url, "aanjager")
     page.get_by_role("link", name="Aanwezigheid").click()
+    settle(page)
     page.get_by_text("Bevestigd door Annelies van der Heijden").wait_for()
     page.get_by_label("Naam van de gast").fill("Zoë Ağaoğlu-Brønsted")
     page.get_by_role("button", name="Gast toevoegen als aanwezig").click()

@@ -39,6 +39,11 @@ def user_named(session, username: str) -> User:
     return session.scalar(select(User).where(User.username == username))
 
 
+def frame(at, column: str, index: int = 0):
+    """The `index`-th table on the page with this column (AppTest finds dataframes by position only)."""
+    return [d.value for d in at.dataframe if column in d.value.columns][index]
+
+
 def late_action(engine, owner: str, title: str, days: int = 45) -> int:
     with db.transaction(engine) as session:
         person = user_named(session, owner)
@@ -56,7 +61,7 @@ def test_dashboard_lists_vastgelopen_per_organisation_and_a_manager_sees_the_own
     shown = texts(at)
     assert "Vastgelopen acties" in shown
     assert "**BrabantWonen** — 1 vastgelopen" in shown and "**Gemeente Oss** — 1 vastgelopen" in shown
-    table = at.dataframe(key="dash_stuck_0").value
+    table = frame(at, "Waarom vastgelopen")
     assert list(table["Actie"]) == ["Huurachterstand eerder melden"]
     assert list(table["Waarom vastgelopen"]) == ["60 dagen te laat"]
     assert list(table["Terugblikken"]) == ["nog niet besproken"]
@@ -96,7 +101,7 @@ def test_the_terugblik_says_2e_keer_besproken_then_vastgelopen(app_as, sqlite_en
     at = app_as("aanjager", "pages/opvolging.py")
     at.selectbox(key="review_session").set_value(demo_db["next_session_id"]).run()
     shown = texts(at)
-    assert "🔁 **2e keer besproken** (vorige keer:" in shown and ": bezig)" in shown
+    assert "🔁 **2e keer besproken** (vorige keer: bezig op " in shown
     assert "Vastgelopen" not in shown
     at.button(key=f"review_same_{spoed.id}").click().run()
     assert not at.exception, at.exception
@@ -111,7 +116,7 @@ def test_the_trekker_records_the_effect_of_a_realised_action(app_as, sqlite_engi
     done = action_of(sqlite_engine, "Vast aanspreekpunt")  # realised, trekker Yvonne, effect in the demo
     at = app_as("yvonne", "pages/opvolging.py")
     at.selectbox(key="mine_pick").set_value(done.id).run()
-    assert EFFECT in texts(at)
+    assert at.text_area(key=f"mine_effect_{done.id}_text").value == EFFECT
     at.text_area(key=f"mine_effect_{done.id}_text").input("Twee gezinnen bleven in hun woning.").run()
     at.button(key=f"mine_effect_{done.id}_save").click().run()
     assert not at.exception, at.exception
@@ -131,9 +136,9 @@ def test_a_manager_who_is_not_the_trekker_reads_the_effect_but_cannot_write_it(a
 
 def test_the_oogst_and_the_terugkoppeling_show_what_changed(app_as):
     at = app_as("manager", "pages/oogst.py")
-    assert list(at.dataframe(key="harvest_effects").value["Effect"]) == [EFFECT]
+    assert list(frame(at, "Effect")["Effect"]) == [EFFECT]
     at = app_as("yvonne", "pages/terugkoppeling.py")
-    assert list(at.dataframe(key="feedback_effects").value["Effect"]) == [EFFECT]
+    assert list(frame(at, "Effect")["Effect"]) == [EFFECT]
 
 
 # --- presence and the deelnameverklaring ----------------------------------------------------------
@@ -173,7 +178,7 @@ def test_a_walk_in_guest_is_added_as_present(app_as, sqlite_engine, demo_db):
 def test_the_professional_downloads_a_statement_that_reads_back(app_as, sqlite_engine, downloads):
     at = app_as("professional", "pages/deelnameverklaring.py")
     assert not at.exception, at.exception
-    table = at.dataframe(key="statement_table").value
+    table = frame(at, "Ingebrachte casus")
     assert list(table["Ingebrachte casus"]) == ["Schulden en een dreigende huisuitzetting"]
     assert list(table["Uren"]) == ["1,5"]
     got = downloads(at.get("download_button")[0])

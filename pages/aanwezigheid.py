@@ -116,7 +116,7 @@ def walk_in_ui(meeting_id: int) -> None:
 
 
 def series_statements_ui() -> None:
-    st.subheader("Deelnameverklaringen van een reeks")
+    st.header("Deelnameverklaringen van een reeks")
     st.caption(
         "Voor elke deelnemer één PDF met de leersessies van de reeks waarbij die aanwezig was, samen in één zip."
     )

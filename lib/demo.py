@@ -17,6 +17,7 @@ from lib.core import audit
 from lib.core.dates import local_datetime
 from lib.models import (
     Action,
+    ActionEffect,
     ActionStatus,
     ActionUpdate,
     Attendance,
@@ -30,6 +31,7 @@ from lib.models import (
     LearningSession,
     Organisation,
     Phase,
+    PresenceConfirmation,
     Role,
     Series,
     SessionStatus,
@@ -202,6 +204,13 @@ ACTIONS: list[tuple[int, int, str, int, ActionStatus, str]] = [
 ]
 
 
+# What the realised demo action changed (the oogst and the terugkoppeling show it).
+EFFECT = (
+    "Bij een dreigende huisuitzetting belt de corporatie nu eerst het wijkteam: sinds de afspraak zijn twee "
+    "gezinnen in hun woning gebleven terwijl de schuldhulp startte."
+)
+
+
 def _next_weekday(day: dt.date, weekday: int) -> dt.date:
     """The first `weekday` (0 = Monday) strictly after `day`."""
     return day + dt.timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
@@ -308,7 +317,9 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
     for meeting in (past, upcoming):
         for user in attendees:
             session.add(Attendance(session_id=meeting.id, user_id=user.id, role=user.role, present=meeting is past))
-        session.add(Attendance(session_id=meeting.id, user_id=users["aanjager"].id, role=Role.AANJAGER))
+        session.add(
+            Attendance(session_id=meeting.id, user_id=users["aanjager"].id, role=Role.AANJAGER, present=meeting is past)
+        )
     session.add(
         Attendance(
             session_id=upcoming.id, guest_name="Wim Verbruggen (wijkagent)", guest_organisation_id=None, role="gast"
@@ -317,6 +328,10 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
     session.flush()
 
     _run_past_session(session, past, cases[:3], users, organisations, next_date)
+    # After the first session the aanjager confirmed who was there (what a deelnameverklaring counts).
+    session.add(
+        PresenceConfirmation(session_id=past.id, confirmed_by_id=users["aanjager"].id, confirmed_at=past.closed_at)
+    )
     # The next session is prepared: its groups are composed from the attendees and selected cases.
     groups.generate(
         session=session,
@@ -427,6 +442,11 @@ def _run_past_session(
             if status in (ActionStatus.DONE, ActionStatus.FAILED, ActionStatus.DROPPED):
                 action.finished_at = changed
         session.add(action)
+        if status == ActionStatus.DONE:
+            session.flush()
+            session.add(
+                ActionEffect(action_id=action.id, text=EFFECT, recorded_by_id=users[owner].id, recorded_at=changed)
+            )
 
     for index, (length, constructive, to_the_point, remark) in enumerate(
         [

@@ -651,3 +651,43 @@ class AuditLog(Base):
 @event.listens_for(AuditLog, "before_delete")
 def _audit_log_is_append_only(mapper: Any, connection: Any, target: AuditLog) -> None:
     raise PermissionError("het auditlog kan alleen worden aangevuld")
+
+
+# --- follow-up that does not let go, and the deelnameverklaring -----------------------------------
+
+
+class ActionEffect(Base):
+    """What changed for residents or professionals once an action was realised: one short text per
+    action, written by its trekker or the aanjager (lib/followup/actions.record_effect)."""
+
+    __tablename__ = "action_effect"
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    text: Mapped[str] = mapped_column(String(500))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"ActionEffect({self.action_id}, {self.text[:20]!r})"
+
+
+class PresenceConfirmation(Base):
+    """The aanjager confirmed who was actually there (`Attendance.present` of the session's rows):
+    who confirmed, when. Only confirmed presence counts for a deelnameverklaring."""
+
+    __tablename__ = "presence_confirmation"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("learning_session.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    confirmed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
+
+    confirmed_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"PresenceConfirmation({self.session_id}, v{self.version})"

@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from lib.core import dates, db
+from lib.core import dates, db, policy
+from lib.followup import stuck
 from lib.insight import reports, stats
 from lib.ui import charts, downloads, page
+from lib.ui.stuck import stuck_table
+from lib.ui.text import md_escape
 
 user = page.setup("dashboard")
 NO_DATA = "Nog geen gegevens."
@@ -90,6 +93,32 @@ def late_actions_ui(frame) -> None:
         )
 
 
+def stuck_actions_ui(organisation_id: int | None) -> None:
+    """Vastgelopen acties per organisation, each with what its terugblikken said."""
+    with st.container(border=True):
+        st.subheader("Vastgelopen acties")
+        st.caption(
+            f"Bij twee terugblikken op rij bezig of niet gelukt, of meer dan {stuck.LATE_DAYS} dagen te laat: "
+            "per organisatie, met wat de terugblikken ervan zeiden."
+        )
+        own_only = not policy.allows(user.role, "insight.all_organisations")
+        with db.read() as session:
+            found = stuck.stuck_actions(
+                session=session,
+                actor=user,
+                today=dates.local_today(),
+                organisation_id=None if own_only else organisation_id,
+            )
+        if own_only:
+            st.caption("U ziet de vastgelopen acties van uw eigen organisatie.")
+        if not found:
+            st.success("Er zijn geen vastgelopen acties.", icon="✅")
+            return
+        for index, (name, items) in enumerate(stuck.by_organisation(found).items()):
+            st.markdown(f"**{md_escape(name)}** — {len(items)} vastgelopen")
+            st.dataframe(stuck_table(items), hide_index=True, width="stretch", key=f"dash_stuck_{index}")
+
+
 st.title("Dashboard")
 with db.read() as session:
     options = stats.choices(session=session)
@@ -134,6 +163,7 @@ with right:
         "dash_chart_realisation",
     )
 late_actions_ui(board.late)
+stuck_actions_ui(filters.organisation_id)
 left, right = st.columns(2, gap="medium")
 with left:
     chart_ui(

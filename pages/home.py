@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import home
 from lib.core import dates, db, policy
+from lib.followup import stuck
 from lib.followup.actions import due_text
 from lib.models import ACTION_STATUS_LABELS, CASE_STATUS_LABELS
 from lib.ui import page
@@ -53,6 +54,20 @@ def my_actions_ui(actions: list[home.ActionSummary], others: int) -> None:
     st.page_link("pages/opvolging.py", label="Naar Opvolging", icon="📋")
 
 
+def my_stuck_ui(items: list[stuck.StuckAction]) -> None:
+    """The trekker's vastgelopen actions: only when there are any."""
+    if not items:
+        return
+    st.subheader("Mijn vastgelopen acties")
+    st.warning(
+        f"{len(items)} van uw acties {'is' if len(items) == 1 else 'zijn'} vastgelopen. "
+        "Bespreek met uw manager of de aanjager wat er nodig is.",
+        icon="⚠️",
+    )
+    for action in items:
+        st.text(f"⚠️ {action.title} ({action.status_label}): {action.why}")
+
+
 def todo_ui(todo: list[str]) -> None:
     st.subheader("Voor de volgende sessie")
     if not todo:
@@ -65,6 +80,7 @@ st.title(f"Welkom, {user.display_name}")
 st.caption(f"Vandaag is het {dates.long_date(dates.local_today())}.")
 with db.read() as session:
     overview = home.overview(session=session, user=user, today=dates.local_today())
+    stuck_actions = stuck.my_stuck_actions(session=session, user=user, today=dates.local_today())
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -72,5 +88,6 @@ with left:
     if overview.todo or policy.allows(user.role, "home.todo"):
         todo_ui(overview.todo)
 with right:
+    my_stuck_ui(stuck_actions)
     my_actions_ui(overview.my_actions, overview.other_open_actions)
     my_cases_ui(overview.my_cases)

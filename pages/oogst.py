@@ -50,6 +50,25 @@ def bullets_ui(texts: list[str]) -> None:
         st.text("\n".join(f"• {' '.join(text.split())}" for text in texts))
 
 
+def effects_ui(report: oogst.Harvest) -> None:
+    st.subheader("Wat veranderde er?")
+    st.caption("Het effect van gerealiseerde acties voor inwoners of professionals, zoals de trekker het vastlegde.")
+    if not report.effects:
+        st.caption(oogst.NO_EFFECTS)
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"Actie": e.title, "Effect": e.effect, "Trekker": e.owner, "Organisatie": e.organisation}
+                for e in report.effects
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="harvest_effects",
+    )
+
+
 def session_ui(item: oogst.SessionHarvest) -> None:
     with st.expander(f"{item.title} — {dates.long_date(item.date)}", expanded=False):
         if item.cases:
@@ -119,6 +138,7 @@ if not report.sessions:
 counts_ui(report)
 st.plotly_chart(oogst.outcomes_figure(report), key="harvest_chart")
 reasons_ui(report)
+effects_ui(report)
 st.subheader("Per leersessie")
 for item in report.sessions:
     session_ui(item)

@@ -134,12 +134,45 @@ def detail_ui(prefix: str, row: actions.ActionRow) -> None:
         st.markdown(f"Status **{md_escape(row.status_label)}**{due}" + (" — **te laat**" if row.late else ""))
         if row.reason:
             st.markdown(f"Waarom niet: {md_escape(row.reason)}")
+        if row.status == ActionStatus.DONE:
+            effect_ui(prefix, row)
         history_ui(row.id)
         if actions.may_change(user, row):
             update_ui(prefix, row)
             edit_ui(prefix, row)
         else:
             st.caption("Alleen de trekker, een manager van de organisatie of de aanjager kan deze actie wijzigen.")
+
+
+def effect_ui(prefix: str, row: actions.ActionRow) -> None:
+    """What the realised action changed: shown to all who see the action, written by its trekker or the aanjager."""
+    with db.read() as session:
+        effect = actions.effects_of(session=session, action_ids=[row.id]).get(row.id, "")
+    st.markdown("**Wat veranderde er voor inwoners of professionals?**")
+    if not actions.may_record_effect(user, row):
+        if effect:
+            st.text(effect)
+        else:
+            st.caption("Nog geen effect vastgelegd.")
+        return
+    key = f"{prefix}_effect_{row.id}"
+    # The field starts from the stored effect and keeps what was typed: so does the version.
+    seen = write.seen_version(key, row.version, inputs=f"{key}_text")
+    text = st.text_area(
+        "Effect (kort: wat is er nu anders?)",
+        value=effect,
+        max_chars=actions.EFFECT_MAX_LENGTH,
+        key=f"{key}_text",
+        height=80,
+        placeholder="Bijvoorbeeld: inwoners met schulden wachten nu twee weken op een intake in plaats van zes.",
+    )
+    if st.button("Effect opslaan", key=f"{key}_save"):
+        write.change(
+            lambda session: actions.record_effect(
+                session=session, action_id=row.id, text=text, actor=user, expected_version=seen
+            ),
+            "Het effect is opgeslagen.",
+        )
 
 
 def history_ui(action_id: int) -> None:

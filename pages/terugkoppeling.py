@@ -64,6 +64,20 @@ def actions_ui(report: terugkoppeling.Feedback) -> None:
     )
 
 
+def effects_ui(report: terugkoppeling.Feedback) -> None:
+    st.subheader("Wat veranderde er?")
+    realised = [a for a in report.actions if a.id in report.effects]
+    if not realised:
+        st.caption(terugkoppeling.NO_EFFECTS)
+        return
+    st.dataframe(
+        pd.DataFrame([{"Actie": a.title, "Effect": report.effects[a.id], "Trekker": a.owner} for a in realised]),
+        hide_index=True,
+        width="stretch",
+        key="feedback_effects",
+    )
+
+
 def solutions_ui(report: terugkoppeling.Feedback) -> None:
     st.subheader("Oplossingen")
     if not report.solutions:
@@ -118,5 +132,6 @@ except DomainError as error:
     st.stop()
 st.markdown(f"**{report.summary}** — {dates.long_date(start)} tot en met {dates.long_date(end)}")
 actions_ui(report)
+effects_ui(report)
 solutions_ui(report)
 downloads_ui(organisation_id, start, end, report.organisation)

@@ -36,6 +36,7 @@ def record(
 EVENT_LABELS = {
     "action_created": "actie aangemaakt",
     "action_edited": "actie gewijzigd",
+    "action_effect": "effect van actie vastgelegd",
     "action_status": "status van actie gewijzigd",
     "action_reminder": "herinnering over actie verstuurd",
     "attendee_removed": "deelnemer afgemeld",
@@ -63,6 +64,8 @@ EVENT_LABELS = {
     "login": "ingelogd",
     "organisation_created": "organisatie aangemaakt",
     "password_reset": "wachtwoord ingesteld",
+    "presence_confirmed": "aanwezigheid bevestigd",
+    "present_added": "aanwezige toegevoegd na de sessie",
     "retention_run": "bewaartermijn toegepast",
     "series_created": "reeks aangemaakt",
     "series_updated": "reeks gewijzigd",

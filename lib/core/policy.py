@@ -51,6 +51,8 @@ POLICY: dict[str, Rule] = {
     "page.gebruikers": Rule(_ADMIN, "gebruikers en organisaties beheren"),
     "page.gegevensbeheer": Rule(_ADMIN, "de pagina Back-up en bewaartermijn openen"),
     "page.auditlog": Rule(_ADMIN, "het auditlog openen"),
+    "page.aanwezigheid": Rule(_LEADERS, "de pagina Aanwezigheid openen"),
+    "page.deelnameverklaring": Rule(_CONTRIBUTORS, "de pagina Deelnameverklaring openen"),
     "page.mijn_gegevens": Rule(_EVERYONE, "de pagina Mijn gegevens openen"),
     # --- your own things --------------------------------------------------------------------------
     "home.overview": Rule(_EVERYONE, "uw eigen overzicht zien: volgende sessie, eigen casussen en acties"),
@@ -76,6 +78,11 @@ POLICY: dict[str, Rule] = {
     "action.change_all": Rule(_LEADERS, "elke vervolgactie wijzigen"),
     "action.list_all": Rule(_INSIGHT, "alle vervolgacties bekijken, niet alleen de eigen"),
     "action.review": Rule(_LEADERS, "de terugblik op open vervolgacties leiden"),
+    "action.record_effect": Rule(_LEADERS, "het effect van elke gerealiseerde vervolgactie vastleggen"),
+    # --- presence and the deelnameverklaring ------------------------------------------------------
+    "attendance.confirm": Rule(_LEADERS, "na een leersessie bevestigen wie er echt was"),
+    "statement.own": Rule(_CONTRIBUTORS, "uw eigen deelnameverklaring downloaden"),
+    "statement.series": Rule(_LEADERS, "de deelnameverklaringen van alle deelnemers van een reeks downloaden"),
     # --- insight ----------------------------------------------------------------------------------
     "insight.view": Rule(_INSIGHT, "de cijfers, de oogst, de terugkoppeling en de rapporten zien"),
     "insight.all_organisations": Rule(_LEADERS, "de terugkoppeling van elke organisatie zien"),

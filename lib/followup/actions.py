@@ -24,6 +24,7 @@ from lib.models import (
     ACTION_STATUS_LABELS,
     FINISHED_ACTION_STATUSES,
     Action,
+    ActionEffect,
     ActionStatus,
     ActionUpdate,
     Case,
@@ -594,3 +595,97 @@ def filter_choices(*, session: Session) -> FilterChoices:
             session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
         ),
     )
+
+
+# --- effect: what changed for residents or professionals once an action was realised ------------
+
+EFFECT_MAX_LENGTH = 500
+
+
+def may_record_effect(actor: CurrentUser, action: Action) -> bool:
+    """The trekker of the action, or the aanjager and the beheerder (the policy table's part)."""
+    if policy.allows(actor.role, "action.record_effect"):
+        return True
+    return action.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own")
+
+
+def record_effect(
+    *, session: Session, action_id: int, text: str, actor: CurrentUser, expected_version: int
+) -> ActionEffect:
+    """Record (or change) the effect of a realised action: a short text, a line in the history, and the
+    action's version moves on, so two people writing it at once cannot overwrite each other."""
+    action = session.scalar(select(Action).where(Action.id == action_id).with_for_update())
+    if action is None:
+        raise NotFound("Deze vervolgactie bestaat niet (meer).")
+    if not may_record_effect(actor, action):
+        raise NotAllowed("Alleen de trekker of de aanjager kan het effect van deze vervolgactie vastleggen.")
+    versions.check(action, expected_version, now=f"de status is nu '{status_label(action.status)}'")
+    if action.status != ActionStatus.DONE:
+        raise DomainError(
+            f"Het effect legt u vast als de actie gerealiseerd is; deze actie is nu '{status_label(action.status)}'."
+        )
+    text = clean_text(text, field="Effect", max_length=EFFECT_MAX_LENGTH)
+    effect = session.get(ActionEffect, action.id)
+    if effect is not None and effect.text == text:
+        raise DomainError("Er is niets gewijzigd.")
+    note = "Effect vastgelegd." if effect is None else "Effect gewijzigd."
+    if effect is None:
+        effect = ActionEffect(action_id=action.id, text=text, recorded_by_id=actor.id)
+        session.add(effect)
+    else:
+        effect.text, effect.recorded_by_id, effect.recorded_at = text, actor.id, utcnow()
+    action.updates.append(ActionUpdate(from_status=action.status, to_status=action.status, user_id=actor.id, note=note))
+    action.updated_at = utcnow()  # a new version of the action
+    session.flush()
+    audit.record(session=session, event="action_effect", user_id=actor.id, entity="action", entity_id=action.id)
+    return effect
+
+
+def effects_of(*, session: Session, action_ids: list[int]) -> dict[int, str]:
+    """The recorded effect of each of these actions that has one."""
+    found: dict[int, str] = {}
+    for start in range(0, len(action_ids), 500):
+        rows = session.execute(
+            select(ActionEffect.action_id, ActionEffect.text).where(
+                ActionEffect.action_id.in_(action_ids[start : start + 500])
+            )
+        ).all()
+        found.update((action_id, text) for action_id, text in rows)
+    return found
+
+
+@dataclass(frozen=True)
+class EffectRow:
+    """A realised action and what it changed, for the oogst and the terugkoppeling."""
+
+    id: int
+    title: str
+    owner: str
+    organisation: str
+    session_title: str
+    session_date: dt.date | None
+    effect: str
+
+
+def effect_rows(*, session: Session, conditions: list[ColumnElement[bool]]) -> list[EffectRow]:
+    """The actions matching `conditions` (on Action's columns) that have a recorded effect, oldest first."""
+    owner = aliased(User)
+    rows = session.execute(
+        select(
+            Action.id,
+            Action.title,
+            owner_label_sql(owner),
+            func.coalesce(Organisation.name, ""),
+            func.coalesce(LearningSession.title, ""),
+            LearningSession.date,
+            ActionEffect.text,
+        )
+        .select_from(Action)
+        .join(ActionEffect, ActionEffect.action_id == Action.id)
+        .outerjoin(owner, owner.id == Action.owner_user_id)
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .outerjoin(LearningSession, LearningSession.id == Action.session_id)
+        .where(*conditions)
+        .order_by(LearningSession.date, Action.id)
+    ).all()
+    return [EffectRow(*row) for row in rows]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -98,6 +98,7 @@ class Harvest:
     on_time: pd.DataFrame  # maand, afgesproken, op_tijd, percentage
     attendance: pd.DataFrame  # sessie, datum, rol, aantal
     evaluations: pd.DataFrame  # sessie, datum, evaluaties, constructief, to_the_point, te_kort, goed, te_lang
+    effects: list[actions.EffectRow] = field(default_factory=list)  # what realised actions changed
 
     @property
     def actions(self) -> list[ActionOutcome]:
@@ -265,6 +266,7 @@ def harvest(
         on_time=stats.on_time_share(session=session, filters=filters, today=today),
         attendance=stats.attendance_by_role(session=session, filters=filters),
         evaluations=stats.evaluation_scores(session=session, filters=filters),
+        effects=actions.effect_rows(session=session, conditions=stats.action_scope(filters)),
     )
 
 
@@ -321,6 +323,7 @@ def document(report: Harvest) -> Document:
     _summary(doc, report)
     _actions(doc, report)
     _reasons(doc, report)
+    _effects(doc, report)
     _per_organisation(doc, report)
     _on_time(doc, report)
     _perspectives(doc, report)
@@ -400,6 +403,20 @@ def _reasons(doc: Document, report: Harvest) -> None:
             [[a.title, a.status_label, a.organisation, a.reason, a.session_title] for a in report.reasons],
             widths=[4, 2, 2, 5, 3],
             empty_text=NO_REASONS,
+        )
+    )
+
+
+NO_EFFECTS = "Van de gerealiseerde acties is nog geen effect vastgelegd."
+
+
+def _effects(doc: Document, report: Harvest) -> None:
+    doc.section("Wat veranderde er? Het effect van gerealiseerde acties", sheet="Effect").add(
+        Table(
+            ["Actie", "Effect voor inwoners of professionals", "Trekker", "Organisatie", "Leersessie"],
+            [[e.title, e.effect, e.owner, e.organisation, e.session_title] for e in report.effects],
+            widths=[4, 6, 2, 2, 3],
+            empty_text=NO_EFFECTS,
         )
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import CompoundSelect, and_, func, or_, select, union
@@ -72,6 +72,7 @@ class Feedback:
     solutions: list[FeedbackSolution]
     actions: list[FeedbackAction]
     counts: dict[str, int]
+    effects: dict[int, str] = field(default_factory=dict)  # action id -> what it changed (realised ones)
 
     @property
     def summary(self) -> str:
@@ -199,11 +200,13 @@ def feedback(
         FeedbackAction(r[0], r[1], r[2], r[3], r[4], actions.is_late(r[4], r[3], today), r[5], r[6], r[7], r[8], r[9])
         for r in action_rows
     ]
-    return Feedback(organisation.name, start, end, solutions, found, dict(Counter(a.status for a in found)))
+    effects = actions.effects_of(session=session, action_ids=[a.id for a in found])
+    return Feedback(organisation.name, start, end, solutions, found, dict(Counter(a.status for a in found)), effects)
 
 
 # --- the document -------------------------------------------------------------------------------
 
+NO_EFFECTS = "Van de gerealiseerde acties is nog geen effect vastgelegd."
 ACTION_COLUMNS = [
     "Actie",
     "Status",
@@ -247,6 +250,18 @@ def document(report: Feedback) -> Document:
     )
     section.add(table)
     doc.csv_table = table
+    doc.section("Wat veranderde er? Het effect van gerealiseerde acties", sheet="Effect").add(
+        Table(
+            ["Actie", "Effect voor inwoners of professionals", "Trekker", "Leersessie"],
+            [
+                [a.title, report.effects[a.id], a.owner, a.session_title]
+                for a in report.actions
+                if a.id in report.effects
+            ],
+            widths=[4, 6, 2, 3],
+            empty_text=NO_EFFECTS,
+        )
+    )
     doc.section("Oplossingen").add(
         Table(
             ["Oplossing", "Casus", "Leersessie", "Datum", "Werd actie"],

@@ -14,18 +14,20 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy
-from lib.core.errors import DomainError, NotFound
+from lib.core import audit, policy, versions
+from lib.core.errors import Conflict, DomainError, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
     GUEST,
     Attendance,
     LearningSession,
     Organisation,
+    PresenceConfirmation,
     Role,
     SessionStatus,
     User,
     role_label,
+    utcnow,
 )
 from lib.planning import schedule
 
@@ -232,3 +234,192 @@ def my_sessions(*, session: Session, user: CurrentUser, today: dt.date) -> list[
         )
         for m in meetings
     ]
+
+
+# --- after the session: who was actually there ----------------------------------------------------
+
+HELD_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class PresentPerson:
+    attendance_id: int
+    name: str
+    organisation: str
+    role: str
+    is_guest: bool
+    present: bool | None  # None: not confirmed yet
+
+
+@dataclass(frozen=True)
+class PresenceList:
+    learning_session_id: int
+    title: str
+    when: str
+    people: list[PresentPerson]
+    confirmed_by: str | None  # None: not confirmed yet
+    confirmed_at: dt.datetime | None
+    version: int  # of the confirmation; 0 before the first
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_by is not None
+
+
+def _held(meeting: LearningSession, today: dt.date) -> None:
+    if meeting.status == SessionStatus.CANCELLED or meeting.date > today:
+        raise DomainError("Aanwezigheid bevestigt u na een leersessie die is doorgegaan.")
+
+
+@dataclass(frozen=True)
+class HeldSession:
+    id: int
+    title: str
+    when: str
+    confirmed: bool
+
+
+def held_sessions(
+    *, session: Session, actor: CurrentUser, today: dt.date, limit: int = HELD_SHOWN
+) -> list[HeldSession]:
+    """Sessions that took place (today or earlier, not cancelled), newest first, to confirm presence of."""
+    policy.require(actor, "attendance.confirm")
+    meetings = session.scalars(
+        select(LearningSession)
+        .where(LearningSession.date <= today, LearningSession.status != SessionStatus.CANCELLED)
+        .order_by(LearningSession.date.desc(), LearningSession.start_time.desc())
+        .limit(limit)
+    ).all()
+    confirmed = set(
+        session.scalars(
+            select(PresenceConfirmation.session_id).where(PresenceConfirmation.session_id.in_([m.id for m in meetings]))
+        )
+    )
+    return [HeldSession(m.id, m.title, schedule.describe(m), m.id in confirmed) for m in meetings]
+
+
+def presence_list(*, session: Session, learning_session_id: int, actor: CurrentUser) -> PresenceList:
+    """Everybody signed up for the session (users and guests), with whether they were there."""
+    policy.require(actor, "attendance.confirm")
+    meeting = _meeting(session, learning_session_id)
+    present: dict[int, bool | None] = {
+        attendance_id: value
+        for attendance_id, value in session.execute(
+            select(Attendance.id, Attendance.present).where(Attendance.session_id == meeting.id)
+        ).all()
+    }
+    people = [
+        PresentPerson(p.attendance_id, p.name, p.organisation, p.role, p.is_guest, present.get(p.attendance_id))
+        for p in attendees(session=session, learning_session_id=meeting.id)
+    ]
+    confirmation = session.get(PresenceConfirmation, meeting.id)
+    who = None
+    if confirmation is not None:
+        who = confirmation.confirmed_by.display_name if confirmation.confirmed_by else "onbekend"
+    return PresenceList(
+        meeting.id,
+        meeting.title,
+        schedule.describe(meeting),
+        people,
+        who,
+        confirmation.confirmed_at if confirmation else None,
+        confirmation.version if confirmation else 0,
+    )
+
+
+def confirm_presence(
+    *,
+    session: Session,
+    learning_session_id: int,
+    present_ids: list[int],
+    shown_ids: list[int],
+    actor: CurrentUser,
+    expected_version: int,
+    today: dt.date,
+) -> PresenceConfirmation:
+    """The aanjager confirms who of the list was there (`present_ids`) and so who was not.
+
+    `shown_ids` is the list the aanjager saw: if somebody was added or removed since, or another
+    confirmation came first (`expected_version`, 0 before the first), nothing is stored.
+    """
+    policy.require(actor, "attendance.confirm")
+    meeting = session.scalar(select(LearningSession).where(LearningSession.id == learning_session_id).with_for_update())
+    if meeting is None:
+        raise NotFound("Deze leersessie bestaat niet.")
+    _held(meeting, today)
+    confirmation = session.get(PresenceConfirmation, meeting.id)
+    if confirmation is None:
+        if expected_version != 0:
+            raise Conflict(versions.message("De aanwezigheidslijst"))
+    else:
+        versions.check(confirmation, expected_version, now=f"bevestigd door {_name(confirmation)}")
+    rows = session.scalars(select(Attendance).where(Attendance.session_id == meeting.id)).all()
+    if {row.id for row in rows} != set(shown_ids):
+        raise Conflict(versions.message("De aanwezigheidslijst", "er is iemand aangemeld of afgemeld"))
+    unknown = set(present_ids) - set(shown_ids)
+    if unknown:
+        raise DomainError("Er staat iemand bij de aanwezigen die niet op de lijst staat.")
+    for row in rows:
+        row.present = row.id in present_ids
+    if confirmation is None:
+        confirmation = PresenceConfirmation(session_id=meeting.id, confirmed_by_id=actor.id)
+        session.add(confirmation)
+    else:
+        confirmation.confirmed_by_id, confirmation.confirmed_at = actor.id, utcnow()
+    session.flush()
+    audit.record(
+        session=session,
+        event="presence_confirmed",
+        user_id=actor.id,
+        entity="learning_session",
+        entity_id=meeting.id,
+        present=sum(1 for row in rows if row.present),
+        absent=sum(1 for row in rows if not row.present),
+    )
+    return confirmation
+
+
+def _name(confirmation: PresenceConfirmation) -> str:
+    return confirmation.confirmed_by.display_name if confirmation.confirmed_by else "onbekend"
+
+
+def add_present(
+    *,
+    session: Session,
+    learning_session_id: int,
+    actor: CurrentUser,
+    today: dt.date,
+    user_id: int | None = None,
+    guest_name: str = "",
+    organisation_id: int | None = None,
+    role: str = GUEST,
+) -> Attendance:
+    """Somebody who was there without being signed up: a user, or a guest by name. They count as present."""
+    policy.require(actor, "attendance.confirm")
+    meeting = _meeting(session, learning_session_id)
+    _held(meeting, today)
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None:
+            raise DomainError("Die gebruiker bestaat niet (meer).")
+        existing = session.scalar(
+            select(Attendance).where(Attendance.session_id == meeting.id, Attendance.user_id == user.id)
+        )
+        if existing is not None:
+            raise DomainError(f"{user.display_name} staat al op de lijst: vink aan dat die er was.")
+        row = Attendance(session_id=meeting.id, user_id=user.id, role=user.role, present=True)
+    else:
+        name = clean_text(guest_name, field="Naam van de gast", max_length=120)
+        if role not in GUEST_ROLES:
+            raise DomainError("Kies de rol van de gast: professional, manager of gast.")
+        if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+            raise DomainError("Die organisatie bestaat niet.")
+        row = Attendance(
+            session_id=meeting.id, guest_name=name, guest_organisation_id=organisation_id, role=role, present=True
+        )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session=session, event="present_added", user_id=actor.id, entity="learning_session", entity_id=meeting.id
+    )
+    return row

@@ -41,6 +41,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("reeksen", "pages/reeksen.py", "Reeksen", "📅", "Planning"),
     PageSpec("sessie_voorbereiden", "pages/sessie_voorbereiden.py", "Sessie voorbereiden", "🧩", "Planning"),
     PageSpec("werkvormen", "pages/werkvormen.py", "Werkvormen", "🔁", "Planning"),
+    PageSpec("aanwezigheid", "pages/aanwezigheid.py", "Aanwezigheid", "☑️", "Planning"),
+    PageSpec("deelnameverklaring", "pages/deelnameverklaring.py", "Deelnameverklaring", "🎓", "Planning"),
     PageSpec("opvolging", "pages/opvolging.py", "Opvolging", "📋", "Opvolging"),
     PageSpec("dashboard", "pages/dashboard.py", "Dashboard", "📊", "Opvolging"),
     PageSpec("oogst", "pages/oogst.py", "Oogst", "🌾", "Opvolging"),

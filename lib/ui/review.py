@@ -14,6 +14,7 @@ from lib.core import dates, db
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
 from lib.ui import flash, write
+from lib.ui.stuck import review_mark_ui
 from lib.ui.text import md_escape
 
 QUICK_STATUSES = [
@@ -123,6 +124,7 @@ def action_card_ui(
             st.markdown(f"Waarom niet: {md_escape(item.reason)}")
         if item.discussed:
             st.caption("✔ Besproken in deze sessie.")
+        review_mark_ui(item, learning_session_id, today)
         origin_ui(item)
         quick_update_ui(item, learning_session_id, user, advance_to)
 

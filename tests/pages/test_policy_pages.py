@@ -40,6 +40,8 @@ OWN_CONTENT = {
     "mijn_gegevens": "Mijn gegevens",
     "gegevensbeheer": "Bewaartermijn van casussen",
     "auditlog": "Auditlog",
+    "aanwezigheid": "Deelnameverklaringen van een reeks",
+    "deelnameverklaring": "voor uw herregistratie",
 }
 
 
@@ -102,6 +104,7 @@ def test_the_menu_lists_what_the_table_allows(monkeypatch):
         "casus_indienen",
         "mijn_casussen",
         "mijn_sessies",
+        "deelnameverklaring",
         "opvolging",
         "dashboard",
         "oogst",

@@ -25,10 +25,10 @@ from lib.cases import retention, selection, submission
 from lib.core import audit, backup, db, policy
 from lib.core.errors import NotAllowed
 from lib.core.policy import POLICY, Rule
-from lib.followup import actions
-from lib.insight import oogst, reports, stats, terugkoppeling
+from lib.followup import actions, stuck
+from lib.insight import oogst, reports, statement, stats, terugkoppeling
 from lib.live import capture, phases
-from lib.models import ActionStatus, CaseStatus, ContributionKind, LearningSession, Role, User
+from lib.models import ActionStatus, CaseStatus, ContributionKind, LearningSession, PresenceConfirmation, Role, User
 from lib.planning import attendance, groups, schedule, werkvormen
 from lib.ui.nav import PAGES
 from tests import factories as f
@@ -137,6 +137,14 @@ def selected_cases(s: Session, w: World) -> int:
 def two_groups(s: Session, w: World) -> tuple[int, int]:
     meeting = s.get(LearningSession, w.upcoming_id)
     return f.group(s, meeting, 1).id, f.group(s, meeting, 2).id
+
+
+def attended(s: Session, w: World, me: CurrentUser) -> None:
+    """`me` was at today's (running) session, and the aanjager confirmed it."""
+    meeting = s.get(LearningSession, w.running_id)
+    f.attendance(s, meeting, me_row(s, me), present=True)
+    s.add(PresenceConfirmation(session_id=meeting.id, confirmed_by_id=w.actors[Role.AANJAGER].id))
+    s.flush()
 
 
 def template() -> werkvormen.TemplateInput:
@@ -329,6 +337,32 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         "session.sign_up",
         lambda s, w, me: attendance.my_sessions(session=s, user=me, today=TODAY),
     ),
+    "planning.attendance.held_sessions": (
+        "attendance.confirm",
+        lambda s, w, me: attendance.held_sessions(session=s, actor=me, today=TODAY),
+    ),
+    "planning.attendance.presence_list": (
+        "attendance.confirm",
+        lambda s, w, me: attendance.presence_list(session=s, learning_session_id=w.running_id, actor=me),
+    ),
+    "planning.attendance.confirm_presence": (
+        "attendance.confirm",
+        lambda s, w, me: attendance.confirm_presence(
+            session=s,
+            learning_session_id=w.running_id,
+            present_ids=[],
+            shown_ids=[],
+            actor=me,
+            expected_version=0,
+            today=TODAY,
+        ),
+    ),
+    "planning.attendance.add_present": (
+        "attendance.confirm",
+        lambda s, w, me: attendance.add_present(
+            session=s, learning_session_id=w.running_id, actor=me, today=TODAY, guest_name="Els"
+        ),
+    ),
     "planning.groups.generate": (
         "session.prepare",
         lambda s, w, me: groups.generate(session=s, learning_session_id=selected_cases(s, w), group_count=2, actor=me),
@@ -428,6 +462,24 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             expected_version=1,
         ),
     ),
+    "followup.actions.record_effect": (
+        ("action.update_own", "action.record_effect"),
+        lambda s, w, me: actions.record_effect(
+            session=s,
+            action_id=f.action(s, None, me_row(s, me), status=ActionStatus.DONE).id,
+            text="Inwoners wachten korter.",
+            actor=me,
+            expected_version=1,
+        ),
+    ),
+    "followup.stuck.stuck_actions": (
+        "insight.view",
+        lambda s, w, me: stuck.stuck_actions(session=s, actor=me, today=TODAY),
+    ),
+    "followup.stuck.my_stuck_actions": (
+        "home.overview",
+        lambda s, w, me: stuck.my_stuck_actions(session=s, user=me, today=TODAY),
+    ),
     "followup.actions.list_actions": (
         "action.list_all",
         lambda s, w, me: actions.list_actions(session=s, actor=me, filters=actions.ActionFilter()),
@@ -466,6 +518,24 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
     "insight.reports.contributions_csv": (
         "insight.view",
         lambda s, w, me: reports.contributions_csv(session=s, viewer=me, filters=stats.Filters()),
+    ),
+    "insight.statement.own_statement": (
+        "statement.own",
+        lambda s, w, me: (
+            attended(s, w, me),
+            statement.own_statement(session=s, user=me, start=TODAY, end=TODAY, today=TODAY),
+        ),
+    ),
+    "insight.statement.unconfirmed_count": (
+        "statement.own",
+        lambda s, w, me: statement.unconfirmed_count(session=s, user=me, start=TODAY, end=TODAY, today=TODAY),
+    ),
+    "insight.statement.series_statements": (
+        "statement.series",
+        lambda s, w, me: (
+            attended(s, w, w.actors[Role.PROFESSIONAL]),
+            statement.series_statements(session=s, series_id=w.series_id, actor=me, today=TODAY),
+        ),
     ),
     "insight.terugkoppeling.organisations_for": (
         "insight.view",
@@ -645,8 +715,19 @@ def check_default_filters(engine, w: World, monkeypatch) -> None:
     assert stats.default_filters(manager).organisation_id is None
 
 
+def check_may_record_effect(engine, w: World, monkeypatch) -> None:
+    with db.transaction(engine) as s:
+        professional, aanjager = w.actors[Role.PROFESSIONAL], w.actors[Role.AANJAGER]
+        own = f.action(s, None, me_row(s, professional), status=ActionStatus.DONE)
+        assert actions.may_record_effect(professional, own) and actions.may_record_effect(aanjager, own)
+        assert not actions.may_record_effect(w.actors[Role.MANAGER], own)  # of the organisation, not its trekker
+        nobody(monkeypatch, "action.update_own", "action.record_effect")
+        assert not actions.may_record_effect(professional, own) and not actions.may_record_effect(aanjager, own)
+
+
 ROW_RULES = {
     "followup.actions.may_change": check_may_change,
+    "followup.actions.may_record_effect": check_may_record_effect,
     "followup.actions.may_view": check_may_view,
     "followup.actions.may_list_all": check_may_list_all,
     "followup.actions.default_filter": check_default_filter,

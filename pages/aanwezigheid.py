@@ -71,7 +71,7 @@ def confirm_ui(meeting_id: int) -> None:
 
 def walk_in_ui(meeting_id: int) -> None:
     with db.read() as session:
-        others = {u.id: u.display_name for u in attendance.candidates(session=session, learning_session_id=meeting_id)}
+        others = dict(attendance.candidates(session=session, learning_session_id=meeting_id))
         organisations = {o.id: o.name for o in accounts.list_organisations(session=session)}
     st.markdown("**Er was iemand die niet was aangemeld**")
     left, right = st.columns(2, gap="large")

@@ -39,7 +39,7 @@ CLOSE_ASKED = "_projector_close_asked"
 HIDE_CONTROLS = "_projector_hide_controls"
 PRESENTATION = "presentatie"
 KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
-KEYS_LEGEND = "Toetsen: spatie = pauze/hervat · → volgende · ← vorige · + = 1 min erbij"
+KEYS_LEGEND = "Toetsen: spatie = pauze/hervat · → volgende fase · ← vorige fase · + = 1 minuut erbij"
 
 # "+" is not a key Streamlit's button shortcuts accept (punctuation), so this small listener clicks the
 # "+1 min" button for it, never while the aanjager types in a field. It is registered once per browser tab.
@@ -170,10 +170,10 @@ def command_button(
 
 def next_label(view: phases.LiveView) -> str:
     if view.phase == Phase.OPENING:
-        return "Naar de terugblik ▶️"
+        return "Naar de terugblik ▶"
     if view.phase == Phase.REVIEW:
-        return "Start ronde 1 ▶️"
-    return "Naar de afsluiting ▶️" if view.state.is_last_round else "Volgende ronde ▶️"
+        return "Start ronde 1 ▶"
+    return "Naar de afsluiting ▶" if view.state.is_last_round else "Volgende ronde ▶"
 
 
 def ask_close(seen: int) -> None:
@@ -201,14 +201,14 @@ def controls_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
     (the buttons stay, so the keyboard keeps working)."""
     with st.container(key="ls_controls", horizontal=True, vertical_alignment="center", gap="small"):
         command_button(
-            "◀️ Vorige", "back", view, shortcut="Left", disabled=view.phase == Phase.OPENING, help="Vorige fase (←)"
+            "◀ Vorige", "back", view, shortcut="Left", disabled=view.phase == Phase.OPENING, help="Vorige fase (←)"
         )
         if view.phase == Phase.ROUND:
             if view.state.paused:
-                command_button("▶️ Hervat", "resume", view, shortcut="Space", primary=True, help="Hervat (spatie)")
+                command_button("▶ Hervat", "resume", view, shortcut="Space", primary=True, help="Hervat (spatie)")
             else:
-                command_button("⏸️ Pauze", "pause", view, shortcut="Space", help="Pauze (spatie)")
-            command_button("+1 min", "add", view, name="add1", minutes=1, help="Een minuut erbij (+)")
+                command_button("Pauze", "pause", view, shortcut="Space", help="Pauze (spatie)")
+            command_button("+1 min (+)", "add", view, name="add1", minutes=1, help="Een minuut erbij (toets +)")
             command_button("+5 min", "add", view, name="add5", minutes=5)
             command_button("−1 min", "add", view, name="sub1", minutes=-1)
         if view.phase == Phase.CLOSING:
@@ -216,7 +216,6 @@ def controls_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
         else:
             command_button(next_label(view), "next", view, shortcut="Right", primary=True, help="Volgende fase (→)")
         tools_ui(view, snapshot)
-        st.caption(KEYS_LEGEND)
     st.html(PLUS_KEY_CSS + PLUS_KEY, unsafe_allow_javascript=True)
     if presenting() and st.session_state.get(HIDE_CONTROLS):
         st.html(board.HIDE_CONTROLS_CSS)
@@ -239,12 +238,13 @@ def tools_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
     in_round = view.phase == Phase.ROUND
     solutions_round = in_round and bool((view.current or {}).get("yields_solutions"))
     if in_round and view.state.current_round > 0:
-        with st.popover("📋 Eerdere rondes", help="Het bord van de eerdere rondes"):
+        with st.popover("Eerdere rondes", help="Het bord van de eerdere rondes"):
             earlier_rounds_ui(view)
     if solutions_round:
-        with st.popover("✅ Oplossingen → acties"):
+        with st.popover("Acties maken", help="Oplossingen → vervolgacties"):
             solutions_ui(view)
     with st.popover("☰ Meer"):
+        st.caption(KEYS_LEGEND)
         if in_round:
             type_for_group_ui(view)
             moderation_ui(view)
@@ -382,7 +382,7 @@ def live_ui(session_id: int) -> None:
         with right:
             board.show(board.join_html(view, link))
     elif view.phase == Phase.ROUND:
-        left, right = st.columns([0.32, 0.68], gap="small")
+        left, right = st.columns([0.35, 0.65], gap="small")
         with left:
             timer_ui(view, server_now=utcnow(), sound=st.session_state.get("timer_sound", False))
             board.show(board.round_header_html(view, status=True))
@@ -499,7 +499,7 @@ def show_flash() -> None:
         flash.show()
         return
     remembered = flash.take()
-    if remembered is not None:
+    if remembered is not None and remembered[0]:  # a command's success has no message: the screen shows it
         message, error = remembered
         st.toast(message, icon="🔄" if error else "✅", duration="long")
 

@@ -265,7 +265,8 @@ def slack_minutes(state: TimerState, now: dt.datetime, target_end: dt.datetime) 
 
 
 def slack_text(minutes: int) -> str:
-    """'Op schema', '3 min voor op schema', '12 min achter op schema' (short: it sits under the clock)."""
+    """'op schema', '3 min voor op schema', '12 min achter op schema' (short: it follows "Nog 12 min · "
+    under the clock; lib/ui/timer.py says the same in the browser)."""
     if minutes == 0:
-        return "Op schema"
+        return "op schema"
     return f"{abs(minutes)} min {'voor' if minutes > 0 else 'achter'} op schema"

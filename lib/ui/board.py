@@ -24,8 +24,9 @@ from lib.live.phases import GroupInfo, LiveView
 from lib.models import CONTRIBUTION_KIND_HEADINGS, PHASE_LABELS, ContributionKind, Phase
 from lib.ui.text import html_escape as esc
 
-# The smallest text of the room: 20 px on a 1280 px wide beamer is 1.5625vw (30 px at 1920).
+# The smallest text of the room: 20 px on a 1280 px wide beamer is 1.5625vw; 24 px at 1920 is 1.25vw.
 MIN_VW = 1.5625
+MIN_VW_LARGE = 1.25
 # 16:9 → 1vw = 1.7778vh; on a squarer screen the height decides, so the text never outgrows it.
 VH_PER_VW = 16 / 9
 
@@ -39,6 +40,8 @@ def size(vw: float, floor_px: int = 20) -> str:
 CSS = f"""
 <style>
 .ls {{ font-family: system-ui, sans-serif; color: #1b1b1b; }}
+/* Streamlit gives p and li a fixed size; here they follow the card's computed size. */
+.ls p, .ls li, .ls ul {{ font-size: inherit; }}
 .ls-card {{ background: #ffffff; color: #1b1b1b; border: 2px solid #c7ccd1; border-radius: 12px;
            padding: 0.4em 0.7em; margin: 0 0 0.4em 0; }}
 .ls-banner {{ background: #12355b; color: #ffffff; border-radius: 12px; padding: 0.2em 0.6em; font-size: {size(1.875)};
@@ -51,13 +54,23 @@ CSS = f"""
            margin: 0.1em 0; white-space: nowrap; }}
 .ls-link {{ font-family: ui-monospace, monospace; overflow-wrap: anywhere; }}
 .ls-board {{ display: grid; gap: 0.8vw; }}
+/* Two fits of the same board: one for beamers from 1600 px wide (text from 1.25vw = 24 px at 1920), one for
+   smaller ones (from 1.5625vw = 20 px at 1280); items that only one of them has room for are marked. */
+.ls-board.ls-fitted {{ font-size: var(--fs-large); grid-auto-rows: var(--row-large); }}
+.ls-small-only {{ display: none !important; }}
+@media (max-width: 1599.98px) {{
+  .ls-board.ls-fitted {{ font-size: var(--fs-small); grid-auto-rows: var(--row-small); }}
+  .ls-large-only {{ display: none !important; }}
+  .ls-small-only {{ display: revert !important; }}
+}}
 .ls-group {{ overflow: hidden; margin: 0; display: flex; flex-direction: column; }}
+.ls-group > * {{ flex-shrink: 0; }}
 .ls-group h3 {{ font-size: 1.1em; margin: 0; line-height: 1.2; color: #12355b; display: flex; gap: 0.5em;
                justify-content: space-between; white-space: nowrap; }}
 .ls-phones {{ font-weight: 600; color: #3b4148; font-size: 0.9em; }}
 .ls-case, .ls-inbrenger {{ margin: 0; line-height: 1.2; color: #3b4148; white-space: nowrap; overflow: hidden;
                          text-overflow: ellipsis; }}
-.ls-inbrenger strong {{ color: #1b1b1b; }}
+.ls-inbrenger {{ font-weight: 600; }}
 .ls-kind {{ font-size: 0.9em; font-weight: 800; margin: 0.25em 0 0 0; line-height: 1.15; }}
 .ls-kind.obstacle {{ color: #9b1c1c; }}
 .ls-kind.helper {{ color: #14532d; }}
@@ -119,7 +132,7 @@ def _question_size(plan: dict) -> float:
     """The round card's text size (vw): 1.5625 (20 px at 1280) for a short card, smaller for a long one so
     that four long questions still fit beside the board (never below 16 px at 1280, 24 px at 1920)."""
     chars = len(str(plan.get("name", ""))) + sum(len(str(q)) + 12 for q in plan.get("guiding_questions", []))
-    return max(1.25, min(MIN_VW, MIN_VW * math.sqrt(300 / max(chars, 1))))
+    return max(1.25, min(MIN_VW, MIN_VW * math.sqrt(250 / max(chars, 1))))
 
 
 def round_header_html(view: LiveView, *, status: bool = False) -> str:
@@ -141,12 +154,13 @@ def join_html(view: LiveView, link: str) -> str:
     """The join address and code, readable from the back of the room in every phase, and the phones in."""
     code = format_code(view.join_code or "")
     phones = sum(g.phones for g in view.groups)
+    address = link.split("?", 1)[0].split("://", 1)[-1]  # the code stands below it, in large type
     return (
         f'<section class="ls ls-card" aria-label="Meedoen" style="font-size: {size(MIN_VW)}">'
-        f'<p class="ls-sub">Meedoen: <span class="ls-link">{esc(link)}</span></p>'
-        f'<p class="ls-code" style="font-size: {size(3.2, 40)}" aria-label="Code {esc(" ".join(code))}">'
+        f'<p class="ls-sub" style="font-size: 0.9em">Meedoen: {esc(address)}</p>'
+        f'<p class="ls-code" style="font-size: {size(2.6, 32)}" aria-label="Code {esc(" ".join(code))}">'
         f"{esc(code)}</p>"
-        f'<p class="ls-sub">📱 {phones} {"telefoon schrijft" if phones == 1 else "telefoons schrijven"} mee</p>'
+        f'<p class="ls-sub">{phones} {"telefoon schrijft" if phones == 1 else "telefoons schrijven"} mee</p>'
         "</section>"
     )
 
@@ -175,14 +189,14 @@ def _grid(count: int) -> tuple[int, int]:
 
 
 def _group_head(name: str, info: GroupInfo | None) -> str:
-    phones = f'<span class="ls-phones" title="telefoons">📱 {info.phones}</span>' if info is not None else ""
+    phones = f'<span class="ls-phones">{info.phones} tel.</span>' if info is not None else ""
     return f"<h3><span>{esc(name)}</span>{phones}</h3>"
 
 
 def _inbrenger(info: GroupInfo | None) -> str:
     if info is None or not info.inbrenger:
         return ""
-    return f'<p class="ls-inbrenger">inbrenger: <strong>{esc(info.inbrenger)}</strong></p>'
+    return f'<p class="ls-inbrenger">inbrenger: {esc(info.inbrenger)}</p>'
 
 
 def groups_html(groups: tuple[GroupInfo, ...]) -> str:
@@ -208,10 +222,12 @@ def groups_html(groups: tuple[GroupInfo, ...]) -> str:
 
 @dataclass(frozen=True)
 class Area:
-    """The board's box in vw (of a 16:9 screen): the projector's right-hand column below the control bar."""
+    """The board's box in vw (of a 16:9 screen): the projector's right-hand column below the control bar
+    (about 60 px, which is 4.7vw at 1280 and 3.1vw at 1920)."""
 
-    width: float = 64.0
+    width: float = 62.0
     height: float = 48.5
+    height_large: float = 50.5
 
 
 @dataclass(frozen=True)
@@ -235,7 +251,7 @@ HEADER_EM = 4.8
 KIND_EM = 1.3
 LINE_EM = 1.2
 ITEM_GAP_EM = 0.1
-CHAR_EM = 0.55
+CHAR_EM = 0.6
 
 
 def _item_text(item: BoardItem, show_votes: bool) -> str:
@@ -243,7 +259,7 @@ def _item_text(item: BoardItem, show_votes: bool) -> str:
 
 
 def _lines(text: str, chars_per_line: float) -> int:
-    return max(1, math.ceil(len(text) * 1.08 / max(chars_per_line, 1)))
+    return max(1, math.ceil(len(text) * 1.15 / max(chars_per_line, 1)))  # words wrap early
 
 
 def _fit_group(
@@ -279,33 +295,50 @@ def _fit_group(
     return fits, False
 
 
-def fit_board(boards: Sequence[GroupBoard], kinds: Sequence[str], area: Area = Area()) -> BoardFit:
-    """The largest text size (from 2.2vw down to 1.5625vw, 20 px at 1280×720) at which every group's items
-    fit in its card; at the smallest size, each card shows its newest items and counts the rest."""
+def fit_board(
+    boards: Sequence[GroupBoard], kinds: Sequence[str], area: Area = Area(), *, large: bool = False
+) -> BoardFit:
+    """The largest text size (from 2.2vw down to the room's minimum) at which every group's items fit in
+    its card; at the smallest size, each card shows its newest items and counts the rest."""
     columns, rows = _grid(len(boards))
     gap = 0.8
+    minimum = MIN_VW_LARGE if large else MIN_VW
     card_width = (area.width - gap * (columns - 1)) / columns
-    card_height = (area.height - gap * (rows - 1)) / rows
+    card_height = ((area.height_large if large else area.height) - gap * (rows - 1)) / rows
     font = 2.2
     while True:
         budget = card_height / font - HEADER_EM  # in em of the card's text
         chars = (card_width - font * 2.6) / (font * CHAR_EM)  # padding, border and the list's indent
         fitted = [(group, *_fit_group(group, kinds, budget, chars)) for group in boards]
-        if all(ok for _g, _f, ok in fitted) or font <= MIN_VW:
+        if all(ok for _g, _f, ok in fitted) or font <= minimum:
             return BoardFit(columns, rows, font, tuple((g, f) for g, f, _ok in fitted))
-        font = max(MIN_VW, round(font - 0.1, 4))
+        font = max(minimum, round(font - 0.05, 4))
 
 
-def _items_html(fit: KindFit) -> str:
-    show_votes = fit.kind == ContributionKind.SOLUTION
-    if not fit.shown and not fit.earlier:
+def _only(index: int, large: int, small: int) -> str:
+    """The class of the index-th newest item: shown on both fits, or on one only."""
+    if index < large and index < small:
+        return ""
+    return ' class="ls-large-only"' if index < large else ' class="ls-small-only"'
+
+
+def _items_html(large: KindFit, small: KindFit) -> str:
+    show_votes = large.kind == ContributionKind.SOLUTION
+    if not large.shown and not large.earlier:
         return '<p class="ls-empty">nog niets</p>'
+    longest = large.shown if len(large.shown) >= len(small.shown) else small.shown
     rows = []
-    for item in fit.shown:
+    for index, item in enumerate(longest):
         votes = f' <span class="ls-votes">● {item.votes}</span>' if show_votes and item.votes else ""
-        rows.append(f"<li>{esc(item.text)}{votes}</li>")
-    more = f'<p class="ls-more">+ {fit.earlier} eerdere</p>' if fit.earlier else ""
-    return f'<ul class="ls-items">{"".join(rows)}</ul>{more}' if rows else more
+        rows.append(f"<li{_only(index, len(large.shown), len(small.shown))}>{esc(item.text)}{votes}</li>")
+    more = ""
+    if large.earlier == small.earlier:
+        more = f'<p class="ls-more">+ {large.earlier} eerdere</p>' if large.earlier else ""
+    else:
+        for count, variant in ((large.earlier, "ls-large-only"), (small.earlier, "ls-small-only")):
+            if count:
+                more += f'<p class="ls-more {variant}">+ {count} eerdere</p>'
+    return (f'<ul class="ls-items">{"".join(rows)}</ul>' if rows else "") + more
 
 
 def board_kinds(boards: Iterable[GroupBoard], *, yields_solutions: bool) -> list[str]:
@@ -323,30 +356,37 @@ def board_html(
     area: Area = Area(),
     label: str = "Wat de groepen inbrengen",
 ) -> str:
-    """Per group its obstacles and helpers (and solutions in a solutions round), newest first, sized to fit."""
+    """Per group its obstacles and helpers (and solutions in a solutions round), newest first, sized to fit:
+    fitted for large beamers and for small ones at once (see CSS: the screen's width picks)."""
     if not boards:
         return '<p class="ls ls-card ls-empty">Er zijn nog geen groepen.</p>'
     kinds = board_kinds(boards, yields_solutions=yields_solutions)
-    fit = fit_board(boards, kinds, area)
     info = {g.id: g for g in groups}
+    large = fit_board(boards, kinds, area, large=True)
+    small = fit_board(boards, kinds, area, large=False)
     cards = []
-    for group, kind_fits in fit.groups:
+    for (group, large_kinds), (_same, small_kinds) in zip(large.groups, small.groups, strict=True):
         details = info.get(group.group_id)
         parts = [f'<article class="ls-card ls-group" aria-label="{esc(group.name)}">']
         parts.append(_group_head(group.name, details))
         parts.append(f'<p class="ls-case">{esc(group.case_title or "nog geen casus")}</p>')
         parts.append(_inbrenger(details))
-        for kind_fit in kind_fits:
-            parts.append(f'<h4 class="ls-kind {kind_fit.kind}">{CONTRIBUTION_KIND_HEADINGS[kind_fit.kind]}</h4>')
-            parts.append(_items_html(kind_fit))
+        for large_fit, small_fit in zip(large_kinds, small_kinds, strict=True):
+            parts.append(f'<h4 class="ls-kind {large_fit.kind}">{CONTRIBUTION_KIND_HEADINGS[large_fit.kind]}</h4>')
+            parts.append(_items_html(large_fit, small_fit))
         parts.append("</article>")
         cards.append("".join(parts))
-    card_height = (area.height - 0.8 * (fit.rows - 1)) / fit.rows
+
+    def row(height: float) -> str:
+        card = (height - 0.8 * (large.rows - 1)) / large.rows
+        return f"min({card:.2f}vw, {card * VH_PER_VW:.2f}vh)"
+
     style = (
-        f"font-size: {size(fit.font_vw)}; grid-template-columns: repeat({fit.columns}, minmax(0, 1fr)); "
-        f"grid-auto-rows: min({card_height:.2f}vw, {card_height * VH_PER_VW:.2f}vh)"
+        f"--fs-large: {size(large.font_vw, 24)}; --fs-small: {size(small.font_vw, 20)}; "
+        f"--row-large: {row(area.height_large)}; --row-small: {row(area.height)}; "
+        f"grid-template-columns: repeat({large.columns}, minmax(0, 1fr))"
     )
-    return f'<div class="ls ls-board" style="{style}" aria-label="{esc(label)}">{"".join(cards)}</div>'
+    return f'<div class="ls ls-board ls-fitted" style="{style}" aria-label="{esc(label)}">{"".join(cards)}</div>'
 
 
 # --- terugblik and afsluiting at room size --------------------------------------------------------

@@ -27,20 +27,20 @@ _TEMPLATE = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>Timer</title>
 <style>
   html, body { margin: 0; padding: 0; background: transparent; font-family: system-ui, sans-serif; }
-  /* Everything scales with the iframe's width (its column), so the digits never clip: "+10:00" needs
-     about 3.3 em, and the box leaves 92vw for it. */
-  .box { border-radius: 14px; padding: 1.5vw 4vw 2.5vw 4vw; display: flex; flex-direction: column;
+  /* Everything scales with the iframe's width (its column), so the digits never clip: bold digits are up
+     to 0.7 em wide, so "10:00" needs about 3.2 em and "+10:00" 4.1 em of the box's 94vw. */
+  .box { border-radius: 14px; padding: 1.5vw 3vw 2.5vw 3vw; display: flex; flex-direction: column;
          align-items: flex-start; gap: 0.5vw; background: #12355b; color: #ffffff; box-sizing: border-box;
          width: 100%; overflow: hidden; }
   .box.amber { background: #f2b705; color: #1b1b1b; }
   .box.red { background: #b3001b; color: #ffffff; }
   .box.over { background: #6e0012; color: #ffffff; }
   .box.paused { background: #3d4650; color: #ffffff; }
-  .time { font-size: min(30vw, 180px); font-weight: 800; line-height: 1.0; font-variant-numeric: tabular-nums;
-          letter-spacing: 0.02em; white-space: nowrap; }
-  .time.long { font-size: min(26vw, 160px); }
-  .time.longer { font-size: min(22vw, 140px); }
-  .side { display: flex; flex-direction: column; gap: 0.3vw; font-size: clamp(16px, 5.4vw, 30px); line-height: 1.2;
+  .time { font-size: min(28vw, 180px); font-weight: 800; line-height: 1.0; font-variant-numeric: tabular-nums;
+          white-space: nowrap; }
+  .time.long { font-size: min(22.5vw, 150px); }
+  .time.longer { font-size: min(19vw, 130px); }
+  .side { display: flex; flex-direction: column; gap: 0.3vw; font-size: clamp(15px, 4.4vw, 28px); line-height: 1.2;
           max-width: 100%; }
   .side div { overflow-wrap: anywhere; }
   .state { font-weight: 700; }
@@ -51,8 +51,8 @@ _TEMPLATE = """<!doctype html>
 <div class="box" id="box">
   <div class="time" id="time" role="timer" aria-label="Resterende tijd van de ronde">--:--</div>
   <div class="side">
-    <div><span class="state" id="state"></span> · <span id="planned"></span></div>
-    <div id="session"></div>
+    <div><span class="state" id="state"></span> · <span id="session"></span></div>
+    <div><span id="note"></span><span id="planned"></span></div>
   </div>
 </div>
 <div class="sr" id="announce" aria-live="polite"></div>
@@ -68,6 +68,7 @@ _TEMPLATE = """<!doctype html>
   var box = document.getElementById("box"), time = document.getElementById("time");
   var stateEl = document.getElementById("state"), sessionEl = document.getElementById("session");
   document.getElementById("planned").textContent = "einde " + hhmm(c.planned_end_ms);
+  document.getElementById("note").textContent = c.schedule_note ? c.schedule_note + " · " : "";
   var announce = document.getElementById("announce");
   var said = {}, beeped = false;
   function two(n) { return (n < 10 ? "0" : "") + n; }
@@ -111,7 +112,7 @@ _TEMPLATE = """<!doctype html>
     var slack = Math.round((c.target_end_ms - roundsEnd) / 60000);
     // The same words as lib/live/timer.slack_text, with the schedule's origin when it moved.
     var ahead = Math.abs(slack) + " min " + (slack > 0 ? "voor" : "achter") + " op schema";
-    sessionEl.textContent = (slack === 0 ? "Op schema" : ahead) + (c.schedule_note ? " · " + c.schedule_note : "");
+    sessionEl.textContent = slack === 0 ? "op schema" : ahead;
   }
   tick();
   setInterval(tick, 250);

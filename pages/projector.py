@@ -448,7 +448,9 @@ def solutions_list_ui(session_id: int, organisations: list, due: dt.date | None,
                 st.caption("✅ Vervolgactie gemaakt")
                 continue
             with st.form(f"action_form_{item.id}", border=False):
-                cols = st.columns([3, 2, 2, 2, 1.3], vertical_alignment="bottom")
+                # The trekker and the button side by side (choose, pick, click: three clicks); the rest
+                # has sensible defaults on the row below.
+                cols = [*st.columns([3, 1.4], vertical_alignment="bottom"), *st.columns(3)]
                 owner = cols[0].selectbox(
                     "Trekker",
                     list(trekkers),
@@ -457,17 +459,19 @@ def solutions_list_ui(session_id: int, organisations: list, due: dt.date | None,
                     placeholder="Kies of typ een naam",
                     key=f"action_owner_{item.id}",
                 )
-                organisation = cols[1].selectbox(
+                organisation = cols[2].selectbox(
                     "Organisatie",
                     [None, *organisations],
+                    index=0,
                     key=f"action_org_{item.id}",
+                    placeholder="die van de trekker",
                     format_func=lambda o: "die van de trekker" if o is None else o.name,
                 )
-                work_group = cols[2].text_input("Werkgroep (optioneel)", max_chars=120, key=f"action_wg_{item.id}")
-                due_date = cols[3].date_input(
+                work_group = cols[3].text_input("Werkgroep (optioneel)", max_chars=120, key=f"action_wg_{item.id}")
+                due_date = cols[4].date_input(
                     "Streefdatum", value=due, format="DD-MM-YYYY", key=f"action_due_{item.id}"
                 )
-                if cols[4].form_submit_button("➕ Maak actie", type="primary"):
+                if cols[1].form_submit_button("➕ Maak actie", type="primary"):
                     create_action(item, owner, trekkers, organisation, work_group, due_date)
 
 

@@ -342,8 +342,14 @@ def _items_html(large: KindFit, small: KindFit) -> str:
 
 
 def board_kinds(boards: Iterable[GroupBoard], *, yields_solutions: bool) -> list[str]:
+    """Obstacles and helpers, and solutions once there are any; in a solutions round the solutions, with
+    obstacles and helpers only where a group still wrote them (the room needs the space)."""
+    boards = list(boards)
+    if yields_solutions:
+        written = [k for k in (ContributionKind.OBSTACLE, ContributionKind.HELPER) if any(b.of_kind(k) for b in boards)]
+        return [*written, ContributionKind.SOLUTION]
     kinds: list[str] = [ContributionKind.OBSTACLE, ContributionKind.HELPER]
-    if yields_solutions or any(b.of_kind(ContributionKind.SOLUTION) for b in boards):
+    if any(b.of_kind(ContributionKind.SOLUTION) for b in boards):
         kinds.append(ContributionKind.SOLUTION)
     return kinds
 

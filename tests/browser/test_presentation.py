@@ -16,8 +16,8 @@ from sqlalchemy import select
 from lib import accounts
 from lib.core import dates, db
 from lib.core.config import ROOT
-from lib.live import phases
-from lib.models import Contribution, ContributionKind, Group, LearningSession, User
+from lib.live import capture, phases
+from lib.models import Action, Contribution, ContributionKind, Group, LearningSession, User
 from tests.browser.conftest import login, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -242,3 +242,38 @@ def test_the_schedule_follows_a_late_opening_and_keeps_the_plan_for_an_on_time_o
             assert box.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
         finally:
             context.close()
+
+
+def test_a_typed_first_name_and_enter_make_the_user_the_trekker(browser, server, room):
+    """Typing "Marco" + Enter in the afsluiting picks the user Marco de Bruijn, and the confirmation says so."""
+    engine = engine_of(server)
+    with db.transaction(engine) as session:
+        group_id = session.scalar(select(Group.id).where(Group.session_id == room, Group.number == 1))
+        solution = capture.add_contribution(
+            session=session,
+            learning_session_id=room,
+            group_id=group_id,
+            kind=ContributionKind.SOLUTION,
+            text="Eén loket voor huurachterstanden",
+            author_key="telefoon-trekker",
+        ).id
+    while state(engine, room)[0] != "afsluiting":
+        step(engine, room)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    try:
+        login(page, server.base_url, "aanjager")
+        page.goto(f"{server.base_url}/projector?sessie={room}&presentatie=1")
+        picker = page.locator(f".st-key-action_owner_{solution} input")
+        picker.click()
+        picker.fill("Marco")
+        picker.press("Enter")
+        page.get_by_role("button", name="Maak actie").click()
+        page.get_by_text("trekker: Marco de Bruijn").first.wait_for()
+        with db.read(engine) as session:
+            action = session.scalar(select(Action).where(Action.contribution_id == solution))
+            marco = session.scalar(select(User.id).where(User.display_name == "Marco de Bruijn"))
+        assert (action.owner_user_id, action.owner_name) == (marco, None)
+    finally:
+        context.close()

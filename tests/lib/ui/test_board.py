@@ -57,3 +57,16 @@ def test_user_text_on_the_board_is_inert():
         [GroupBoard(group_id=1, number=1, name="<b>Groep</b>", case_title="", items=(item,))], yields_solutions=False
     )
     assert "<img" not in markup and "<b>" not in markup and "&lt;img" in markup
+
+
+def test_a_solutions_round_gives_the_solutions_the_room():
+    solutions = tuple(
+        BoardItem(
+            id=i, kind=ContributionKind.SOLUTION, text="Een vast aanspreekpunt " * 3, hidden=False, author_key=None
+        )
+        for i in range(3)
+    )
+    boards = [GroupBoard(group_id=n, number=n, name=f"Groep {n}", case_title="", items=solutions) for n in range(6)]
+    assert board.board_kinds(boards, yields_solutions=True) == [ContributionKind.SOLUTION]
+    markup = board.board_html(boards, yields_solutions=True)
+    assert "Wat belemmert" not in markup and markup.count("<li") >= 6  # at least the newest of every group

@@ -208,7 +208,7 @@ def test_the_custom_projector_markup_has_no_serious_accessibility_issues(browser
         sizes = screen.locator(".ls-items li, .ls-questions li, .ls-banner").evaluate_all(
             "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
         )
-        assert sizes and min(sizes) >= 32
+        assert sizes and min(sizes) >= 24  # the room's minimum at 1920×1080 (sizes shrink with the content)
     finally:
         context.close()
 

@@ -216,6 +216,14 @@ def controls_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
         else:
             command_button(next_label(view), "next", view, shortcut="Right", primary=True, help="Volgende fase (→)")
         tools_ui(view, snapshot)
+        if presenting():
+            st.button(
+                "✕",
+                key="hide_controls",
+                help="Bediening verbergen (de toetsen blijven werken)",
+                on_click=_set_hidden,
+                args=(True,),
+            )
     st.html(PLUS_KEY_CSS + PLUS_KEY, unsafe_allow_javascript=True)
     if presenting() and st.session_state.get(HIDE_CONTROLS):
         st.html(board.HIDE_CONTROLS_CSS)
@@ -249,11 +257,9 @@ def tools_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
             type_for_group_ui(view)
             moderation_ui(view)
         st.toggle("Geluid als de tijd om is", key="timer_sound")
-        if presenting():
-            st.button("Bediening verbergen", key="hide_controls", on_click=_set_hidden, args=(True,))
-            if st.button("Presentatiemodus uit", key="present_off"):
-                del st.query_params[PRESENTATION]
-                st.rerun()
+        if presenting() and st.button("Presentatiemodus uit", key="present_off"):
+            del st.query_params[PRESENTATION]
+            st.rerun()
 
 
 # --- what the room sees -------------------------------------------------------------------------

@@ -102,7 +102,7 @@ _TEMPLATE = """<!doctype html>
     else if (fraction <= __RED__) { cls += " red"; }
     else if (fraction <= __AMBER__) { cls += " amber"; }
     box.className = cls;
-    if (c.paused) { stateEl.textContent = "⏸ Gepauzeerd"; }
+    if (c.paused) { stateEl.textContent = "Gepauzeerd"; }
     else if (left < 0) { stateEl.textContent = "Tijd is om"; say("over", "De tijd van deze ronde is om."); beep(); }
     else { stateEl.textContent = "Nog " + Math.ceil(left / 60000) + " min"; }
     if (!c.paused && left >= 0 && fraction <= __AMBER__) {

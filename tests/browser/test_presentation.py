@@ -196,6 +196,30 @@ def test_keys_pause_and_advance_exactly_one_phase_but_not_while_typing(browser, 
         context.close()
 
 
+def test_the_control_bar_hides_and_the_keys_keep_working(browser, server, room):
+    """ "✕" hides the aanjager's bar from the room; space still pauses and "+" still adds a minute."""
+    engine = engine_of(server)
+    context, page = presentation(browser, server, room, 1280, 720)
+    try:
+        with db.read(engine) as session:
+            added = session.get(LearningSession, room).added_seconds
+        page.get_by_role("button", name="✕").click()
+        page.get_by_role("button", name="⚙️").wait_for()
+        assert not page.locator(".st-key-ls_controls").is_visible()
+        page.mouse.click(5, 700)
+        page.keyboard.press("Space")
+        page.frame_locator("iframe").first.get_by_text("Gepauzeerd").wait_for()
+        page.keyboard.press("+")
+        page.wait_for_timeout(2_500)
+        with db.read(engine) as session:
+            meeting = session.get(LearningSession, room)
+            assert (meeting.paused_at is not None, meeting.added_seconds) == (True, added + 60)
+        page.keyboard.press("Space")
+        page.frame_locator("iframe").first.get_by_text("Gepauzeerd").wait_for(state="detached")
+    finally:
+        context.close()
+
+
 def test_a_refresh_returns_to_presentation_mode_at_the_same_phase(browser, server, room):
     """The projector tab reloaded mid-round comes back without menu, at the same round and time."""
     engine = engine_of(server)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lib.accounts import CurrentUser
 from lib.core import policy
-from lib.followup.terugblik import actions_for_review
+from lib.followup.terugblik import review_count
 from lib.models import (
     FINISHED_ACTION_STATUSES,
     Action,
@@ -166,12 +166,9 @@ def aanjager_todo(*, session: Session, meeting: SessionSummary | None, today: dt
     groups = session.scalar(select(func.count()).select_from(Group).where(Group.session_id == meeting.id))
     if groups == 0:
         todo.append("De groepen voor de volgende sessie zijn nog niet samengesteld.")
-    in_review = actions_for_review(session=session, learning_session_id=meeting.id)
-    still_open = sum(1 for a in in_review if a.status not in FINISHED_ACTION_STATUSES)
-    if in_review:
-        todo.append(
-            f"{still_open} open vervolgactie(s) komen aan bod in de terugblik (van {len(in_review)} in totaal)."
-        )
+    count = review_count(session=session, learning_session_id=meeting.id)
+    if count.total:
+        todo.append(f"{count.text}.")
     return todo
 
 

@@ -1,8 +1,15 @@
 """Projector (aanjager): runs the live leersessie — opening with the join code, terugblik, the timed
 rounds with the live board, solutions to actions, and the afsluiting with the evaluation.
 
-Everything shown comes from the database and is re-read every 2 s, so a second screen, a refresh or a
-restarted server shows the same phase and time.
+Everything shown comes from the database and is re-read every second, so a second screen, a refresh or a
+restarted server shows the same phase and time. `?presentatie=1` (kept in the address, so a refresh or a
+bookmark returns to it) shows the room's view alone: no menu, no Streamlit chrome, one compact control
+bar that can be hidden, every phase within the screen at 1920×1080 and 1280×720.
+
+Every command button carries the version of the session this screen showed when it was drawn (in its key
+and its callback's arguments): a double click, a replayed click or a second screen that moved the session
+meanwhile is refused with the current state, never applied twice. The keyboard (space, ←, →, +) clicks
+the same buttons.
 """
 
 import datetime as dt
@@ -16,16 +23,46 @@ import streamlit as st
 from lib import accounts
 from lib.core import dates, db
 from lib.core.config import get_settings
-from lib.followup import actions
+from lib.followup import actions, terugblik
 from lib.live import capture, evaluation, join, phases
+from lib.live.trekker import match_trekker
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
 from lib.ui import board, flash, live, page, write
 from lib.ui.review import review_ui
+from lib.ui.text import md_escape
 from lib.ui.timer import timer_ui
 
 user = page.setup("projector")
 RENDERED = "_projector_rendered"
+PENDING = "_projector_command"
+CLOSE_ASKED = "_projector_close_asked"
+HIDE_CONTROLS = "_projector_hide_controls"
+PRESENTATION = "presentatie"
 KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
+KEYS_LEGEND = "Toetsen: spatie = pauze/hervat · → volgende fase · ← vorige fase · + = 1 minuut erbij"
+
+# "+" is not a key Streamlit's button shortcuts accept (punctuation), so this small listener clicks the
+# "+1 min" button for it, never while the aanjager types in a field. It is registered once per browser tab.
+PLUS_KEY = """<script id="ls-keys">
+(function () {
+  if (window.__leersessiePlusKey) { return; }
+  window.__leersessiePlusKey = true;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "+" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
+    var button = document.querySelector('[class*="st-key-ctl_add1_"] button');
+    if (!button || button.disabled) { return; }
+    event.preventDefault();
+    button.click();
+  });
+})();
+</script>"""
+PLUS_KEY_CSS = '<style>[data-testid="stElementContainer"]:has(#ls-keys) { display: none; }</style>'
+
+
+def presenting() -> bool:
+    return st.query_params.get(PRESENTATION) == "1"
 
 
 def join_url(code: str, group_number: int | None = None) -> str:
@@ -42,6 +79,8 @@ def join_url(code: str, group_number: int | None = None) -> str:
 
 
 def session_choice_ui() -> phases.SessionChoice | None:
+    """Which session this screen shows: ?sessie=<id> (kept in the address), else the first running or
+    planned one. In presentation mode the picker is not shown; the address decides."""
     with db.read() as session:
         choices = phases.sessions_for_projector(session=session, today=dates.local_today())
     if not choices:
@@ -50,15 +89,17 @@ def session_choice_ui() -> phases.SessionChoice | None:
     ids = [c.id for c in choices]
     wanted = st.query_params.get("sessie", "")
     index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in ids else 0
-    with st.sidebar:
-        chosen = st.selectbox(
-            "Leersessie",
-            choices,
-            index=index,
-            key="projector_session",
-            format_func=lambda c: f"{c.title} ({dates.short_date(c.date)}{', bezig' if c.status == 'bezig' else ''})",
+    if presenting():
+        chosen = choices[index]
+    else:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = left.selectbox(
+            "Leersessie", choices, index=index, key="projector_session", format_func=lambda c: c.label
         )
-        st.toggle("Geluid als de tijd om is", key="timer_sound")
+        if right.button("🖥️ Presentatiemodus", key="present_on", help="Alleen het scherm voor de zaal, zonder menu"):
+            st.query_params[PRESENTATION] = "1"
+            st.query_params["sessie"] = str(chosen.id)
+            st.rerun()
     st.query_params["sessie"] = str(chosen.id)
     return chosen
 
@@ -73,13 +114,25 @@ def open_session_ui(choice: phases.SessionChoice) -> None:
         )
 
 
-def run_command(view: phases.LiveView, seen: int, command: str, minutes: int = 0) -> None:
-    """One projector command on the state this screen showed (`seen`): a double click or a second
+# --- commands -----------------------------------------------------------------------------------
+
+
+def queue_command(command: str, seen: int, minutes: int = 0) -> None:
+    """A command button's callback: keep the command with the version the button was drawn with."""
+    st.session_state[PENDING] = (command, seen, minutes)
+
+
+def run_pending(session_id: int) -> None:
+    """Apply a clicked command on the state its screen showed (`seen`): a double click or a second
     screen that moved the session meanwhile is refused with the current state, never applied twice."""
+    pending = st.session_state.pop(PENDING, None)
+    if pending is None:
+        return
+    command, seen, minutes = pending
     write.change(
         lambda session: phases.control(
             session=session,
-            learning_session_id=view.id,
+            learning_session_id=session_id,
             command=command,
             expected_version=seen,
             actor=user,
@@ -89,40 +142,132 @@ def run_command(view: phases.LiveView, seen: int, command: str, minutes: int = 0
     )
 
 
+def command_button(
+    label: str,
+    command: str,
+    view: phases.LiveView,
+    *,
+    name: str | None = None,
+    minutes: int = 0,
+    shortcut: str | None = None,
+    primary: bool = False,
+    disabled: bool = False,
+    help: str | None = None,
+) -> None:
+    """A button for one command, keyed by the version it was drawn with (so a click on a stale screen can
+    never be taken for a click on the current one)."""
+    st.button(
+        label,
+        key=f"ctl_{name or command}_{view.version}",
+        on_click=queue_command,
+        args=(command, view.version, minutes),
+        shortcut=shortcut,
+        type="primary" if primary else "secondary",
+        disabled=disabled,
+        help=help,
+    )
+
+
 def next_label(view: phases.LiveView) -> str:
     if view.phase == Phase.OPENING:
-        return "Naar de terugblik ▶️"
+        return "Naar de terugblik ▶"
     if view.phase == Phase.REVIEW:
-        return "Start ronde 1 ▶️"
-    if view.phase == Phase.ROUND:
-        return "Naar de afsluiting ▶️" if view.state.is_last_round else "Volgende ronde ▶️"
-    return "Sessie sluiten 🔒"
+        return "Start ronde 1 ▶"
+    return "Naar de afsluiting ▶" if view.state.is_last_round else "Volgende ronde ▶"
 
 
-def controls_ui(view: phases.LiveView) -> None:
-    seen = write.seen_version(f"projector_{view.id}", view.version)
-    cols = st.columns([1.2, 1, 0.8, 0.8, 0.8, 1.6])
-    if cols[0].button("◀️ Vorige fase", key="ctl_back", disabled=view.phase == Phase.OPENING):
-        run_command(view, seen, "back")
-    if view.phase == Phase.ROUND:
-        if view.state.paused:
-            if cols[1].button("▶️ Hervat", key="ctl_resume", type="primary"):
-                run_command(view, seen, "resume")
-        elif cols[1].button("⏸️ Pauze", key="ctl_pause"):
-            run_command(view, seen, "pause")
-        if cols[2].button("+1 min", key="ctl_add1"):
-            run_command(view, seen, "add", 1)
-        if cols[3].button("+5 min", key="ctl_add5"):
-            run_command(view, seen, "add", 5)
-        if cols[4].button("−1 min", key="ctl_sub1"):
-            run_command(view, seen, "add", -1)
-    if cols[5].button(next_label(view), key="ctl_next", type="primary"):
-        run_command(view, seen, "next")
+def ask_close(seen: int) -> None:
+    st.session_state[CLOSE_ASKED] = seen
+
+
+@st.dialog("Sessie sluiten?")
+def close_dialog(session_id: int, seen: int) -> None:
+    st.write(
+        "Na het sluiten werkt de code niet meer: telefoons kunnen niets meer toevoegen of evalueren, en de "
+        "casussen staan als besproken. Dit kan niet ongedaan worden gemaakt."
+    )
+    yes, no = st.columns(2)
+    if yes.button("🔒 Ja, sluit de sessie", key="close_confirm", type="primary"):
+        st.session_state.pop(CLOSE_ASKED, None)
+        queue_command("next", seen)
+        run_pending(session_id)
+    if no.button("Annuleren", key="close_cancel"):
+        st.session_state.pop(CLOSE_ASKED, None)
+        st.rerun()
+
+
+def controls_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
+    """The aanjager's bar: the commands (with their keys), the tools, and the legend; hidden on request
+    (the buttons stay, so the keyboard keeps working)."""
+    with st.container(key="ls_controls", horizontal=True, vertical_alignment="center", gap="small"):
+        command_button(
+            "◀ Vorige", "back", view, shortcut="Left", disabled=view.phase == Phase.OPENING, help="Vorige fase (←)"
+        )
+        if view.phase == Phase.ROUND:
+            if view.state.paused:
+                command_button("▶ Hervat", "resume", view, shortcut="Space", primary=True, help="Hervat (spatie)")
+            else:
+                command_button("Pauze", "pause", view, shortcut="Space", help="Pauze (spatie)")
+            command_button("+1 min (+)", "add", view, name="add1", minutes=1, help="Een minuut erbij (toets +)")
+            command_button("+5 min", "add", view, name="add5", minutes=5)
+            command_button("−1 min", "add", view, name="sub1", minutes=-1)
+        if view.phase == Phase.CLOSING:
+            st.button("🔒 Sessie sluiten…", key=f"ctl_close_{view.version}", on_click=ask_close, args=(view.version,))
+        else:
+            command_button(next_label(view), "next", view, shortcut="Right", primary=True, help="Volgende fase (→)")
+        tools_ui(view, snapshot)
+        if presenting():
+            st.button(
+                "✕",
+                key="hide_controls",
+                help="Bediening verbergen (de toetsen blijven werken)",
+                on_click=_set_hidden,
+                args=(True,),
+            )
+    st.html(PLUS_KEY_CSS + PLUS_KEY, unsafe_allow_javascript=True)
+    if presenting() and st.session_state.get(HIDE_CONTROLS):
+        st.html(board.HIDE_CONTROLS_CSS)
+        with st.container(key="ls_show_controls"):
+            st.button("⚙️", key="show_controls", help="Bediening tonen", on_click=_set_hidden, args=(False,))
+        st.html(
+            "<style>.st-key-ls_show_controls { position: fixed; right: 6px; bottom: 6px; z-index: 1000;"
+            " width: auto; opacity: 0.6; }</style>"
+        )
+    if st.session_state.get(CLOSE_ASKED) == view.version and view.phase == Phase.CLOSING:
+        close_dialog(view.id, view.version)
+
+
+def _set_hidden(hidden: bool) -> None:
+    st.session_state[HIDE_CONTROLS] = hidden
+
+
+def tools_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
+    """Everything the aanjager uses now and then, in popovers that lie over the room's view."""
+    in_round = view.phase == Phase.ROUND
+    solutions_round = in_round and bool((view.current or {}).get("yields_solutions"))
+    if in_round and view.state.current_round > 0:
+        with st.popover("Eerdere rondes", help="Het bord van de eerdere rondes"):
+            earlier_rounds_ui(view)
+    if solutions_round:
+        with st.popover("Acties maken", help="Oplossingen → vervolgacties"):
+            solutions_ui(view)
+    with st.popover("☰ Meer"):
+        st.caption(KEYS_LEGEND)
+        if in_round:
+            type_for_group_ui(view)
+            moderation_ui(view)
+        st.toggle("Geluid als de tijd om is", key="timer_sound")
+        if presenting() and st.button("Presentatiemodus uit", key="present_off"):
+            del st.query_params[PRESENTATION]
+            st.rerun()
+
+
+# --- what the room sees -------------------------------------------------------------------------
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def qr_png(link: str) -> bytes:
-    """The QR code of a join link; cached, since the live part of the page redraws every 2 s."""
+    """The QR code of a join link; cached, since the live part of the page redraws every second."""
     image = io.BytesIO()
     segno.make(link, error="m").save(image, kind="png", scale=10, border=2)
     return image.getvalue()
@@ -134,27 +279,42 @@ def qr_ui(code: str) -> None:
     st.text(link)
 
 
-def moderation_ui(view: phases.LiveView) -> None:
-    """Outside the 2-second part: the list is read when the page runs (or on Vernieuwen), not every poll."""
-    with st.expander("🛡️ Moderatie: inbreng verbergen of weer tonen"):
-        st.button("🔄 Vernieuwen", key="refresh_moderation")
-        with db.read() as session:
-            boards = capture.board(
-                session=session, learning_session_id=view.id, round_index=view.state.current_round, include_hidden=True
+def earlier_rounds_ui(view: phases.LiveView) -> None:
+    with db.read() as session:
+        for index in range(view.state.current_round):
+            boards = capture.board(session=session, learning_session_id=view.id, round_index=index)
+            plan = view.rounds[index] if index < len(view.rounds) else {}
+            st.markdown(f"**Ronde {index + 1}: {md_escape(str(plan.get('perspective', '')))}**")
+            board.show(
+                board.board_html(
+                    boards,
+                    yields_solutions=False,
+                    groups=view.groups,
+                    area=board.Area(width=60, height=40),
+                    label=f"Ronde {index + 1}",
+                )
             )
-        items = [(group.name, item) for group in boards for item in group.items]
-        if not items:
-            st.caption("Nog geen inbreng in deze ronde.")
-        for group_name, item in items:
-            left, right = st.columns([5, 1])
-            left.text(f"{group_name} · {kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: {item.text}")
-            if right.button("Tonen" if item.hidden else "Verbergen", key=f"hide_{item.id}"):
-                with db.transaction() as session:
-                    capture.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
-                st.rerun()
 
 
-def evaluation_chart_ui(result: evaluation.EvaluationSummary) -> None:
+def moderation_ui(view: phases.LiveView) -> None:
+    st.markdown("**🛡️ Moderatie: inbreng verbergen of weer tonen**")
+    with db.read() as session:
+        boards = capture.board(
+            session=session, learning_session_id=view.id, round_index=view.state.current_round, include_hidden=True
+        )
+    items = [(group.name, item) for group in boards for item in group.items]
+    if not items:
+        st.caption("Nog geen inbreng in deze ronde.")
+    for group_name, item in items:
+        left, right = st.columns([5, 1])
+        left.text(f"{group_name} · {kind_label(item.kind)}{' (verborgen)' if item.hidden else ''}: {item.text}")
+        if right.button("Tonen" if item.hidden else "Verbergen", key=f"hide_{item.id}"):
+            with db.transaction() as session:
+                capture.set_hidden(session=session, contribution_id=item.id, hidden=not item.hidden, actor=user)
+            st.rerun()
+
+
+def evaluation_chart_ui(result: evaluation.EvaluationSummary, *, height: int = 320) -> None:
     st.subheader(f"Evaluatie — {result.count} {'antwoord' if result.count == 1 else 'antwoorden'}")
     if not result.count:
         st.caption("Nog geen evaluaties. Deelnemers vullen ze in op hun telefoon.")
@@ -170,32 +330,38 @@ def evaluation_chart_ui(result: evaluation.EvaluationSummary) -> None:
             ),
         ]
     )
+    # Ticks, legend and titles at room size: Plotly's tick and legend fonts do not follow layout.font.
+    room_font = {"size": 24, "color": "#1b1b1b"}
     figure.update_layout(
         barmode="group",
-        height=320,
-        margin={"t": 30, "b": 30},
-        font={"size": 20},
-        xaxis_title="score (1–5)",
-        yaxis_title="aantal",
-        legend={"orientation": "h"},
+        height=height,
+        margin={"t": 10, "b": 10, "l": 10, "r": 10},
+        font=room_font,
+        legend={"orientation": "h", "font": room_font, "y": 1.12},
+        xaxis={"title": {"text": "score (1–5)", "font": room_font}, "tickfont": room_font},
+        yaxis={"title": {"text": "aantal", "font": room_font}, "tickfont": room_font, "dtick": 1},
     )
     left, right = st.columns([2, 1])
-    left.plotly_chart(figure, key="evaluation_chart")
+    left.plotly_chart(figure, key="evaluation_chart", config={"displayModeBar": False})
     lengths = {EVALUATION_LENGTH_LABELS[k]: result.length[str(k)] for k in EVALUATION_LENGTH_LABELS}
     length_figure = go.Figure([go.Bar(x=list(lengths), y=list(lengths.values()), marker_color="#14532d")])
-    length_figure.update_layout(height=320, margin={"t": 30, "b": 30}, font={"size": 20}, title="Lengte")
-    right.plotly_chart(length_figure, key="evaluation_length_chart")
-    for remark in result.remarks[:5]:
+    length_figure.update_layout(
+        height=height,
+        margin={"t": 50, "b": 10, "l": 10, "r": 10},
+        font=room_font,
+        title={"text": "Lengte", "font": room_font},
+        xaxis={"tickfont": room_font},
+        yaxis={"tickfont": room_font, "dtick": 1},
+    )
+    right.plotly_chart(length_figure, key="evaluation_length_chart", config={"displayModeBar": False})
+    for remark in result.remarks[:3]:
         st.text(f"“{remark}”")
 
 
-def actions_list_ui(rows: tuple[live.ActionLine, ...]) -> None:
-    st.subheader(f"Afgesproken vervolgacties ({len(rows)})")
-    if not rows:
-        st.caption("Nog geen vervolgacties afgesproken.")
-    for title, owner, organisation, due in rows:
-        due_text = f" — uiterlijk {dates.long_date(due)}" if due else ""
-        st.text(f"• {title} — trekker: {owner}{f' ({organisation})' if organisation else ''}{due_text}")
+def drawn(snapshot: live.Snapshot) -> tuple:
+    """What the page was drawn for: another phase, round or command (pause, +1) redraws the whole page,
+    so every button carries the version the screen shows."""
+    return (*snapshot.rendered, snapshot.view.version)
 
 
 @st.fragment(run_every=1)
@@ -203,44 +369,51 @@ def live_ui(session_id: int) -> None:
     """The part of the projector that follows the database on its own, every second: one query per poll
     while nothing changed; the board markup is built once per change (lib/ui/live.py)."""
     snapshot = live.current(session_id)
-    if snapshot is None or snapshot.rendered != st.session_state.get(RENDERED):
-        st.rerun()  # another screen moved the session: redraw the whole page for the new phase
+    if snapshot is None or drawn(snapshot) != st.session_state.get(RENDERED):
+        st.rerun()  # another screen moved the session: redraw the whole page for the new state
     view = snapshot.view
-    board.show(board.banner_html(view))
-    if view.phase != Phase.CLOSED:
-        controls_ui(view)
+    link = join_url(view.join_code or "")
     if view.phase == Phase.OPENING:
-        left, right = st.columns([3, 1])
+        left, right = st.columns([0.64, 0.36])
         with left:
+            board.show(board.banner_html(view))
             board.show(board.opening_html(view))
+            board.show(board.groups_html(view.groups))
         with right:
             qr_ui(view.join_code or "")
-        board.show(board.groups_html(view.groups))
+    elif view.phase == Phase.REVIEW:
+        left, right = st.columns([0.64, 0.36])
+        with left:
+            board.show(board.banner_html(view))
+        with right:
+            board.show(board.join_html(view, link))
     elif view.phase == Phase.ROUND:
-        left, right = st.columns([1, 2])
+        left, right = st.columns([0.35, 0.65], gap="small")
         with left:
             timer_ui(view, server_now=utcnow(), sound=st.session_state.get("timer_sound", False))
-            board.show(board.round_header_html(view))
-            st.caption(f"Code om mee te doen: {join.format_code(view.join_code or '')}")
+            board.show(board.round_header_html(view, status=True))
+            board.show(board.join_html(view, link))
         with right:
             board.show(snapshot.board_html)
     elif view.phase == Phase.CLOSING:
+        board.show(board.banner_html(view))
         board.show(
-            f'<p class="ls ls-card ls-sub">Evalueren op uw telefoon: pagina <strong>Deelnemen</strong>, code '
-            f"<strong>{board.esc(join.format_code(view.join_code or ''))}</strong></p>"
+            f'<p class="ls ls-card ls-room">Evalueren op uw telefoon: <span class="ls-link">{board.esc(link)}</span>'
+            f" · code <strong>{board.esc(join.format_code(view.join_code or ''))}</strong></p>"
         )
-        actions_list_ui(snapshot.actions)
+        board.show(board.actions_html(snapshot.actions, limit=5))
         if snapshot.evaluation is not None:
-            evaluation_chart_ui(snapshot.evaluation)
+            evaluation_chart_ui(snapshot.evaluation, height=260)
     elif view.phase == Phase.CLOSED:
         st.success("De leersessie is gesloten. De code werkt niet meer. Dank voor het meedoen!")
-        actions_list_ui(snapshot.actions)
+        board.show(board.actions_html(snapshot.actions))
         if snapshot.evaluation is not None:
             evaluation_chart_ui(snapshot.evaluation)
 
 
 def type_for_group_ui(view: phases.LiveView) -> None:
-    with st.expander("⌨️ Inbreng typen voor een groep (zonder telefoon)"), st.form("projector_contribution"):
+    st.markdown("**⌨️ Inbreng typen voor een groep (zonder telefoon)**")
+    with st.form("projector_contribution"):
         group = st.selectbox("Groep", view.groups, format_func=lambda g: g.name, key="type_group")
         kind = st.radio("Soort", KIND_OPTIONS, format_func=kind_label, horizontal=True, key="type_kind")
         text = st.text_area("Inbreng", max_chars=capture.MAX_CONTRIBUTION, key="type_text")
@@ -254,17 +427,23 @@ def type_for_group_ui(view: phases.LiveView) -> None:
 
 
 def solutions_ui(view: phases.LiveView) -> None:
+    """Solutions → actions. The list follows the phones by itself (a fragment on the live snapshot)."""
     st.subheader("Oplossingen → vervolgacties")
     st.caption(
-        "Kies een trekker (een manager of een deelnemer, of typ een naam) en klik op Maak actie. "
+        "Kies een trekker (of typ een naam: een gebruiker die past wordt gekozen) en klik op Maak actie. "
         "De streefdatum is de volgende sessie van de reeks."
     )
-    st.button("🔄 Oplossingen vernieuwen", key="refresh_solutions")
     with db.read() as session:
-        items = capture.solutions(session=session, learning_session_id=view.id)
         organisations = accounts.list_organisations(session=session)
         due = actions.default_due_date(session=session, learning_session_id=view.id)
         trekkers = capture.trekker_choices(session=session, learning_session_id=view.id)
+    solutions_list_ui(view.id, organisations, due, trekkers)
+
+
+@st.fragment(run_every=2)
+def solutions_list_ui(session_id: int, organisations: list, due: dt.date | None, trekkers: dict[str, int]) -> None:
+    snapshot = live.current(session_id)
+    items = snapshot.solutions if snapshot is not None else ()
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
         return
@@ -275,7 +454,9 @@ def solutions_ui(view: phases.LiveView) -> None:
                 st.caption("✅ Vervolgactie gemaakt")
                 continue
             with st.form(f"action_form_{item.id}", border=False):
-                cols = st.columns([3, 2, 2, 2, 1.3])
+                # The trekker and the button side by side (choose, pick, click: three clicks); the rest
+                # has sensible defaults on the row below.
+                cols = [*st.columns([3, 1.4], vertical_alignment="bottom"), *st.columns(3)]
                 owner = cols[0].selectbox(
                     "Trekker",
                     list(trekkers),
@@ -284,56 +465,82 @@ def solutions_ui(view: phases.LiveView) -> None:
                     placeholder="Kies of typ een naam",
                     key=f"action_owner_{item.id}",
                 )
-                organisation = cols[1].selectbox(
+                organisation = cols[2].selectbox(
                     "Organisatie",
                     [None, *organisations],
+                    index=0,
                     key=f"action_org_{item.id}",
+                    placeholder="die van de trekker",
                     format_func=lambda o: "die van de trekker" if o is None else o.name,
                 )
-                work_group = cols[2].text_input("Werkgroep (optioneel)", max_chars=120, key=f"action_wg_{item.id}")
-                due_date = cols[3].date_input(
+                work_group = cols[3].text_input("Werkgroep (optioneel)", max_chars=120, key=f"action_wg_{item.id}")
+                due_date = cols[4].date_input(
                     "Streefdatum", value=due, format="DD-MM-YYYY", key=f"action_due_{item.id}"
                 )
-                if cols[4].form_submit_button("➕ Maak actie", type="primary"):
-                    create_action(view, item, owner, trekkers, organisation, work_group, due_date)
+                if cols[1].form_submit_button("➕ Maak actie", type="primary"):
+                    create_action(item, owner, trekkers, organisation, work_group, due_date)
 
 
-def create_action(view, item, owner, trekkers, organisation, work_group, due_date) -> None:
+def create_action(item, owner, trekkers, organisation, work_group, due_date) -> None:
+    """A typed name that fits exactly one user picks that user (lib/live/trekker.py); the confirmation
+    names the trekker."""
+    label = match_trekker(owner, trekkers)
+    owner_user_id = trekkers[label] if label else None
+    owner_name = None if label else owner
+    shown = label or (owner or "").strip() or "nog niemand"
     write.change(
         lambda session: capture.solution_to_action(
             session=session,
             contribution_id=item.id,
             actor=user,
-            owner_user_id=trekkers.get(owner),
-            owner_name=None if owner in trekkers else owner,
+            owner_user_id=owner_user_id,
+            owner_name=owner_name,
             organisation_id=organisation.id if organisation else None,
             work_group=work_group,
             due_date=due_date if isinstance(due_date, dt.date) else None,
         ),
-        "",
+        f"Vervolgactie gemaakt — trekker: **{md_escape(shown)}**.",
     )
 
 
-st.html(board.PAGE_CSS)
+def show_flash() -> None:
+    """A confirmation, or why a click was refused; in presentation mode as a toast over the room's view."""
+    if not presenting():
+        flash.show()
+        return
+    remembered = flash.take()
+    if remembered is not None and remembered[0]:  # a command's success has no message: the screen shows it
+        message, error = remembered
+        st.toast(message, icon="🔄" if error else "✅", duration="long")
+
+
+if presenting():
+    st.html(board.PRESENTATION_CSS)
+else:
+    st.html(board.PAGE_CSS)
 choice = session_choice_ui()
-flash.show()  # a confirmation, or why a click was refused (another screen moved the session first)
+show_flash()
 if choice is not None:
     if choice.status not in (SessionStatus.RUNNING, SessionStatus.FINISHED):
         open_session_ui(choice)
     else:
+        run_pending(choice.id)
         snapshot = live.current(choice.id)
         if snapshot is None:  # deleted since the list was read
             st.rerun()
         current = snapshot.view
-        st.session_state[RENDERED] = snapshot.rendered
-        live_ui(choice.id)
-        if current.phase == Phase.REVIEW:
-            st.subheader("Terugblik op de vervolgacties")
-            review_ui(learning_session_id=current.id, user=user)
-        elif current.phase == Phase.ROUND:
-            type_for_group_ui(current)
-            moderation_ui(current)
-            if (current.current or {}).get("yields_solutions"):
+        st.session_state[RENDERED] = drawn(snapshot)
+        if current.phase != Phase.CLOSED:
+            controls_ui(current, snapshot)
+        if current.phase == Phase.CLOSING:
+            left, right = st.columns([0.55, 0.45])
+            with left:
+                live_ui(choice.id)
+            with right, st.container(key="ls_solutions"):
                 solutions_ui(current)
-        elif current.phase == Phase.CLOSING:
-            solutions_ui(current)
+        else:
+            live_ui(choice.id)
+        if current.phase == Phase.REVIEW:
+            with db.read() as session:
+                count = terugblik.review_count(session=session, learning_session_id=current.id)
+            review_ui(learning_session_id=current.id, user=user, count=count, presenting=presenting())

@@ -1,4 +1,10 @@
-"""The terugblik: the open actions a session walks through at its start, and their summary."""
+"""The terugblik: the open actions a session walks through at its start, and their summary.
+
+One count for every screen (`review_count`): Start, Sessie voorbereiden and the projector all say
+"3 open vervolgacties in de terugblik (van 6)". *Open* means not finished: open or bezig; gerealiseerd,
+niet gelukt and vervallen are finished (FINISHED_ACTION_STATUSES). The terugblik lists the actions of
+the most recent session first, the last agreed at the top.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.core.dates import TZ, local_today
@@ -59,7 +65,7 @@ def _review_query(session: Session, meeting: LearningSession) -> Select[Any]:
 
 def actions_for_review(*, session: Session, learning_session_id: int) -> list[Action]:
     """The terugblik of a session: actions of earlier sessions of its series that are still open,
-    that were due by this session or finished since the previous one, oldest session first."""
+    that were due by this session or finished since the previous one; the last agreed first."""
     meeting = session.get(LearningSession, learning_session_id)
     if meeting is None:
         raise NotFound("Deze leersessie bestaat niet.")
@@ -73,9 +79,39 @@ def actions_for_review(*, session: Session, learning_session_id: int) -> list[Ac
             selectinload(Action.organisation),
         )
         .join(LearningSession, LearningSession.id == Action.session_id)
-        .order_by(LearningSession.date, Action.due_date.is_(None), Action.due_date, Action.id)
+        .order_by(LearningSession.date.desc(), Action.id.desc())
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ReviewCount:
+    """How many actions a session's terugblik walks through, and how many of them are still open."""
+
+    total: int
+    open: int  # not finished: open or bezig
+
+    @property
+    def text(self) -> str:
+        if not self.total:
+            return "Er staan geen vervolgacties uit eerdere sessies in de terugblik."
+        noun = "vervolgactie" if self.open == 1 else "vervolgacties"
+        return f"{self.open} open {noun} in de terugblik (van {self.total})"
+
+
+def review_count(*, session: Session, learning_session_id: int) -> ReviewCount:
+    """The one terugblik count (see the module docstring), counted in SQL."""
+    meeting = session.get(LearningSession, learning_session_id)
+    if meeting is None:
+        raise NotFound("Deze leersessie bestaat niet.")
+    rows = _review_query(session, meeting).with_only_columns(Action.status).subquery()
+    total, still_open = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((rows.c.status.notin_(FINISHED_ACTION_STATUSES), 1), else_=0)), 0),
+        ).select_from(rows)
+    ).one()
+    return ReviewCount(int(total), int(still_open))
 
 
 @dataclass(frozen=True)

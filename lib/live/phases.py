@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select, update
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy, versions
+from lib.core import audit, dates, policy, versions
 from lib.core.errors import DomainError, NotFound
 from lib.live import timer
 from lib.live.join import new_join_code
@@ -24,6 +24,7 @@ from lib.models import (
     Attendance,
     Case,
     CaseStatus,
+    Contribution,
     Group,
     GroupMember,
     LearningSession,
@@ -47,6 +48,8 @@ class GroupInfo:
     case_title: str
     learning_question: str
     members: tuple[str, ...]
+    inbrenger: str = ""  # who submitted the group's casus (shown on the group's card)
+    phones: int = 0  # phones that have written for this group in this session
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class LiveView:
     rounds: tuple[dict, ...]
     state: timer.TimerState
     groups: tuple[GroupInfo, ...]
+    started_at: dt.datetime | None = None  # when the session was opened in the room
 
     @property
     def phase(self) -> Phase:
@@ -88,6 +92,15 @@ class SessionChoice:
     title: str
     date: dt.date
     status: str
+    start_time: dt.time | None = None
+
+    @property
+    def label(self) -> str:
+        """'donderdag 27 november 2026, 14:00 — Proeftuin Ruwaard (bezig)': the date first, so a long
+        title that is cut off still says which session it is."""
+        when = dates.long_date(self.date) + (f", {dates.clock(self.start_time)}" if self.start_time else "")
+        state = " (bezig)" if self.status == SessionStatus.RUNNING else ""
+        return f"{when} — {self.title}{state}"
 
 
 # --- guards -------------------------------------------------------------------------------------
@@ -130,7 +143,13 @@ def live_stamp(*, session: Session, learning_session_id: int) -> int | None:
 def sessions_for_projector(*, session: Session, today: dt.date) -> list[SessionChoice]:
     """Running sessions first, then those closed today and the planned ones from a week ago on."""
     rows = session.execute(
-        select(LearningSession.id, LearningSession.title, LearningSession.date, LearningSession.status)
+        select(
+            LearningSession.id,
+            LearningSession.title,
+            LearningSession.date,
+            LearningSession.status,
+            LearningSession.start_time,
+        )
         .where(
             (LearningSession.status == SessionStatus.RUNNING)
             | ((LearningSession.status == SessionStatus.FINISHED) & (LearningSession.date >= today))
@@ -202,12 +221,13 @@ def live_view(*, session: Session, learning_session_id: int) -> LiveView:
     groups = session.scalars(
         select(Group)
         .options(
-            selectinload(Group.case),
+            selectinload(Group.case).selectinload(Case.submitter),
             selectinload(Group.members).selectinload(GroupMember.attendance).selectinload(Attendance.user),
         )
         .where(Group.session_id == meeting.id)
         .order_by(Group.number)
     ).all()
+    phones = phones_per_group(session=session, learning_session_id=meeting.id)
     infos = tuple(
         GroupInfo(
             g.id,
@@ -221,6 +241,8 @@ def live_view(*, session: Session, learning_session_id: int) -> LiveView:
                     for m in g.members
                 )
             ),
+            g.case.submitter.display_name if g.case and g.case.submitter else "",
+            phones.get(g.id, 0),
         )
         for g in groups
     )
@@ -237,7 +259,22 @@ def live_view(*, session: Session, learning_session_id: int) -> LiveView:
         rounds=tuple(meeting.rounds or ()),
         state=timer.state_of(meeting),
         groups=infos,
+        started_at=meeting.started_at,
     )
+
+
+def phones_per_group(*, session: Session, learning_session_id: int) -> dict[int, int]:
+    """Per group, how many phones (device keys) have written for it in this session."""
+    rows = session.execute(
+        select(Contribution.group_id, func.count(distinct(Contribution.author_key)))
+        .where(
+            Contribution.session_id == learning_session_id,
+            Contribution.group_id.is_not(None),
+            Contribution.author_key.is_not(None),
+        )
+        .group_by(Contribution.group_id)
+    ).all()
+    return {group_id: count for group_id, count in rows if group_id is not None}
 
 
 # --- moving through the session -----------------------------------------------------------------
@@ -245,12 +282,19 @@ def live_view(*, session: Session, learning_session_id: int) -> LiveView:
 PHASE_NAMES = {Phase.OPENING: "de opening", Phase.REVIEW: "de terugblik", Phase.CLOSING: "de afsluiting"}
 
 
-def where(state: timer.TimerState, rounds: list | tuple | None) -> str:
-    """Where a session is, for a conflict message: 'ronde 2 (Professional)', 'de terugblik', …"""
+def where(state: timer.TimerState, rounds: list | tuple | None, now: dt.datetime | None = None) -> str:
+    """Where a session is, for a conflict message: 'ronde 2 (Professional), nog 12:30', 'de terugblik', …"""
     if state.phase != Phase.ROUND:
         return PHASE_NAMES.get(state.phase, "het einde")
     name = rounds[state.current_round].get("name", "") if rounds and state.current_round < len(rounds) else ""
-    return f"ronde {state.current_round + 1}" + (f" ({name})" if name else "")
+    text = f"ronde {state.current_round + 1}" + (f" ({name})" if name else "")
+    if now is None or not state.in_round:
+        return text
+    left = timer.remaining(state, now)
+    seconds = int(abs(left))
+    clock = f"{seconds // 60}:{seconds % 60:02d}"
+    text += f", nog {clock}" if left >= 0 else f", {clock} over tijd"
+    return text + (" (gepauzeerd)" if state.paused else "")
 
 
 COMMANDS: dict[str, Callable[[timer.TimerState, dt.datetime, int], timer.TimerState]] = {
@@ -285,7 +329,7 @@ def control(
     now = now or utcnow()
     meeting = open_meeting(session, learning_session_id, lock=True)
     before = timer.state_of(meeting)
-    versions.check(meeting, expected_version, now=f"ze staat nu op {where(before, meeting.rounds)}")
+    versions.check(meeting, expected_version, now=f"ze staat nu op {where(before, meeting.rounds, now)}")
     after = COMMANDS[command](before, now, minutes)
     timer.store(meeting, after)
     if after.phase == Phase.CLOSED:

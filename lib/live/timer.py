@@ -227,3 +227,46 @@ def end(state: TimerState) -> TimerState:
     if state.phase == Phase.CLOSED:
         return state
     return _leave_rounds(state, Phase.CLOSED, state.current_round)
+
+
+# --- the schedule of the day --------------------------------------------------------------------
+
+SCHEDULE_TOLERANCE = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The times the room measures itself against: the plan, or the plan moved to the actual opening."""
+
+    start: dt.datetime
+    end: dt.datetime
+    moved: bool  # the session opened more than SCHEDULE_TOLERANCE from its planned start
+
+
+def schedule(*, planned_start: dt.datetime, planned_end: dt.datetime, opened_at: dt.datetime | None) -> Schedule:
+    """Ahead/behind is measured against the plan when the session opens on its planned time (within
+    SCHEDULE_TOLERANCE); a session opened later or earlier than that (moved, started late, a rehearsal on
+    another day) keeps its planned length but starts at the opening: "schema vanaf opening 14:05"."""
+    if opened_at is None or abs(opened_at - planned_start) <= SCHEDULE_TOLERANCE:
+        return Schedule(planned_start, planned_end, moved=False)
+    return Schedule(opened_at, opened_at + (planned_end - planned_start), moved=True)
+
+
+def rounds_end(state: TimerState, now: dt.datetime) -> dt.datetime:
+    """When the last round will end at this pace: the current round's end (now, when it runs over)
+    plus the planned length of the rounds still to come."""
+    left = max(0.0, remaining(state, now)) if state.in_round else 0.0
+    return now + dt.timedelta(seconds=left + state.later_seconds)
+
+
+def slack_minutes(state: TimerState, now: dt.datetime, target_end: dt.datetime) -> int:
+    """Minutes ahead of (positive) or behind (negative) the moment the rounds should be done."""
+    return round((target_end - rounds_end(state, now)).total_seconds() / 60)
+
+
+def slack_text(minutes: int) -> str:
+    """'op schema', '3 min voor op schema', '12 min achter op schema' (short: it follows "Nog 12 min · "
+    under the clock; lib/ui/timer.py says the same in the browser)."""
+    if minutes == 0:
+        return "op schema"
+    return f"{abs(minutes)} min {'voor' if minutes > 0 else 'achter'} op schema"

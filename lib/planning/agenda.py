@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lib.core import dates
 from lib.core.errors import NotFound
 from lib.followup import terugblik
-from lib.models import LearningSession
+from lib.models import ACTION_STATUS_LABELS, FINISHED_ACTION_STATUSES, LearningSession
 
 REVIEW_MINUTES = 10  # terugblik on open actions
 SHORT_REVIEW_MINUTES = 5  # welcome only: nothing to look back on
@@ -104,7 +104,9 @@ def agenda_for_session(*, session: Session, learning_session_id: int) -> Agenda:
         raise NotFound("Deze leersessie bestaat niet.")
     review = terugblik.actions_for_review(session=session, learning_session_id=meeting.id)
     details = [
-        f"{a.title} — {a.owner_label}" + (f", uiterlijk {dates.short_date(a.due_date)}" if a.due_date else "")
+        f"{a.title} — {a.owner_label}"
+        + (f", uiterlijk {dates.short_date(a.due_date)}" if a.due_date else "")
+        + (f" ({ACTION_STATUS_LABELS[a.status]})" if a.status in FINISHED_ACTION_STATUSES else "")
         for a in review
     ]
     return build_agenda(

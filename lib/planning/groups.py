@@ -132,6 +132,14 @@ class GroupView:
     members: list[attendance.Attendee]
 
 
+def touch(session: Session, learning_session_id: int) -> None:
+    """Tell the waiting screens (projector, phones) that the tables changed: lib/live/phases.touch
+    (imported here, since phases composes groups when a session opens)."""
+    from lib.live import phases
+
+    phases.touch(session, learning_session_id)
+
+
 def _meeting_for_change(session: Session, learning_session_id: int) -> LearningSession:
     meeting = session.get(LearningSession, learning_session_id, with_for_update=True)
     if meeting is None:
@@ -178,6 +186,7 @@ def generate(*, session: Session, learning_session_id: int, group_count: int, ac
         groups.append(group)
     meeting.group_count = group_count
     session.flush()
+    touch(session, meeting.id)
     audit.record(
         session=session,
         event="groups_generated",
@@ -249,6 +258,7 @@ def move_person(*, session: Session, attendance_id: int, to_group_id: int, actor
     else:
         member.group_id = target.id
     session.flush()
+    touch(session, target.session_id)  # the projector's and phones' group lists change
     audit.record(
         session=session,
         event="group_member_moved",
@@ -276,6 +286,7 @@ def swap_cases(*, session: Session, group_a_id: int, group_b_id: int, actor: Cur
     session.flush()
     a.case_id = case_b
     session.flush()
+    touch(session, a.session_id)
     audit.record(
         session=session,
         event="group_cases_swapped",

@@ -16,6 +16,11 @@ def remember(message: str, *, error: bool = False, where: str = "") -> None:
     st.session_state[f"{_KEY}{where}"] = (message, error)
 
 
+def take(where: str = "") -> tuple[str, bool] | None:
+    """The remembered (message, is_error) for `where`, once, for a page that shows it its own way."""
+    return st.session_state.pop(f"{_KEY}{where}", None)
+
+
 def show(where: str = "") -> None:
     """Show the remembered message for `where`, once: a confirmation, or an error kept over a rerun."""
     remembered = st.session_state.pop(f"{_KEY}{where}", None)

@@ -65,7 +65,9 @@ def read_snapshot(*, session: Any, learning_session_id: int, stamp: int) -> Snap
         boards = tuple(
             capture.board(session=session, learning_session_id=view.id, round_index=view.state.current_round)
         )
-        markup = board.board_html(list(boards), yields_solutions=bool((view.current or {}).get("yields_solutions")))
+        markup = board.board_html(
+            list(boards), yields_solutions=bool((view.current or {}).get("yields_solutions")), groups=view.groups
+        )
     voting = view.phase == Phase.CLOSING or (
         view.phase == Phase.ROUND and bool((view.current or {}).get("yields_solutions"))
     )

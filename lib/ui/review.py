@@ -2,7 +2,8 @@
 origin and a quick status update recorded against this session, and the running summary.
 
 Called by the projector page in its terugblik phase, and by the opvolging page's Terugblik tab:
-`review_ui(learning_session_id=..., user=...)`.
+`review_ui(learning_session_id=..., user=...)`. The action itself is shown at room size (the projector's
+markup, lib/ui/board.py), the last agreed first; in presentation mode only one by one, so it fits the screen.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from lib.accounts import CurrentUser
 from lib.core import dates, db
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
-from lib.ui import flash, write
+from lib.ui import board, flash, write
 from lib.ui.stuck import review_mark_ui
 from lib.ui.text import md_escape
 
@@ -42,37 +43,47 @@ def _index_key(learning_session_id: int) -> str:
     return f"review_index_{learning_session_id}"
 
 
-def review_ui(*, learning_session_id: int, user: CurrentUser) -> None:
+def review_ui(
+    *,
+    learning_session_id: int,
+    user: CurrentUser,
+    count: terugblik.ReviewCount | None = None,
+    presenting: bool = False,
+) -> None:
     today = dates.local_today()
     with db.read() as session:
         items = terugblik.review_items(session=session, learning_session_id=learning_session_id, today=today)
+        if count is None:
+            count = terugblik.review_count(session=session, learning_session_id=learning_session_id)
     flash.show(_flash_place(learning_session_id))
     if not items:
         st.info("Er staan geen vervolgacties uit eerdere sessies open.")
         return
-    summary_ui(items)
-    mode = (
-        st.segmented_control(
-            "Weergave", [ONE_BY_ONE, AS_LIST], default=ONE_BY_ONE, key=f"review_mode_{learning_session_id}"
+    summary_ui(items, count)
+    mode = ONE_BY_ONE
+    if not presenting:
+        mode = (
+            st.segmented_control(
+                "Weergave", [ONE_BY_ONE, AS_LIST], default=ONE_BY_ONE, key=f"review_mode_{learning_session_id}"
+            )
+            or ONE_BY_ONE
         )
-        or ONE_BY_ONE
-    )
     if mode == ONE_BY_ONE:
         one_by_one_ui(items, learning_session_id, user, today)
     else:
-        for item in items:
-            action_card_ui(item, learning_session_id, user, today)
+        for index, item in enumerate(items):
+            action_card_ui(item, learning_session_id, user, today, index=index, total=len(items))
 
 
-def summary_ui(items: list[terugblik.ReviewItem]) -> None:
+def summary_ui(items: list[terugblik.ReviewItem], count: terugblik.ReviewCount) -> None:
+    """The one terugblik count (lib/followup/terugblik.review_count), and how far the room is."""
     counts: dict[str, int] = {}
     for item in items:
         if item.discussed:
             counts[item.status] = counts.get(item.status, 0) + 1
-    remaining = sum(1 for item in items if not item.discussed)
-    line = terugblik.summary_text(counts)
-    if remaining:
-        line += f" — nog {remaining} te bespreken"
+    line = count.text
+    if counts:
+        line += f" · {terugblik.summary_text(counts)}"
     st.markdown(f"#### {line}")  # counts and status labels only: no user text
 
 
@@ -85,48 +96,31 @@ def one_by_one_ui(items: list[terugblik.ReviewItem], learning_session_id: int, u
             st.session_state[key] = index - 1
             st.rerun()
     with middle:
-        st.markdown(f"**Actie {index + 1} van {len(items)}**")
+        st.markdown(f"**Actie {index + 1} van {len(items)}** — de laatst afgesproken eerst")
     with right:
         if st.button("Volgende ▶", key="review_next", disabled=index >= len(items) - 1, width="stretch"):
             st.session_state[key] = index + 1
             st.rerun()
-    action_card_ui(items[index], learning_session_id, user, today, advance_to=index + 1)
-
-
-def origin_ui(item: terugblik.ReviewItem) -> None:
-    when = f" op {dates.long_date(item.from_date)}" if item.from_date else ""
-    st.caption(f"Afgesproken in {item.from_session}{when}")
-    if item.origin is None:
-        return
-    parts = []
-    if item.origin.case_title:
-        parts.append(f"Casus: {item.origin.case_title}")
-    if item.origin.round_name:
-        parts.append(f"{item.origin.round_name} ({item.origin.perspective})")
-    if parts:
-        st.text(" · ".join(parts))
-    st.text(f"Oplossing: {item.origin.solution}")
+    action_card_ui(items[index], learning_session_id, user, today, advance_to=index + 1, index=index, total=len(items))
 
 
 def action_card_ui(
-    item: terugblik.ReviewItem, learning_session_id: int, user: CurrentUser, today, advance_to: int | None = None
+    item: terugblik.ReviewItem,
+    learning_session_id: int,
+    user: CurrentUser,
+    today,
+    advance_to: int | None = None,
+    *,
+    index: int = 0,
+    total: int = 1,
 ) -> None:
     with st.container(border=True, key=f"review_card_{item.id}"):
-        st.markdown(f"### {STATUS_ICONS.get(item.status, '')} {md_escape(item.title)}")
-        due = f" · streefdatum {dates.long_date(item.due_date)}" if item.due_date else ""
-        late = " · **te laat**" if item.late else ""
-        organisation = f" ({md_escape(item.organisation)})" if item.organisation else ""
-        st.markdown(
-            f"Trekker: **{md_escape(item.owner)}**{organisation} · status: "
-            f"**{md_escape(item.status_label)}**{due}{late}"
-        )
-        if item.reason:
-            st.markdown(f"Waarom niet: {md_escape(item.reason)}")
-        if item.discussed:
-            st.caption("✔ Besproken in deze sessie.")
-        review_mark_ui(item, learning_session_id, today)
-        origin_ui(item)
-        quick_update_ui(item, learning_session_id, user, advance_to)
+        card, update = st.columns([0.62, 0.38])
+        with card:
+            board.show(board.review_card_html(item, index, total))
+            review_mark_ui(item, learning_session_id, today)
+        with update:
+            quick_update_ui(item, learning_session_id, user, advance_to)
 
 
 def quick_update_ui(

@@ -27,16 +27,22 @@ _TEMPLATE = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>Timer</title>
 <style>
   html, body { margin: 0; padding: 0; background: transparent; font-family: system-ui, sans-serif; }
-  .box { border-radius: 16px; padding: 10px 24px 16px 24px; display: flex; flex-direction: column;
-         align-items: flex-start; gap: 4px; background: #12355b; color: #ffffff; }
+  /* Everything scales with the iframe's width (its column), so the digits never clip: bold digits are up
+     to 0.7 em wide, so "10:00" needs about 3.2 em and "+10:00" 4.1 em of the box's 94vw. */
+  .box { border-radius: 14px; padding: 1.5vw 3vw 2.5vw 3vw; display: flex; flex-direction: column;
+         align-items: flex-start; gap: 0.5vw; background: #12355b; color: #ffffff; box-sizing: border-box;
+         width: 100%; overflow: hidden; }
   .box.amber { background: #f2b705; color: #1b1b1b; }
   .box.red { background: #b3001b; color: #ffffff; }
   .box.over { background: #6e0012; color: #ffffff; }
   .box.paused { background: #3d4650; color: #ffffff; }
-  .time { font-size: 128px; font-weight: 800; line-height: 1.05; font-variant-numeric: tabular-nums;
-          letter-spacing: 2px; }
-  .time.long { font-size: 96px; }
-  .side { display: flex; flex-direction: column; gap: 4px; font-size: 32px; line-height: 1.2; }
+  .time { font-size: min(28vw, 180px); font-weight: 800; line-height: 1.0; font-variant-numeric: tabular-nums;
+          white-space: nowrap; }
+  .time.long { font-size: min(22.5vw, 150px); }
+  .time.longer { font-size: min(19vw, 130px); }
+  .side { display: flex; flex-direction: column; gap: 0.3vw; font-size: clamp(15px, 4.4vw, 28px); line-height: 1.2;
+          max-width: 100%; }
+  .side div { overflow-wrap: anywhere; }
   .state { font-weight: 700; }
   .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 </style></head>
@@ -45,9 +51,8 @@ _TEMPLATE = """<!doctype html>
 <div class="box" id="box">
   <div class="time" id="time" role="timer" aria-label="Resterende tijd van de ronde">--:--</div>
   <div class="side">
-    <div class="state" id="state"></div>
-    <div id="planned"></div>
-    <div id="session"></div>
+    <div><span class="state" id="state"></span> · <span id="session"></span></div>
+    <div><span id="note"></span><span id="planned"></span></div>
   </div>
 </div>
 <div class="sr" id="announce" aria-live="polite"></div>
@@ -62,7 +67,8 @@ _TEMPLATE = """<!doctype html>
   var offset = Math.abs(skew) > 60000 ? skew : 0;
   var box = document.getElementById("box"), time = document.getElementById("time");
   var stateEl = document.getElementById("state"), sessionEl = document.getElementById("session");
-  document.getElementById("planned").textContent = "Gepland einde " + hhmm(c.planned_end_ms);
+  document.getElementById("planned").textContent = "einde " + hhmm(c.planned_end_ms);
+  document.getElementById("note").textContent = c.schedule_note ? c.schedule_note + " · " : "";
   var announce = document.getElementById("announce");
   var said = {}, beeped = false;
   function two(n) { return (n < 10 ? "0" : "") + n; }
@@ -89,14 +95,14 @@ _TEMPLATE = """<!doctype html>
     var fraction = c.total_ms > 0 ? left / c.total_ms : 0;
     var shown = clock(left);
     time.textContent = shown;
-    time.className = shown.length > 5 ? "time long" : "time";
+    time.className = shown.length > 6 ? "time longer" : shown.length > 5 ? "time long" : "time";
     var cls = "box";
     if (c.paused) { cls += " paused"; }
     else if (left < 0) { cls += " over"; }
     else if (fraction <= __RED__) { cls += " red"; }
     else if (fraction <= __AMBER__) { cls += " amber"; }
     box.className = cls;
-    if (c.paused) { stateEl.textContent = "⏸ Gepauzeerd"; }
+    if (c.paused) { stateEl.textContent = "Gepauzeerd"; }
     else if (left < 0) { stateEl.textContent = "Tijd is om"; say("over", "De tijd van deze ronde is om."); beep(); }
     else { stateEl.textContent = "Nog " + Math.ceil(left / 60000) + " min"; }
     if (!c.paused && left >= 0 && fraction <= __AMBER__) {
@@ -104,8 +110,9 @@ _TEMPLATE = """<!doctype html>
     }
     var roundsEnd = (c.paused ? now + Math.max(0, c.remaining_ms) : Math.max(now, c.end_ms)) + c.later_ms;
     var slack = Math.round((c.target_end_ms - roundsEnd) / 60000);
+    // The same words as lib/live/timer.slack_text, with the schedule's origin when it moved.
     var ahead = Math.abs(slack) + " min " + (slack > 0 ? "voor" : "achter") + " op schema";
-    sessionEl.textContent = slack === 0 ? "Op schema" : ahead;
+    sessionEl.textContent = slack === 0 ? "op schema" : ahead;
   }
   tick();
   setInterval(tick, 250);
@@ -119,11 +126,25 @@ def _ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+def session_schedule(view: LiveView) -> timer.Schedule:
+    """The schedule this room measures itself against (lib/live/timer.schedule): the planned times of the
+    session's day, or, when it opened more than a quarter of an hour off, the same length from its opening."""
+    return timer.schedule(
+        planned_start=dates.local_datetime(view.date, view.start_time),
+        planned_end=dates.local_datetime(view.date, view.end_time),
+        opened_at=view.started_at,
+    )
+
+
+def schedule_note(plan: timer.Schedule) -> str:
+    """'schema vanaf opening 14:05' when the schedule moved with the opening, else nothing."""
+    return f"schema vanaf opening {dates.clock(plan.start.astimezone(dates.TZ))}" if plan.moved else ""
+
+
 def widget_config(view: LiveView, *, server_now: dt.datetime, sound: bool = False) -> dict:
     """Everything the browser needs to count down on its own (plain JSON, no user text)."""
     state = view.state
-    # The room runs on today's clock, also when a session is held on another day than planned.
-    planned_end = dates.local_datetime(dates.local_today(), view.end_time)
+    plan = session_schedule(view)
     ends = timer.ends_at(state)
     return {
         "paused": state.paused,
@@ -131,8 +152,9 @@ def widget_config(view: LiveView, *, server_now: dt.datetime, sound: bool = Fals
         "remaining_ms": int(timer.remaining(state, server_now) * 1000) if state.paused else None,
         "total_ms": state.total_seconds * 1000,
         "later_ms": state.later_seconds * 1000,
-        "planned_end_ms": _ms(planned_end),
-        "target_end_ms": _ms(planned_end - CLOSING_ALLOWANCE),
+        "planned_end_ms": _ms(plan.end),
+        "target_end_ms": _ms(plan.end - CLOSING_ALLOWANCE),
+        "schedule_note": schedule_note(plan),
         "server_now_ms": _ms(server_now),
         "sound": bool(sound),
         "tz": dates.TZ.key,
@@ -155,6 +177,7 @@ def state_key(view: LiveView, sound: bool) -> tuple:
         view.state.paused_at,
         view.state.paused_seconds,
         view.state.added_seconds,
+        view.started_at,
         sound,
     )
 
@@ -166,4 +189,4 @@ def timer_ui(view: LiveView, *, server_now: dt.datetime, sound: bool = False) ->
     if not cached or cached[0] != key:
         cached = (key, widget_html(widget_config(view, server_now=server_now, sound=sound)))
         st.session_state[_CACHE_KEY] = cached
-    st.iframe(cached[1], height=300)
+    st.iframe(cached[1], height="content", alt="Timer van de ronde")

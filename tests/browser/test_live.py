@@ -117,7 +117,7 @@ def test_two_projectors_agree_on_the_time_and_a_pause_reaches_the_other(browser,
         before, other, after = seconds_left(first), seconds_left(second), seconds_left(first)
         assert after - 1 <= other <= before + 1, (before, other, after)
         assert 17 * 60 < seconds_left(first) <= 20 * 60
-        first.get_by_role("button", name="⏸️ Pauze").click()
+        first.get_by_role("button", name="Pauze").click()
         first.frame_locator("iframe").first.get_by_text("Gepauzeerd").wait_for(timeout=5_000)
         paused = time.monotonic()
         second.frame_locator("iframe").first.get_by_text("Gepauzeerd").wait_for(timeout=3_000)
@@ -135,7 +135,7 @@ def test_a_double_click_on_next_round_advances_once(browser, server):
     view = running_round(server, 3)
     context, screen = projector(browser, server, view.id)
     try:
-        screen.get_by_role("button", name="Volgende ronde ▶️").dblclick()
+        screen.get_by_role("button", name="Volgende ronde ▶").dblclick()
         screen.get_by_role("status").filter(has_text="Ronde 2 van 3").wait_for()
         time.sleep(2.5)
         with db.read(engine_of(server)) as session:
@@ -208,7 +208,7 @@ def test_the_custom_projector_markup_has_no_serious_accessibility_issues(browser
         sizes = screen.locator(".ls-items li, .ls-questions li, .ls-banner").evaluate_all(
             "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
         )
-        assert sizes and min(sizes) >= 32
+        assert sizes and min(sizes) >= 24  # the room's minimum at 1920×1080 (sizes shrink with the content)
     finally:
         context.close()
 

@@ -341,7 +341,8 @@ def test_terugblik_selection_across_three_sessions_of_a_series(engine):
         ids = (s1.id, s2.id, s3.id)
 
     assert review_titles(engine, ids[0]) == []
-    assert review_titles(engine, ids[1]) == ["C niet gelukt voor s2", "A open", "B klaar voor s2", "I bezig"]
+    # The last agreed first: the latest session's actions, newest first.
+    assert review_titles(engine, ids[1]) == ["I bezig", "C niet gelukt voor s2", "B klaar voor s2", "A open"]
 
     # The terugblik of s2: A done, B discussed without change, I still bezig (all recorded in s2).
     with db.transaction(engine) as session:
@@ -364,7 +365,7 @@ def test_terugblik_selection_across_three_sessions_of_a_series(engine):
     assert len(items) == 4
     assert [i.title for i in items if not i.discussed] == ["C niet gelukt voor s2"]
     # s3: what s2 discussed and finished is not repeated; still-running and newer actions are.
-    assert review_titles(engine, ids[2]) == ["I bezig", "D uit s2"]
+    assert review_titles(engine, ids[2]) == ["D uit s2", "I bezig"]
 
 
 def test_review_summary_text_in_dutch():

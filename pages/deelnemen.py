@@ -11,6 +11,7 @@ the group's board and the vote; at the end the evaluation first. One fragment fo
 """
 
 import secrets
+import time
 
 import streamlit as st
 
@@ -31,6 +32,9 @@ DELETING = "_join_deleting"
 RENDERED = "_join_rendered"
 MY_VOTES = "_join_my_votes"
 FORM = "_join_form_number"  # a new number gives a fresh, empty contribution form after a save
+SAVED_AT = "_join_saved_at"
+STRAY_TAP = 3.0  # seconds after a save in which an empty submit is the double tap's second tap
+ADDED = "Toegevoegd: het staat nu op het scherm."
 KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
 
 
@@ -251,6 +255,10 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
         submit_key = st.text_input("Verzendsleutel", key=client_key, max_chars=capture.CLIENT_KEY_LENGTH)
         # Per form too: a tap that arrives after the fresh form replaced this one submits nothing.
         submitted = st.form_submit_button("Toevoegen", type="primary", key=f"{phone.SUBMIT_KEY}_{number}")
+    if submitted and not text.strip() and time.monotonic() - st.session_state.get(SAVED_AT, 0.0) < STRAY_TAP:
+        # The second tap of a double tap that reached the fresh form: the first one was stored.
+        st.success(ADDED, icon="✅")
+        return
     if submitted:
         author = device_key()
         write.change(
@@ -263,9 +271,9 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
                 author_key=author,
                 client_key=submit_key or fallback_key,
             ),
-            "Toegevoegd: het staat nu op het scherm.",
+            ADDED,
             where="contribution",
-            after=lambda _: st.session_state.update({FORM: number + 1}),
+            after=lambda _: st.session_state.update({FORM: number + 1, SAVED_AT: time.monotonic()}),
         )
     flash.show("contribution")
 

@@ -268,6 +268,7 @@ def solutions_ui(view: phases.LiveView) -> None:
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
         return
+    live.vote_warning(view.id, user)  # phone helper: more voters than people present (capture.vote_tally)
     for item in items:
         with st.container(border=True):
             st.text(f"{item.text}  — {item.group_name}, {item.votes} stem(men)")

@@ -13,7 +13,8 @@ The draft script, per session and group:
   draft back; a draft is dropped once the server reports its key as stored;
 - the box has the browser's own `maxlength`, so a paste over the limit is cut (not refused), and the
   phone says how much was left out;
-- the submit button is disabled for a moment after a tap, until the page has been drawn again.
+- a second tap within 1.5 s never reaches Streamlit (also not on the fresh form that replaced the
+  first), and the button is disabled for a moment after a tap, until the page has been drawn again.
 """
 
 from __future__ import annotations
@@ -152,6 +153,13 @@ _DRAFT = """
       var wanted = '[class*="st-key-' + cfg().submit + '"] button';
       var b = ev.target && ev.target.closest ? ev.target.closest(wanted) : null;
       if (!b) { return; }
+      var now = Date.now();
+      if (w.__lsLastTap && now - w.__lsLastTap < 1500) {  // the second tap of a double tap: not for Streamlit
+        ev.preventDefault();
+        ev.stopPropagation();
+        return;
+      }
+      w.__lsLastTap = now;
       setTimeout(function () {  // after Streamlit has taken the click: a second tap finds it disabled
         b.disabled = true;
         b.dataset.lsBusy = "1";

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -513,7 +514,7 @@ class Contribution(Base):
 
     __tablename__ = "contribution"
     # A phone's key for one submit: a retried submit finds the stored one instead of storing it twice.
-    __table_args__ = (UniqueConstraint("session_id", "client_key", name="uq_contribution_client_key"),)
+    __table_args__ = (Index("uq_contribution_client_key", "session_id", "client_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_session.id", ondelete="CASCADE"), index=True)

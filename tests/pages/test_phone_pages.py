@@ -218,3 +218,11 @@ def test_a_phone_back_after_a_reconnect_finds_its_session_and_group_from_the_lin
     assert at.text_area(key="contribution_text_0").label == "Inbreng van Groep 2"
     with db.read(sqlite_engine) as session:
         assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+def test_the_phone_page_has_exactly_one_fragment():
+    """Two fragments once blanked a phone at a round change ('Bad delta path'): one follows the room."""
+    from lib.core.config import ROOT
+
+    source = (ROOT / "pages" / "deelnemen.py").read_text()
+    assert source.count("@st.fragment") == 1

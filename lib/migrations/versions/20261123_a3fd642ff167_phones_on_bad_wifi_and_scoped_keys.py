@@ -50,11 +50,11 @@ def _rescope(table: str, column: str) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contribution", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("client_key", sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint("uq_contribution_client_key", ["session_id", "client_key"])
-    with op.batch_alter_table("template_round", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("inbrenger_listens", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ALTER TABLE ADD COLUMN and a unique index: on SQLite a batch "move and copy" of contribution
+    # would drop the old table, and its ON DELETE CASCADE would take every vote with it.
+    op.add_column("contribution", sa.Column("client_key", sa.String(length=64), nullable=True))
+    op.create_index("uq_contribution_client_key", "contribution", ["session_id", "client_key"], unique=True)
+    op.add_column("template_round", sa.Column("inbrenger_listens", sa.Boolean(), server_default=sa.false(), nullable=False))
 
     _rescope("contribution", "author_key")
     _rescope("vote", "voter_key")
@@ -92,8 +92,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("template_round", schema=None) as batch_op:
-        batch_op.drop_column("inbrenger_listens")
-    with op.batch_alter_table("contribution", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_contribution_client_key", type_="unique")
-        batch_op.drop_column("client_key")
+    op.drop_index("uq_contribution_client_key", table_name="contribution")
+    for table, column in (("template_round", "inbrenger_listens"), ("contribution", "client_key")):
+        # ALTER TABLE DROP COLUMN (SQLite 3.35+), never a batch copy (see upgrade)
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

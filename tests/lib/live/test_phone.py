@@ -332,3 +332,67 @@ def test_the_shipped_intervisie_marks_the_rounds_in_which_the_inbrenger_only_lis
     assert plans["Intervisie (incidentmethode)"] == [False, False, True, True]
     assert plans["Oploskoffie"] == [False, True, False]
     assert not any(plans["Drie perspectieven"])
+
+
+# --- the migration ------------------------------------------------------------------------------
+
+
+def test_the_migration_scopes_the_stored_device_keys_and_marks_copied_round_plans(sqlite_url):
+    """Rows written with a phone's own key before this release: after the upgrade the key is scoped to
+    its session, and the phone (which still has its own key) finds its contribution and vote."""
+    from alembic import command
+
+    from lib.models import Template
+    from lib.planning import werkvormen
+
+    engine = db.engine_for(sqlite_url)
+    with db.transaction(engine) as session:
+        meeting = factories.learning_session(session)
+        intervisie = session.scalar(select(Template).where(Template.name == "Intervisie (incidentmethode)"))
+        later = factories.learning_session(session, rounds=werkvormen.snapshot(intervisie))
+        later.template_name = intervisie.name
+        group = factories.group(session, meeting, 1)
+        row = factories.contribution(
+            session, meeting, group, ContributionKind.SOLUTION, author_key="eigen-sleutel-van-de-telefoon"
+        )
+        session.add(Vote(session_id=meeting.id, contribution_id=row.id, voter_key="eigen-sleutel-van-de-telefoon"))
+        factories.evaluation(session, meeting, participant_key="eigen-sleutel-van-de-telefoon")
+        ids = (meeting.id, later.id, row.id)
+    meeting_id, later_id, row_id = ids
+    config = db.alembic_config(sqlite_url)
+    command.downgrade(config, "5e1f0c2a7b31")
+    command.upgrade(config, "head")
+    scoped = join.scoped_key("eigen-sleutel-van-de-telefoon", meeting_id)
+    with db.read(engine) as session:
+        assert session.get(Contribution, row_id).author_key == scoped
+        assert session.scalar(select(Vote.voter_key)) == scoped
+        assert session.scalar(select(Evaluation.participant_key)) == scoped
+        own = capture.own_contributions(
+            session=session,
+            learning_session_id=meeting_id,
+            author_key="eigen-sleutel-van-de-telefoon",
+            round_index=0,
+        )
+        assert [item.id for item in own] == [row_id]
+        plan = session.get(LearningSession, later_id).rounds
+        assert [r["inbrenger_listens"] for r in plan] == [False, False, True, True]
+    db.dispose_all()
+
+
+def test_a_werkvorm_made_by_the_beheerder_keeps_the_rounds_in_which_the_inbrenger_listens(engine):
+    from lib.planning import werkvormen
+
+    with db.transaction(engine) as session:
+        beheerder = factories.current(factories.user(session, Role.BEHEERDER))
+        template = werkvormen.create_template(
+            session=session,
+            data=werkvormen.TemplateInput(
+                "Eigen intervisie",
+                [
+                    werkvormen.RoundInput("Vertellen", "professional", 10),
+                    werkvormen.RoundInput("Adviezen", "veranderproces", 15, inbrenger_listens=True),
+                ],
+            ),
+            actor=beheerder,
+        )
+        assert [r["inbrenger_listens"] for r in werkvormen.snapshot(template)] == [False, True]

@@ -121,7 +121,7 @@ def is_inbrenger(view: phases.LiveView, group: phases.GroupInfo) -> bool:
         with db.read() as session:
             if join.inbrenger_group(session=session, learning_session_id=view.id, user_id=user.id) == group.id:
                 return True
-    return st.query_params.get("inbrenger") == "1"
+    return bool(group.case_title) and st.query_params.get("inbrenger") == "1"
 
 
 def inbrenger_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
@@ -364,7 +364,7 @@ def evaluation_ui(view: phases.LiveView) -> None:
             index=1,
         )
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
-        to_the_point = st.slider("Hoe to the point was het? (1–5)", 1, 5, 4, key="eval_point")
+        to_the_point = st.slider("Hoe doelgericht was het? (1–5)", 1, 5, 4, key="eval_point")
         remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
         if st.form_submit_button("Evaluatie versturen", type="primary"):
             participant = device_key()
@@ -418,6 +418,7 @@ elif snapshot is None or not snapshot.view.is_open:
     st.session_state.pop(JOINED, None)
     st.title("Meedoen met de leersessie")
     st.info(join.CLOSED_CODE)
+    st.write("Dank u wel voor het meedoen: wat uw groep inbracht, is bewaard.")
     leave_ui()
 else:
     view = snapshot.view

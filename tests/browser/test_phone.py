@@ -292,3 +292,26 @@ def test_a_closed_session_is_a_friendly_notice(browser, server):
         assert page.locator("[data-testid='stAlertContentInfo']").count() >= 1
     finally:
         context.close()
+
+
+def test_a_phone_back_from_a_lost_connection_keeps_its_text_and_its_place(browser, server):
+    """The connection drops (here: the server restarts) while a scribe types: the phone comes back in
+    its session and group without the code, with the text, and stores it once."""
+    view = fresh_round(server)
+    context, page = phone(browser, server, view, 2)
+    try:
+        box(page, 2).fill("Getypt vlak voor de storing")
+        server.restart()
+        page.wait_for_function(
+            """() => { const t = document.querySelector('textarea');
+                       return t && t.value === 'Getypt vlak voor de storing'
+                           && !document.querySelector('[data-testid="stConnectionStatus"]'); }""",
+            timeout=30_000,
+        )
+        settle(page)
+        assert page.get_by_label("Code").count() == 0  # no code typed again
+        box(page, 2).wait_for()
+        submit(page)
+        assert rows(server, view.id, "Getypt vlak voor de storing") == 1
+    finally:
+        context.close()

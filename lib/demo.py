@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lib import accounts
 from lib.core import audit
 from lib.core.dates import local_datetime
+from lib.live.join import scoped_key  # the database keeps only per-session device keys
 from lib.models import (
     Action,
     ActionEffect,
@@ -401,7 +402,8 @@ def _run_past_session(
     for voter in range(9):
         for choice in range(2):
             target = list(solutions.values())[(voter + choice * 3) % len(solutions)]
-            session.add(Vote(session_id=past.id, contribution_id=target.id, voter_key=f"demo-voter-{voter}"))
+            voter_key = scoped_key(f"demo-voter-{voter}", past.id)
+            session.add(Vote(session_id=past.id, contribution_id=target.id, voter_key=voter_key))
 
     aanjager = users["aanjager"]
     for group_index, solution_index, owner, org, status, reason in ACTIONS:
@@ -461,7 +463,7 @@ def _run_past_session(
         session.add(
             Evaluation(
                 session_id=past.id,
-                participant_key=f"demo-participant-{index}",
+                participant_key=scoped_key(f"demo-participant-{index}", past.id),
                 length=length,
                 constructive=constructive,
                 to_the_point=to_the_point,

@@ -28,6 +28,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -314,6 +315,8 @@ class TemplateRound(Base):
     minutes: Mapped[int] = mapped_column(Integer)
     guiding_questions: Mapped[list[Any]] = mapped_column(default=list)
     yields_solutions: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The inbrenger (whose casus the group discusses) only listens in this round: their phone says so.
+    inbrenger_listens: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     template: Mapped[Template] = relationship(back_populates="rounds")
 
@@ -325,6 +328,7 @@ class TemplateRound(Base):
             "minutes": self.minutes,
             "guiding_questions": list(self.guiding_questions or []),
             "yields_solutions": self.yields_solutions,
+            "inbrenger_listens": self.inbrenger_listens,
         }
 
 
@@ -509,7 +513,11 @@ class Contribution(Base):
     """Inbreng: an obstacle (belemmert), helper (helpt) or solution (oplossing) of a group in a round."""
 
     __tablename__ = "contribution"
-    __table_args__ = (Index("ix_contribution_session_kind", "session_id", "kind"),)
+    # A phone's key for one submit: a retried submit finds the stored one instead of storing it twice.
+    __table_args__ = (
+        Index("ix_contribution_session_kind", "session_id", "kind"),
+        Index("uq_contribution_client_key", "session_id", "client_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_session.id", ondelete="CASCADE"), index=True)
@@ -519,7 +527,9 @@ class Contribution(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)
     text: Mapped[str] = mapped_column(String(500))
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    author_key: Mapped[str | None] = mapped_column(String(64), index=True)  # a scribe's device key
+    # The scribe's device key scoped to this session (lib/live/join.scoped_key), never the phone's own key.
+    author_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    client_key: Mapped[str | None] = mapped_column(String(64))  # made on the phone, one per submit
     author_label: Mapped[str] = mapped_column(String(120), default="")
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     feasible: Mapped[bool] = mapped_column(Boolean, default=False)  # management can carry it out

@@ -1,29 +1,40 @@
 """Deelnemen (public, phone-sized): a scribe joins with the session's code or QR link, picks the group,
 and types what the group finds; participants vote on solutions and fill in the evaluation.
 
-No account is needed. The phone is known by a random device key in a cookie, so a scribe can change
-their own contributions after a refresh; the session itself is only reachable while it is open.
+No account is needed. The phone is known by a random device key in a cookie (stored per session only
+as a derived key), so a scribe can change their own contributions after a refresh; the link carries
+the code and the group, so a phone back from a dropped connection finds its place again. The session
+itself is only reachable while it is open.
+
+The page follows the task: the round's header and the input first, then what the phone typed, then
+the group's board and the vote; at the end the evaluation first. One fragment follows the room.
 """
 
 import secrets
+import time
 
 import streamlit as st
 
 from lib.core import db
 from lib.core.errors import DomainError
-from lib.live import capture, evaluation, join, phases
+from lib.live import capture, evaluation, join, phases, timer
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
-from lib.ui import board, flash, live, page, write
+from lib.ui import board, flash, live, page, phone, write
 from lib.ui import login as session_cookies
 from lib.ui.text import md_escape
 
-page.guard("deelnemen")
+user = page.guard("deelnemen")
 DEVICE_COOKIE = "leersessie_device"
 JOINED = "_join_session_id"
 GROUP = "_join_group_id"
 EDITING = "_join_editing"
+DELETING = "_join_deleting"
 RENDERED = "_join_rendered"
 MY_VOTES = "_join_my_votes"
+FORM = "_join_form_number"  # a new number gives a fresh, empty contribution form after a save
+SAVED_AT = "_join_saved_at"
+STRAY_TAP = 3.0  # seconds after a save in which an empty submit is the double tap's second tap
+ADDED = "Toegevoegd: het staat nu op het scherm."
 KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
 
 
@@ -55,7 +66,10 @@ def try_join(code: str) -> None:
         except DomainError as error:  # caught inside the transaction: the failed attempt is kept
             message = str(error)
     if message:
-        st.error(message)
+        if message == join.CLOSED_CODE:
+            st.info(message)
+        else:
+            st.error(message)
         return
     st.session_state[JOINED] = session_id
     st.query_params["code"] = join.normalise_code(code)
@@ -72,43 +86,78 @@ def join_form_ui() -> None:
                 st.rerun()
 
 
-def group_choice_ui(view: phases.LiveView) -> phases.GroupInfo | None:
+def chosen_group(view: phases.LiveView) -> phases.GroupInfo | None:
+    """The group this phone chose: kept in the browser session, and in the link (?groep=2)."""
+    by_id = {g.id: g for g in view.groups}
+    if st.session_state.get(GROUP) not in by_id:
+        wanted = st.query_params.get("groep", "")
+        st.session_state[GROUP] = next((g.id for g in view.groups if str(g.number) == wanted), None)
+    return by_id.get(st.session_state[GROUP])
+
+
+def group_choice_ui(view: phases.LiveView, current: phases.GroupInfo | None) -> None:
     if not view.groups:
         st.info("Er zijn nog geen groepen. Wacht even tot de aanjager ze heeft gemaakt.")
-        return None
+        return
     ids = [g.id for g in view.groups]
-    wanted = st.query_params.get("groep", "")
-    by_number = {str(g.number): g.id for g in view.groups}
-    if st.session_state.get(GROUP) not in ids and wanted in by_number:
-        st.session_state[GROUP] = by_number[wanted]
-    index = ids.index(st.session_state[GROUP]) if st.session_state.get(GROUP) in ids else None
     chosen = st.selectbox(
         "Uw groep",
         view.groups,
-        index=index,
+        index=ids.index(current.id) if current else None,
         placeholder="Kies uw groep",
         key="join_group",
         format_func=lambda g: f"{g.name}{' — ' + g.case_title if g.case_title else ''}",
     )
-    if chosen is not None:
+    if chosen is not None and (current is None or chosen.id != current.id):
         st.session_state[GROUP] = chosen.id
         st.query_params["groep"] = str(chosen.number)
-    return chosen
+        st.rerun()
 
 
-def phase_ui(view: phases.LiveView) -> None:
-    """The phase and round; drawn by the page run, which a new phase or round triggers."""
+def is_inbrenger(view: phases.LiveView, group: phases.GroupInfo) -> bool:
+    """Whether this phone belongs to the inbrenger of its group's casus: logged in as the submitter, or
+    said so on this phone (kept in the link, ?inbrenger=1)."""
+    if user is not None:
+        with db.read() as session:
+            if join.inbrenger_group(session=session, learning_session_id=view.id, user_id=user.id) == group.id:
+                return True
+    return bool(group.case_title) and st.query_params.get("inbrenger") == "1"
+
+
+def inbrenger_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
+    notice = join.inbrenger_notice(view.current, is_inbrenger=is_inbrenger(view, group))
+    if notice:
+        st.info(notice, icon="🎙️")
+
+
+def inbrenger_choice_ui(group: phases.GroupInfo) -> None:
+    if not group.case_title:
+        return
+    mine = st.checkbox(
+        f"Ik ben de inbrenger van de casus van {group.name}",
+        value=st.query_params.get("inbrenger") == "1",
+        key="join_inbrenger",
+    )
+    if mine != (st.query_params.get("inbrenger") == "1"):
+        if mine:
+            st.query_params["inbrenger"] = "1"
+        else:
+            del st.query_params["inbrenger"]
+        st.rerun()
+
+
+def waiting_ui(view: phases.LiveView) -> None:
     st.markdown(f"**{md_escape(board.phase_text(view))}**")
     if view.phase == Phase.OPENING:
         st.info("De leersessie begint zo. Kies alvast uw groep.")
     elif view.phase == Phase.REVIEW:
         st.info("Terugblik op de acties van vorige keer. De rondes beginnen daarna.")
-    elif view.phase == Phase.ROUND and view.current:
-        st.markdown(f"#### {md_escape(view.current.get('name', ''))}")
-        st.markdown(f"Perspectief: **{md_escape(view.current.get('perspective', ''))}**")
-        with st.expander("Richtvragen"):
-            for question in view.current.get("guiding_questions", []):
-                st.markdown(f"- {md_escape(str(question))}")
+
+
+def rendered_key(view: phases.LiveView) -> tuple:
+    """What a full page run draws: the phase, the round, and the clock (a pause, a minute added)."""
+    state = view.state
+    return (view.phase, state.current_round, timer.ends_at(state), state.paused_at, state.added_seconds)
 
 
 @st.fragment(run_every=2)
@@ -116,10 +165,11 @@ def live_ui(session_id: int, group_id: int | None) -> None:
     """The one part of the phone that follows the room: the group's board and the vote.
 
     Every 2 s it reads the session's live version; only when that changed is the room re-read (once
-    for all phones). Another phase or round, or a closed session, redraws the whole page.
+    for all phones). Another phase or round, a change of the clock, or a closed session redraws the
+    whole page (from this fragment only: nothing else on the page redraws by itself).
     """
     snapshot = live.current(session_id)
-    if snapshot is None or not snapshot.view.is_open or snapshot.rendered != st.session_state.get(RENDERED):
+    if snapshot is None or not snapshot.view.is_open or rendered_key(snapshot.view) != st.session_state.get(RENDERED):
         st.rerun()
     if snapshot.view.phase == Phase.ROUND and group_id is not None:
         group_board_ui(snapshot, group_id)
@@ -167,64 +217,119 @@ def votes_ui(snapshot: live.Snapshot) -> None:
             )
 
 
-def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
-    solutions_round = bool((view.current or {}).get("yields_solutions"))
-    options = KIND_OPTIONS if solutions_round else KIND_OPTIONS[:2]
-    with st.form("contribution", clear_on_submit=True):
-        kind = st.radio("Soort", options, format_func=kind_label, horizontal=True, key="contribution_kind")
+def kind_options(view: phases.LiveView) -> list[ContributionKind]:
+    return KIND_OPTIONS if (view.current or {}).get("yields_solutions") else KIND_OPTIONS[:2]
+
+
+def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: list[str]) -> None:
+    """The input, right under the round header. The kind stays what the scribe chose (per round; in a
+    solutions round it starts at *oplossing*); the form is not cleared by the browser but replaced by
+    a fresh one once the server has stored the text, so a second tap re-sends the same submit key."""
+    options = kind_options(view)
+    number = st.session_state.setdefault(FORM, 0)
+    text_key, client_key = f"{phone.TEXT_KEY}_{number}", f"{phone.CLIENT_KEY}_{number}"
+    fallback_key = st.session_state.setdefault(f"_join_submit_key_{number}", secrets.token_urlsafe(16))
+    phone.keep_drafts(
+        scope=f"{view.id}:{group.id}",
+        text_key=text_key,
+        client_key=client_key,
+        stored=stored,
+        max_chars=capture.MAX_CONTRIBUTION,
+    )
+    with st.form("contribution", border=False, enter_to_submit=False):
+        kind = st.radio(
+            "Soort",
+            options,
+            index=len(options) - 1 if ContributionKind.SOLUTION in options else 0,
+            format_func=kind_label,
+            horizontal=True,
+            key=f"contribution_kind_{view.id}_{view.state.current_round}",
+        )
         text = st.text_area(
             f"Inbreng van {group.name}",
             max_chars=capture.MAX_CONTRIBUTION,
-            key="contribution_text",
-            placeholder="Wat belemmert, wat helpt?",
+            key=text_key,
+            height=90,
+            placeholder="Oplossing, of wat belemmert of helpt" if len(options) == 3 else "Wat belemmert, wat helpt?",
         )
-        if st.form_submit_button("Toevoegen", type="primary"):
-            author = device_key()
-            write.change(
-                lambda session: capture.add_contribution(
-                    session=session,
-                    learning_session_id=view.id,
-                    group_id=group.id,
-                    kind=kind,
-                    text=text,
-                    author_key=author,
-                ),
-                "Toegevoegd: het staat nu op het scherm.",
-                where="contribution",
-            )
+        submit_key = st.text_input("Verzendsleutel", key=client_key, max_chars=capture.CLIENT_KEY_LENGTH)
+        # Per form too: a tap that arrives after the fresh form replaced this one submits nothing.
+        submitted = st.form_submit_button("Toevoegen", type="primary", key=f"{phone.SUBMIT_KEY}_{number}")
+    if submitted and not text.strip() and time.monotonic() - st.session_state.get(SAVED_AT, 0.0) < STRAY_TAP:
+        # The second tap of a double tap that reached the fresh form: the first one was stored.
+        st.success(ADDED, icon="✅")
+        return
+    if submitted:
+        author = device_key()
+        write.change(
+            lambda session: capture.add_contribution(
+                session=session,
+                learning_session_id=view.id,
+                group_id=group.id,
+                kind=kind,
+                text=text,
+                author_key=author,
+                client_key=submit_key or fallback_key,
+            ),
+            ADDED,
+            where="contribution",
+            after=lambda _: st.session_state.update({FORM: number + 1, SAVED_AT: time.monotonic()}),
+        )
     flash.show("contribution")
 
 
-def own_contributions_ui(view: phases.LiveView) -> None:
-    key = device_key()
-    with db.read() as session:
-        items = capture.own_contributions(
-            session=session, learning_session_id=view.id, author_key=key, round_index=view.state.current_round
-        )
+def own_contributions_ui(view: phases.LiveView, items: list[capture.BoardItem]) -> None:
     if not items:
         return
-    st.subheader("Wat u in deze ronde typte")
+    st.markdown("**Wat u in deze ronde typte**")
+    key = device_key()
     for item in items:
         with st.container(border=True):
             if st.session_state.get(EDITING) == item.id:
-                edit_ui(item)
+                edit_ui(view, item)
                 continue
             st.text(f"{kind_label(item.kind)}: {item.text}")
+            if item.hidden:
+                st.caption("Verborgen door de aanjager: blijft bewaard, maar staat niet op het scherm.")
+                continue
+            if st.session_state.get(DELETING) == item.id:
+                st.warning("Deze inbreng verwijderen?")
+                yes, no = st.columns(2)
+                if yes.button("Ja, verwijder", key=f"delete_yes_{item.id}", type="primary"):
+                    write.change(
+                        lambda session, item=item: capture.delete_contribution(
+                            session=session, contribution_id=item.id, author_key=key
+                        ),
+                        "Verwijderd.",
+                        where="contribution",
+                        after=lambda _: st.session_state.pop(DELETING, None),
+                    )
+                if no.button("Nee, laat staan", key=f"delete_no_{item.id}"):
+                    st.session_state.pop(DELETING, None)
+                    st.rerun()
+                continue
             left, right = st.columns(2)
             if left.button("✏️ Wijzig", key=f"edit_{item.id}"):
                 st.session_state[EDITING] = item.id
                 st.rerun()
             if right.button("🗑️ Verwijder", key=f"delete_{item.id}"):
-                write.change(
-                    lambda session, item=item: capture.delete_contribution(
-                        session=session, contribution_id=item.id, author_key=key
-                    ),
-                    "",
-                )
+                st.session_state[DELETING] = item.id
+                st.rerun()
 
 
-def edit_ui(item: capture.BoardItem) -> None:
-    with st.form(f"edit_form_{item.id}"):
+def edit_ui(view: phases.LiveView, item: capture.BoardItem) -> None:
+    options = kind_options(view)
+    if item.kind not in options:
+        options = [*options, ContributionKind(item.kind)]
+    with st.form(f"edit_form_{item.id}", border=False, enter_to_submit=False):
+        kind = st.radio(
+            "Soort",
+            options,
+            index=options.index(ContributionKind(item.kind)),
+            format_func=kind_label,
+            horizontal=True,
+            key=f"edit_kind_{item.id}",
+        )
         text = st.text_area("Inbreng", value=item.text, max_chars=capture.MAX_CONTRIBUTION, key=f"edit_text_{item.id}")
         save, cancel = st.columns(2)
         saved = save.form_submit_button("Opslaan", type="primary")
@@ -236,7 +341,7 @@ def edit_ui(item: capture.BoardItem) -> None:
         author = device_key()
         write.change(
             lambda session: capture.edit_contribution(
-                session=session, contribution_id=item.id, text=text, author_key=author
+                session=session, contribution_id=item.id, text=text, kind=kind, author_key=author
             ),
             "",
             after=lambda _: st.session_state.pop(EDITING, None),
@@ -259,7 +364,7 @@ def evaluation_ui(view: phases.LiveView) -> None:
             index=1,
         )
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
-        to_the_point = st.slider("Hoe to the point was het? (1–5)", 1, 5, 4, key="eval_point")
+        to_the_point = st.slider("Hoe doelgericht was het? (1–5)", 1, 5, 4, key="eval_point")
         remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
         if st.form_submit_button("Evaluatie versturen", type="primary"):
             participant = device_key()
@@ -279,10 +384,26 @@ def evaluation_ui(view: phases.LiveView) -> None:
 
 def leave_ui() -> None:
     if st.button("Andere code invullen", key="leave"):
-        for name in (JOINED, GROUP, EDITING):
+        for name in (JOINED, GROUP, EDITING, DELETING):
             st.session_state.pop(name, None)
         st.query_params.clear()
         st.rerun()
+
+
+def round_ui(view: phases.LiveView, group: phases.GroupInfo) -> None:
+    """A round, in the order of the scribe's task: header, input, own items, then the group's board."""
+    phone.round_header(view)
+    inbrenger_ui(view, group)
+    with db.read() as session:
+        own = capture.own_contributions(
+            session=session, learning_session_id=view.id, author_key=device_key(), round_index=view.state.current_round
+        )
+    add_contribution_ui(view, group, [item.client_key for item in own if item.client_key])
+    with st.expander("Richtvragen"):
+        for question in (view.current or {}).get("guiding_questions", []):
+            st.markdown(f"- {md_escape(str(question))}")
+    own_contributions_ui(view, own)
+    live_ui(view.id, group.id)
 
 
 device_key()
@@ -296,20 +417,30 @@ if not session_id:
 elif snapshot is None or not snapshot.view.is_open:
     st.session_state.pop(JOINED, None)
     st.title("Meedoen met de leersessie")
-    st.error(join.CLOSED_CODE)
+    st.info(join.CLOSED_CODE)
+    st.write("Dank u wel voor het meedoen: wat uw groep inbracht, is bewaard.")
     leave_ui()
 else:
     view = snapshot.view
-    st.subheader(view.title)
-    group = group_choice_ui(view)
-    st.session_state[RENDERED] = snapshot.rendered
-    phase_ui(view)
+    phone.style()
+    st.session_state[RENDERED] = rendered_key(view)
+    group = chosen_group(view)
+    st.caption(md_escape(f"{view.title} · {group.name}" if group else view.title))
+    if group is None:
+        group_choice_ui(view, group)
     if view.phase == Phase.ROUND and group is not None:
-        add_contribution_ui(view, group)
-        own_contributions_ui(view)
-        live_ui(view.id, group.id)
-    else:
+        round_ui(view, group)
+    elif view.phase == Phase.CLOSING:
+        st.markdown(f"**{md_escape(board.phase_text(view))}**")
+        evaluation_ui(view)
         live_ui(view.id, group.id if group else None)
-        if view.phase == Phase.CLOSING:
-            evaluation_ui(view)
-    leave_ui()
+    else:
+        waiting_ui(view)
+        live_ui(view.id, group.id if group else None)
+    if group is not None:
+        with st.expander("Groep of code wijzigen"):
+            group_choice_ui(view, group)
+            inbrenger_choice_ui(group)
+            leave_ui()
+    else:
+        leave_ui()

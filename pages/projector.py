@@ -447,6 +447,7 @@ def solutions_list_ui(session_id: int, organisations: list, due: dt.date | None,
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
         return
+    live.vote_warning(view.id, user)  # phone helper: more voters than people present (capture.vote_tally)
     for item in items:
         with st.container(border=True):
             st.text(f"{item.text}  — {item.group_name}, {item.votes} stem(men)")

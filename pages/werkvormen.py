@@ -22,6 +22,7 @@ def template_ui(template) -> None:
             st.text(template.description)
         for number, r in enumerate(template.rounds, start=1):
             outcome = " · levert oplossingen op" if r.yields_solutions else ""
+            outcome += " · de inbrenger luistert" if r.inbrenger_listens else ""
             st.markdown(f"**{number}.** ")
             st.text(f"{r.name} — perspectief {r.perspective}, {r.minutes} minuten{outcome}")
             for question in r.guiding_questions:
@@ -126,8 +127,13 @@ def round_fields_ui(choice: int, index: int, current) -> tuple[tuple[int, int], 
     solutions = left.checkbox(
         "Deze ronde levert oplossingen op", value=current.yields_solutions if current else False, key=f"{key}_solutions"
     )
+    listens = left.checkbox(
+        "De inbrenger luistert in deze ronde alleen (de telefoon zegt het)",
+        value=current.inbrenger_listens if current else False,
+        key=f"{key}_listens",
+    )
     position = right.number_input("Volgorde", min_value=1, max_value=12, value=index + 1, key=f"{key}_position")
-    data = RoundInput(name, perspective, int(minutes), werkvormen.questions_from_text(questions), solutions)
+    data = RoundInput(name, perspective, int(minutes), werkvormen.questions_from_text(questions), solutions, listens)
     return (int(position), index), data
 
 

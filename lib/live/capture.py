@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
@@ -14,6 +15,7 @@ from lib.core import audit, policy
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.followup import actions
+from lib.live.join import scoped_key
 from lib.live.phases import open_meeting, touch
 from lib.models import (
     Action,
@@ -22,14 +24,30 @@ from lib.models import (
     Contribution,
     ContributionKind,
     Group,
+    LearningSession,
     Organisation,
     Phase,
     Role,
     User,
     Vote,
+    utcnow,
 )
 
 MAX_CONTRIBUTION = 500
+CLIENT_KEY_LENGTH = 64  # Contribution.client_key: the phone's key for one submit
+# Contributions per minute: a scribe types one every few seconds at most; a group has a few phones.
+RATE_WINDOW = dt.timedelta(minutes=1)
+MAX_PER_DEVICE = 20
+MAX_PER_GROUP = 120
+TOO_FAST = "U voegt heel snel inbreng toe. Wacht een minuut en probeer het dan opnieuw."
+TOO_FAST_GROUP = "Uw groep voegt heel snel inbreng toe. Wacht een minuut en probeer het dan opnieuw."
+# Dots a session takes in all: people present × dots per person; without an attendance list, a big room.
+ROOM_WITHOUT_LIST = 60
+ROOM_FULL = (
+    "Alle stemmen van de zaal zijn al uitgebracht (aanwezigen × stemmen per persoon). "
+    "Vraag de aanjager om de aanwezigen bij te werken."
+)
+HIDDEN_STAYS = "De aanjager heeft deze inbreng verborgen; hij blijft bewaard en kan niet meer worden gewijzigd."
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class BoardItem:
     votes: int = 0
     feasible: bool = False
     action_id: int | None = None
+    client_key: str | None = None  # own contributions only: the phone's submit key
 
 
 @dataclass(frozen=True)
@@ -86,24 +105,39 @@ def add_contribution(
     kind: ContributionKind | str,
     text: str,
     author_key: str | None = None,
+    client_key: str | None = None,
     actor: CurrentUser | None = None,
+    now: dt.datetime | None = None,
 ) -> Contribution:
-    """What a group captures in the current round: by a scribe's device (`author_key`) or typed on the
-    projector by the aanjager (`actor`)."""
+    """What a group captures in the current round: by a scribe's device (`author_key`, the phone's
+    device key) or typed on the projector by the aanjager (`actor`).
+
+    `client_key` is made on the phone for one submit: sent again (a double tap, a retry after a dropped
+    connection) it stores nothing new and returns the contribution stored the first time, silently.
+    The database holds it unique per session, so two processes cannot both store it.
+    """
     if actor is not None:
         policy.require(actor, "session.run")
     elif not author_key:
         raise NotAllowed("Meedoen kan alleen via de code van de leersessie.")
+    scoped = None if actor else scoped_key(author_key or "", learning_session_id)
+    client_key = (client_key or "").strip()[:CLIENT_KEY_LENGTH] or None
+    if client_key is not None:
+        stored = _stored_submit(session, learning_session_id, client_key)
+        if stored is not None:
+            return stored
     kind = _kind(kind)
     text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
-    meeting = open_meeting(session, learning_session_id)
+    # The row lock serialises the rate count and the insert (touch() below would lock it anyway).
+    meeting = open_meeting(session, learning_session_id, lock=True)
     if meeting.phase != Phase.ROUND:
         raise DomainError("Inbreng kan alleen tijdens een ronde worden toegevoegd.")
     group = session.get(Group, group_id)
     if group is None or group.session_id != meeting.id:
         raise DomainError("Kies een groep van deze leersessie.")
-    if actor is None and not author_key:
-        raise DomainError("Dit apparaat is niet herkend. Ververs de pagina en probeer het opnieuw.")
+    now = now or utcnow()
+    if scoped:
+        _refuse_when_too_fast(session, meeting.id, group.id, scoped, now)
     round_plan = (meeting.rounds or [{}])[meeting.current_round]
     contribution = Contribution(
         session_id=meeting.id,
@@ -112,36 +146,82 @@ def add_contribution(
         perspective=round_plan.get("perspective", ""),
         kind=kind,
         text=text,
-        author_key=None if actor else (author_key or "")[:64],
+        author_key=scoped,
         author_user_id=actor.id if actor else None,
         author_label="aanjager" if actor else group.name,
+        client_key=client_key,
+        created_at=now,
     )
-    session.add(contribution)
-    session.flush()
+    try:
+        with session.begin_nested():  # a twin submit in another process may have stored the key first
+            session.add(contribution)
+            session.flush()
+    except IntegrityError:
+        stored = _stored_submit(session, meeting.id, client_key) if client_key else None
+        if stored is None:
+            raise
+        return stored
     touch(session, meeting.id)
     return contribution
+
+
+def _stored_submit(session: Session, learning_session_id: int, client_key: str) -> Contribution | None:
+    return session.scalar(
+        select(Contribution).where(
+            Contribution.session_id == learning_session_id, Contribution.client_key == client_key
+        )
+    )
+
+
+def _refuse_when_too_fast(
+    session: Session, learning_session_id: int, group_id: int, scoped: str, now: dt.datetime
+) -> None:
+    """At most MAX_PER_DEVICE contributions a minute from one phone, MAX_PER_GROUP from one group."""
+    since = now - RATE_WINDOW
+    recent = (
+        select(func.count())
+        .select_from(Contribution)
+        .where(Contribution.session_id == learning_session_id, Contribution.created_at > since)
+    )
+    if (session.scalar(recent.where(Contribution.author_key == scoped)) or 0) >= MAX_PER_DEVICE:
+        raise DomainError(TOO_FAST)
+    if (session.scalar(recent.where(Contribution.group_id == group_id)) or 0) >= MAX_PER_GROUP:
+        raise DomainError(TOO_FAST_GROUP)
 
 
 def _own_in_current_round(session: Session, contribution_id: int, author_key: str) -> Contribution:
     contribution = session.get(Contribution, contribution_id)
     if contribution is None:
         raise NotFound("Deze inbreng bestaat niet (meer).")
-    if not author_key or contribution.author_key != author_key:
+    if not author_key or contribution.author_key != scoped_key(author_key, contribution.session_id):
         raise NotAllowed("U kunt alleen uw eigen inbreng wijzigen.")
     meeting = open_meeting(session, contribution.session_id)
     if meeting.phase != Phase.ROUND or meeting.current_round != contribution.round_index:
         raise DomainError("Deze ronde is voorbij: de inbreng kan niet meer worden gewijzigd.")
+    if contribution.hidden:
+        raise NotAllowed(HIDDEN_STAYS)
     return contribution
 
 
-def edit_contribution(*, session: Session, contribution_id: int, text: str, author_key: str) -> Contribution:
+def edit_contribution(
+    *,
+    session: Session,
+    contribution_id: int,
+    text: str,
+    author_key: str,
+    kind: ContributionKind | str | None = None,
+) -> Contribution:
+    """A scribe corrects their own contribution during its round: the text, and the kind if given."""
     contribution = _own_in_current_round(session, contribution_id, author_key)
     contribution.text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    if kind is not None:
+        contribution.kind = _kind(kind)
     touch(session, contribution.session_id)
     return contribution
 
 
 def delete_contribution(*, session: Session, contribution_id: int, author_key: str) -> None:
+    """A scribe takes back their own contribution during its round; one the aanjager hid stays on record."""
     contribution = _own_in_current_round(session, contribution_id, author_key)
     session.delete(contribution)
     touch(session, contribution.session_id)
@@ -220,12 +300,15 @@ def own_contributions(
         select(Contribution)
         .where(
             Contribution.session_id == learning_session_id,
-            Contribution.author_key == author_key,
+            Contribution.author_key == scoped_key(author_key, learning_session_id),
             Contribution.round_index == round_index,
         )
         .order_by(Contribution.created_at, Contribution.id)
     ).all()
-    return [BoardItem(c.id, c.kind, c.text, c.hidden, c.author_key, feasible=c.feasible) for c in rows]
+    return [
+        BoardItem(c.id, c.kind, c.text, c.hidden, c.author_key, feasible=c.feasible, client_key=c.client_key)
+        for c in rows
+    ]
 
 
 # --- solutions, votes, actions ------------------------------------------------------------------
@@ -251,18 +334,66 @@ def solutions(*, session: Session, learning_session_id: int, include_hidden: boo
 
 
 def my_votes(*, session: Session, learning_session_id: int, voter_key: str) -> set[int]:
+    scoped = scoped_key(voter_key, learning_session_id)
     return set(
         session.scalars(
-            select(Vote.contribution_id).where(Vote.session_id == learning_session_id, Vote.voter_key == voter_key)
+            select(Vote.contribution_id).where(Vote.session_id == learning_session_id, Vote.voter_key == scoped)
         )
     )
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    """How the room voted, against the people present: what the projector warns about."""
+
+    votes: int  # dots given
+    voters: int  # phones that gave at least one
+    present: int | None  # people on the attendance list not marked absent; None when nobody is listed
+    cap: int  # the most dots the session accepts in all
+
+    @property
+    def exceeds_room(self) -> bool:
+        """More phones voted than people are present (a fresh browser gives a new device key)."""
+        return self.present is not None and self.voters > self.present
+
+
+def _people_present(session: Session, learning_session_id: int) -> int | None:
+    present, listed = session.execute(
+        select(
+            func.count().filter(Attendance.present.is_(True)),
+            func.count().filter(or_(Attendance.present.is_(None), Attendance.present.is_(True))),
+        ).where(Attendance.session_id == learning_session_id)
+    ).one()
+    if present:  # the aanjager ticked who came: that is the room
+        return present
+    return listed or None
+
+
+def _vote_cap(session: Session, meeting: LearningSession) -> tuple[int | None, int]:
+    present = _people_present(session, meeting.id)
+    return present, (present or ROOM_WITHOUT_LIST) * meeting.votes_per_participant
+
+
+def vote_tally(*, session: Session, learning_session_id: int, actor: CurrentUser) -> VoteTally:
+    """The votes of a session against the people present, for the projector (one query each)."""
+    policy.require(actor, "session.run")
+    meeting = session.get(LearningSession, learning_session_id)
+    if meeting is None:
+        raise NotFound("Deze leersessie bestaat niet.")
+    votes, voters = session.execute(
+        select(func.count(), func.count(func.distinct(Vote.voter_key))).where(Vote.session_id == meeting.id)
+    ).one()
+    present, cap = _vote_cap(session, meeting)
+    return VoteTally(votes=votes, voters=voters, present=present, cap=cap)
 
 
 def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bool:
     """Give a dot to a solution, or take it back; True when the dot is now there.
 
-    Each participant has `votes_per_participant` dots in a session, at most one per solution. The session
-    row is locked first, so two taps at once cannot exceed the limit.
+    Each participant has `votes_per_participant` dots in a session, at most one per solution; and the
+    session as a whole takes at most (people present × dots per person), so a fresh browser (a new
+    device key) cannot add dots beyond the room. The session row is locked first, so two taps at once
+    cannot exceed either limit.
     """
     if not voter_key:
         raise NotAllowed("Stemmen kan alleen via de code van de leersessie.")
@@ -270,20 +401,23 @@ def toggle_vote(*, session: Session, contribution_id: int, voter_key: str) -> bo
     if contribution is None or contribution.kind != ContributionKind.SOLUTION or contribution.hidden:
         raise NotFound("Deze oplossing bestaat niet (meer).")
     meeting = open_meeting(session, contribution.session_id, lock=True)
-    existing = session.scalar(select(Vote).where(Vote.contribution_id == contribution.id, Vote.voter_key == voter_key))
-    touch(session, meeting.id)
+    scoped = scoped_key(voter_key, meeting.id)
+    existing = session.scalar(select(Vote).where(Vote.contribution_id == contribution.id, Vote.voter_key == scoped))
     if existing is not None:
         session.delete(existing)
+        touch(session, meeting.id)
         return False
-    used = session.execute(
-        select(func.count()).select_from(Vote).where(Vote.session_id == meeting.id, Vote.voter_key == voter_key)
-    ).scalar_one()
-    if used >= meeting.votes_per_participant:
+    counted = select(func.count()).select_from(Vote).where(Vote.session_id == meeting.id)
+    if (session.scalar(counted.where(Vote.voter_key == scoped)) or 0) >= meeting.votes_per_participant:
         raise DomainError(
             f"U heeft al uw {meeting.votes_per_participant} stemmen gebruikt. Trek er een in om opnieuw te stemmen."
         )
-    session.add(Vote(session_id=meeting.id, contribution_id=contribution.id, voter_key=voter_key[:64]))
+    _present, cap = _vote_cap(session, meeting)
+    if (session.scalar(counted) or 0) >= cap:
+        raise DomainError(ROOM_FULL)
+    session.add(Vote(session_id=meeting.id, contribution_id=contribution.id, voter_key=scoped))
     session.flush()
+    touch(session, meeting.id)
     return True
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from lib.core.errors import DomainError, NotAllowed
 from lib.core.validation import clean_text
+from lib.live.join import scoped_key
 from lib.live.phases import open_meeting, touch
 from lib.models import (
     Evaluation,
@@ -40,23 +41,28 @@ def submit_evaluation(
     to_the_point: int,
     remark: str = "",
 ) -> Evaluation:
-    """One evaluation per participant: answering again replaces the earlier answer."""
+    """One evaluation per participant (per phone): answering again replaces the earlier answer.
+
+    The session row is locked first, so a double tap (two submits at once, on PostgreSQL too) stores
+    one evaluation instead of running into the unique constraint.
+    """
     if not participant_key:
         raise NotAllowed("Evalueren kan alleen via de code van de leersessie.")
     try:
         length = EvaluationLength(length)
     except ValueError:
         raise DomainError("Lengte: kies te kort, goed of te lang.") from None
-    for value, label in ((constructive, "Constructief"), (to_the_point, "To the point")):
+    for value, label in ((constructive, "Constructief"), (to_the_point, "Doelgericht")):
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise DomainError(f"{label}: kies een cijfer van 1 tot en met 5.")
     remark = clean_text(remark, field="Opmerking", max_length=MAX_REMARK, required=False)
-    meeting = open_meeting(session, learning_session_id)
+    meeting = open_meeting(session, learning_session_id, lock=True)
+    scoped = scoped_key(participant_key, meeting.id)
     evaluation = session.scalar(
-        select(Evaluation).where(Evaluation.session_id == meeting.id, Evaluation.participant_key == participant_key)
+        select(Evaluation).where(Evaluation.session_id == meeting.id, Evaluation.participant_key == scoped)
     )
     if evaluation is None:
-        evaluation = Evaluation(session_id=meeting.id, participant_key=participant_key[:64])
+        evaluation = Evaluation(session_id=meeting.id, participant_key=scoped)
         session.add(evaluation)
     evaluation.length = length
     evaluation.constructive = constructive
@@ -71,7 +77,8 @@ def has_evaluated(*, session: Session, learning_session_id: int, participant_key
     return (
         session.scalar(
             select(Evaluation.id).where(
-                Evaluation.session_id == learning_session_id, Evaluation.participant_key == participant_key
+                Evaluation.session_id == learning_session_id,
+                Evaluation.participant_key == scoped_key(participant_key, learning_session_id),
             )
         )
         is not None

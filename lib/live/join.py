@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 import secrets
 
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lib.core import throttle
 from lib.core.errors import DomainError
-from lib.models import LearningSession, Phase, SessionStatus
+from lib.models import Case, Group, LearningSession, Phase, SessionStatus
 
 # 31 symbols without look-alikes (no 0/O, 1/I/L): 8 of them give 31**8 ≈ 8.5e11 codes (≈ 40 bits).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -36,6 +38,21 @@ def normalise_code(text: str | None) -> str:
 def format_code(code: str) -> str:
     """'K7QM4XPA' → 'K7QM 4XPA', easier to read aloud and copy."""
     return f"{code[:4]} {code[4:]}" if len(code) == CODE_LENGTH else code
+
+
+def scoped_key(device_key: str, learning_session_id: int) -> str:
+    """What the database keeps of a phone's device key: a key for this one session only.
+
+    HMAC-SHA256 of the session id under the phone's random device key (64 hex characters). The phone
+    derives it again from its cookie, so it finds its own contributions, votes and evaluation; the
+    stored keys of two sessions cannot be linked to each other or to the phone without that cookie.
+    An empty device key stays empty (no device).
+    """
+    if not device_key:
+        return ""
+    return hmac.new(
+        device_key.encode(), f"leersessie-session:{learning_session_id}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 # --- joining with the code ----------------------------------------------------------------------
@@ -70,3 +87,32 @@ def join(
     if status != SessionStatus.RUNNING or phase == Phase.CLOSED:
         raise DomainError(CLOSED_CODE)
     return learning_session_id
+
+
+# --- the inbrenger on the phone -----------------------------------------------------------------
+
+YOUR_CASE = "Dit is uw casus: uw groep bespreekt de casus die u inbracht."
+YOU_LISTEN = "Dit is uw casus. In deze ronde luistert u alleen: de groep bespreekt uw casus, u reageert daarna."
+
+
+def inbrenger_group(*, session: Session, learning_session_id: int, user_id: int | None) -> int | None:
+    """The group of this session that discusses the casus `user_id` submitted (None: not an inbrenger)."""
+    if user_id is None:
+        return None
+    return session.scalar(
+        select(Group.id)
+        .join(Case, Case.id == Group.case_id)
+        .where(Group.session_id == learning_session_id, Case.submitter_id == user_id)
+        .order_by(Group.number)
+        .limit(1)
+    )
+
+
+def inbrenger_notice(round_plan: dict | None, *, is_inbrenger: bool) -> str | None:
+    """What the inbrenger's phone says: that it is their casus, and in a round of a werkvorm that asks
+    for it (`inbrenger_listens`: intervisie, oploskoffie) that they only listen now."""
+    if not is_inbrenger:
+        return None
+    if round_plan and round_plan.get("inbrenger_listens"):
+        return YOU_LISTEN
+    return YOUR_CASE

@@ -123,6 +123,7 @@ class RoundInput:
     minutes: int
     guiding_questions: list[str] = field(default_factory=list)
     yields_solutions: bool = False
+    inbrenger_listens: bool = False  # the inbrenger only listens in this round (intervisie, oploskoffie)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _validated_round(number: int, data: RoundInput) -> RoundInput:
     ]
     if len(questions) > MAX_QUESTIONS:
         raise DomainError(f"{where}: geef hoogstens {MAX_QUESTIONS} richtvragen.")
-    return RoundInput(name, perspective, minutes, questions, bool(data.yields_solutions))
+    return RoundInput(name, perspective, minutes, questions, bool(data.yields_solutions), bool(data.inbrenger_listens))
 
 
 def _validated(session: Session, data: TemplateInput, template_id: int | None) -> TemplateInput:
@@ -182,6 +183,7 @@ def _round_rows(rounds: list[RoundInput]) -> list[TemplateRound]:
             minutes=r.minutes,
             guiding_questions=list(r.guiding_questions),
             yields_solutions=r.yields_solutions,
+            inbrenger_listens=r.inbrenger_listens,
         )
         for position, r in enumerate(rounds)
     ]

@@ -118,3 +118,16 @@ def current(learning_session_id: int, memo: MutableMapping[str, Any] | None = No
 def clear() -> None:
     """Forget the shared pictures (tests)."""
     _shared_snapshot.clear()
+
+
+def vote_warning(learning_session_id: int, actor: Any) -> None:
+    """On the projector: a warning when more phones voted than people are present (a fresh browser is a
+    new voter; the room's cap in lib/live/capture.toggle_vote keeps the total within bounds)."""
+    with db.read() as session:
+        tally = capture.vote_tally(session=session, learning_session_id=learning_session_id, actor=actor)
+    if tally.exceeds_room:
+        st.warning(
+            f"Er stemden {tally.voters} telefoons, maar er zijn {tally.present} mensen aanwezig: "
+            "de stemmen tellen mogelijk dubbel.",
+            icon="⚠️",
+        )

@@ -428,6 +428,10 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         "session.run",
         lambda s, w, me: capture.set_hidden(session=s, contribution_id=solution(s, w), hidden=True, actor=me),
     ),
+    "live.capture.vote_tally": (
+        "session.run",
+        lambda s, w, me: capture.vote_tally(session=s, learning_session_id=w.running_id, actor=me),
+    ),
     "live.capture.solution_to_action": (
         "session.run",
         lambda s, w, me: capture.solution_to_action(

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from lib.core import dates, db
-from lib.insight import reports, stats
+from lib.insight import recurring, reports, stats
 from lib.ui import charts, downloads, page
+from lib.ui.themes import over_time_ui  # recurring themes (issue 12)
 
 user = page.setup("dashboard")
 NO_DATA = "Nog geen gegevens."
@@ -88,6 +89,20 @@ def late_actions_ui(frame) -> None:
             data=downloads.audited(reports.late_actions_csv(frame), user, late_file),
             file_name=late_file,
         )
+
+
+def recurring_themes_ui(filters: stats.Filters) -> None:
+    """Recurring themes (issue 12): the confirmed themes over time, each traceable to its contributions
+    and the actions made of them; the same filters as every chart on this page."""
+    with st.container(border=True, key="dash_recurring_themes"):
+        st.subheader("Thema's die terugkomen, per leersessie")
+        st.caption(
+            "Wat de aanjager op de projector samenvoegde, en in welke leersessies het opnieuw werd genoemd. "
+            "Open een thema om de inbreng en de vervolgacties te zien."
+        )
+        with db.read() as session:
+            result = recurring.over_time(session=session, filters=filters, actor=user)
+        over_time_ui(result, key="dash_themes")
 
 
 st.title("Dashboard")
@@ -175,3 +190,4 @@ chart_ui(
     charts.evaluations,
     "dash_chart_evaluations",
 )
+recurring_themes_ui(filters)  # recurring themes (issue 12)

@@ -21,6 +21,7 @@ from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
 from lib.ui import board, flash, live, page, write
 from lib.ui.review import review_ui
+from lib.ui.themes import themes_ui  # recurring themes (issue 12)
 from lib.ui.timer import timer_ui
 
 user = page.setup("projector")
@@ -337,3 +338,6 @@ if choice is not None:
                 solutions_ui(current)
         elif current.phase == Phase.CLOSING:
             solutions_ui(current)
+        # --- recurring themes (issue 12): suggestions to samenvoegen, and what comes back -------------
+        if current.phase in (Phase.ROUND, Phase.CLOSING):
+            themes_ui(current, user)

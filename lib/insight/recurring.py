@@ -107,6 +107,7 @@ class Mark:
     name: str
     occurrence: int  # in how many distinct sessions the theme has occurred, up to and including this one
     how: str  # CONFIRMED or MATCHED
+    text: str = ""  # the contribution's
 
     @property
     def label(self) -> str:
@@ -605,7 +606,7 @@ def marks(*, session: Session, learning_session_id: int, actor: CurrentUser) -> 
     for theme_id, per_session in _occurrences(session, meetings, relevant).items():
         numbers = _numbered(per_session, order)
         for item, how in per_session.get(meeting.id, []):
-            found[item.id] = Mark(theme_id, by_id[theme_id].name, numbers[meeting.id], how)
+            found[item.id] = Mark(theme_id, by_id[theme_id].name, numbers[meeting.id], how, item.text)
     return found
 
 

@@ -108,6 +108,7 @@ class Mark:
     occurrence: int  # in how many distinct sessions the theme has occurred, up to and including this one
     how: str  # CONFIRMED or MATCHED
     text: str = ""  # the contribution's
+    version: int = 0  # the theme's, for adding a matched contribution to it
 
     @property
     def label(self) -> str:
@@ -403,13 +404,18 @@ def suggestions(
     *, session: Session, learning_session_id: int, actor: CurrentUser, perspective: str | None = None
 ) -> list[Suggestion]:
     """Groups of this session's visible contributions that say the same thing (per perspective and
-    kind; of one perspective if given), leaving out contributions already in a theme and groups the
-    aanjager rejected (a rejected group stays away while no new contribution joins it)."""
+    kind; of one perspective if given), leaving out contributions already in a theme or repeating one
+    of an earlier session, and groups the aanjager rejected (a rejected group stays away while no new
+    contribution joins it)."""
     policy.require(actor, "theme.confirm")
     meeting = _meeting(session, learning_session_id)
     items = [
         i for i in _items(session, [meeting.id], free_only=True) if perspective is None or i.perspective == perspective
     ]
+    # A contribution that repeats a theme of an earlier session is offered for that theme (`marks`),
+    # not for a new one.
+    repeats = _match_session(meeting, items, _load_themes(session))
+    items = [i for i in items if i.id not in repeats]
     by_id = {item.id: item for item in items}
     rejected = [
         set(ids)
@@ -606,7 +612,9 @@ def marks(*, session: Session, learning_session_id: int, actor: CurrentUser) -> 
     for theme_id, per_session in _occurrences(session, meetings, relevant).items():
         numbers = _numbered(per_session, order)
         for item, how in per_session.get(meeting.id, []):
-            found[item.id] = Mark(theme_id, by_id[theme_id].name, numbers[meeting.id], how, item.text)
+            found[item.id] = Mark(
+                theme_id, by_id[theme_id].name, numbers[meeting.id], how, item.text, by_id[theme_id].version
+            )
     return found
 
 

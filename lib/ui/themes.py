@@ -85,19 +85,46 @@ def suggestion_ui(view: LiveView, item: recurring.Suggestion, user: CurrentUser)
         )
 
 
-def recurring_ui(marks: dict[int, recurring.Mark]) -> None:
-    """What comes back: contributions of this session in (or like) a theme of an earlier session."""
-    back = sorted((m for m in marks.values() if m.occurrence >= 2), key=lambda m: (m.name.lower(), m.text))
+def recurring_ui(view: LiveView, marks: dict[int, recurring.Mark], user: CurrentUser) -> None:
+    """What comes back: contributions of this session in (or like) a theme of an earlier session; one
+    the method recognised can be put in that theme with one click."""
+    back = sorted(
+        ((cid, m) for cid, m in marks.items() if m.occurrence >= 2), key=lambda pair: (pair[1].name.lower(), pair[0])
+    )
     if not back:
         return
     st.markdown("**🔁 Terugkerend uit eerdere sessies**")
-    for mark in back:
-        st.text(f"• {mark.text} — {mark.name}: {mark.label}")
+    for contribution_id, mark in back:
+        left, right = st.columns([5, 1.2], vertical_alignment="center")
+        left.text(f"• {mark.text} — {mark.name}: {mark.label}")
+        if mark.how == recurring.MATCHED and right.button("➕ Bij dit thema", key=f"theme_keep_{contribution_id}"):
+            keep(view, contribution_id, mark, user)
+
+
+def keep(view: LiveView, contribution_id: int, mark: recurring.Mark, user: CurrentUser) -> None:
+    """A recognised repeat confirmed: the contribution becomes a member of the earlier theme."""
+    write.change(
+        lambda session: recurring.add_to_theme(
+            session=session,
+            learning_session_id=view.id,
+            theme_id=mark.theme_id,
+            contribution_ids=[contribution_id],
+            expected_version=mark.version,
+            actor=user,
+        ),
+        f"Toegevoegd aan het thema ‘{md_escape(mark.name)}’.",
+        where="themes",
+    )
 
 
 def themes_ui(view: LiveView, user: CurrentUser) -> None:
     """The panel under the board in a round (and the afsluiting): suggestions of this round's
     perspective, or of the whole session when no round is on."""
+    with st.container(key="themes_section"):
+        _panel_ui(view, user)
+
+
+def _panel_ui(view: LiveView, user: CurrentUser) -> None:
     perspective = (view.current or {}).get("perspective") if view.phase == Phase.ROUND else None
     left, right = st.columns([1, 3], vertical_alignment="center")
     shown = left.toggle("🧩 Thema's samenvoegen", key="themes_open")
@@ -115,7 +142,7 @@ def themes_ui(view: LiveView, user: CurrentUser) -> None:
     with st.container(key="themes_panel"):
         flash.show("themes")
         st.button("🔄 Voorstellen vernieuwen", key="refresh_themes")
-        recurring_ui(marks)
+        recurring_ui(view, marks, user)
         if not items:
             st.caption("Nog geen voorstellen: er is (nog) geen inbreng die op elkaar lijkt.")
         for item in items:

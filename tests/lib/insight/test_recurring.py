@@ -185,34 +185,42 @@ def test_later_sessions_are_marked_terugkerend_with_the_how_manieth_session(engi
         assert recurring.marks(session=s, learning_session_id=room.elsewhere, actor=room.aanjager) == {}
 
 
-def test_a_suggestion_in_a_later_session_offers_the_theme_it_repeats(engine, room):
+def test_a_repeat_is_not_suggested_anew_but_marked_and_can_join_its_theme(engine, room):
     theme_id = confirm(engine, room, ["s1", "s2"], "Wachtlijstcoördinator")
-    with db.transaction(engine) as s:
-        meeting = s.get(f.LearningSession, room.sessions[2])
-        extra = f.contribution(s, meeting, None, SOL, text="Een coördinator voor de wachtlijst in de regio").id
-    offer = next(g for g in suggested(engine, room, 2) if room.ids["s3"] in g.ids)
-    assert extra in offer.ids and offer.existing[0].id == theme_id
+    assert all(room.ids["s3"] not in g.ids for g in suggested(engine, room, 2))
+    with db.read(engine) as s:
+        mark = recurring.marks(session=s, learning_session_id=room.sessions[2], actor=room.aanjager)[room.ids["s3"]]
+    assert (mark.theme_id, mark.how, mark.occurrence) == (theme_id, recurring.MATCHED, 2)
     with db.transaction(engine) as s:
         recurring.add_to_theme(
             session=s,
             learning_session_id=room.sessions[2],
             theme_id=theme_id,
-            contribution_ids=offer.ids,
-            expected_version=offer.existing[0].version,
+            contribution_ids=[room.ids["s3"]],
+            expected_version=mark.version,
             actor=room.aanjager,
         )
     with db.read(engine) as s:
         marks = recurring.marks(session=s, learning_session_id=room.sessions[2], actor=room.aanjager)
-    assert marks[extra].how == recurring.CONFIRMED and marks[extra].occurrence == 2
+    assert (marks[room.ids["s3"]].how, marks[room.ids["s3"]].occurrence) == (recurring.CONFIRMED, 2)
     with pytest.raises(Conflict, match="Dit thema is intussen gewijzigd"), db.transaction(engine) as s:
         recurring.add_to_theme(
             session=s,
             learning_session_id=room.sessions[2],
             theme_id=theme_id,
             contribution_ids=[room.ids["w5"]],
-            expected_version=offer.existing[0].version,
+            expected_version=mark.version,
             actor=room.aanjager,
         )
+
+
+def test_a_new_group_in_a_later_session_offers_the_themes_of_its_kind(engine, room):
+    theme_id = confirm(engine, room, ["w1", "w2", "w3"], "Wachtlijsten")
+    with db.transaction(engine) as s:
+        meeting = s.get(f.LearningSession, room.sessions[2])
+        new = [f.contribution(s, meeting, None, OBS, text=t).id for t in ("Geen overleg", "Overleg ontbreekt")]
+    offer = next(g for g in suggested(engine, room, 2) if set(new) <= set(g.ids))
+    assert [c.id for c in offer.existing] == [theme_id]
 
 
 def test_add_to_theme_refuses_another_kind(engine, room):

@@ -141,6 +141,14 @@ def test_a_later_text_matches_the_theme_it_repeats_and_nothing_else():
     assert match_themes(later, []) == [None] * 5
 
 
+def test_a_text_that_shares_one_word_with_a_theme_does_not_match_it():
+    confirmed = [
+        ["Intake schuldhulp duurt zes weken; de deurwaarder wacht niet", "Wachttijd voor schuldhulp is maanden"]
+    ]
+    later = ["Inwoners staan maanden op een wachtlijst", "Lange wachttijd bij schuldhulp, de deurwaarder wacht niet"]
+    assert match_themes(later, confirmed) == [None, 0]
+
+
 def test_groups_never_cross_a_perspective_or_a_kind():
     items = [
         (1, "systeem", "obstacle", "Lange wachtlijst"),

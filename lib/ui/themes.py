@@ -50,6 +50,8 @@ def suggestion_ui(view: LiveView, item: recurring.Suggestion, user: CurrentUser)
                 existing = cols[2].selectbox(
                     "Of: hoort bij een thema van eerder",
                     item.existing,
+                    index=None,
+                    placeholder="Kies een thema",
                     format_func=lambda c: f"{c.name} ({c.members} keer)",
                     key=f"theme_existing_{key}",
                 )
@@ -70,6 +72,8 @@ def suggestion_ui(view: LiveView, item: recurring.Suggestion, user: CurrentUser)
             "Het voorstel is afgewezen; het komt in deze sessie niet terug.",
             where="themes",
         )
+    if add and existing is None:
+        st.error("Kies eerst het thema waar deze inbreng bij hoort.")
     if add and existing is not None:
         write.change(
             lambda session: recurring.add_to_theme(
@@ -169,12 +173,19 @@ def over_time_figure(result: recurring.ThemesOverTime) -> go.Figure:
             hovertemplate="%{y}<br>%{customdata[0]}<br>%{x|%d-%m-%Y}: %{text} keer<extra></extra>",
         )
     )
+    days = pd.to_datetime(frame["datum"])
+    pad = max((days.max() - days.min()) / 12, pd.Timedelta(days=7))
     figure.update_layout(
         height=max(260, 70 * len(names) + 120),
         margin={"t": 20, "b": 40, "l": 10, "r": 30},
         font={"size": 16},
-        yaxis={"categoryorder": "array", "categoryarray": names, "title": None},
-        xaxis={"title": "datum van de leersessie", "tickformat": "%d-%m-%Y"},
+        yaxis={"categoryorder": "array", "categoryarray": names, "title": None, "automargin": True},
+        xaxis={
+            "title": "datum van de leersessie",
+            "tickformat": "%d-%m-%Y",
+            "range": [days.min() - pad, days.max() + pad],
+            "automargin": True,
+        },
         showlegend=False,
     )
     return figure

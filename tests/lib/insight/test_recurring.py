@@ -306,3 +306,19 @@ def test_a_manager_may_look_but_not_confirm(engine, room):
             name="Overleg",
             actor=room.manager,
         )
+
+
+def test_the_oogst_document_lists_the_recurring_themes_where_they_came_back_and_their_actions(engine, room):
+    from lib.exports.files import render
+    from lib.insight import oogst
+
+    confirm(engine, room, ["w1", "w2", "w3"], "Wachtlijsten")
+    confirm(engine, room, ["s1", "s2"], "Wachtlijstcoördinator")
+    with db.read(engine) as s:
+        report = oogst.harvest(session=s, series_id=room.series_id, actor=room.aanjager)
+    assert [line.name for line in report.themes.recurring] == ["Wachtlijsten", "Wachtlijstcoördinator"]
+    text = render(oogst.document(report), "md").decode().replace("\\", "")  # markdown escapes
+    assert "Terugkerende thema's" in text
+    assert "| Wachtlijsten | belemmert |" in text
+    assert "Weer een lange wachtlijst bij de GGZ" in text and "terugkerend (2e sessie)" in text
+    assert "Regionale wachtlijstcoördinator" in text

@@ -602,7 +602,22 @@ def marks(*, session: Session, learning_session_id: int, actor: CurrentUser) -> 
     policy.require(actor, "insight.view")
     meeting = _meeting(session, learning_session_id)
     candidates = _load_themes(session)
-    relevant = [t for t in candidates if t.origin is not None and t.origin <= _order_key(meeting)]
+    organisations = set(
+        session.scalars(
+            select(Case.organisation_id).join(Group, Group.case_id == Case.id).where(Group.session_id == meeting.id)
+        )
+    )
+    relevant = [
+        t
+        for t in candidates
+        if t.origin is not None
+        and t.origin <= _order_key(meeting)
+        and (
+            (t.series_id is not None and t.series_id == meeting.series_id)
+            or (t.organisation_id is not None and t.organisation_id in organisations)
+            or any(m[1] == meeting.id for m in t.members)
+        )
+    ]
     meetings = _scope_sessions(session, relevant, upto=meeting)
     if meeting.id not in {m.id for m in meetings}:
         meetings.append(meeting)
@@ -622,12 +637,10 @@ def over_time(*, session: Session, filters: stats.Filters, actor: CurrentUser) -
     """The themes that occur in the sessions of `filters` (series, organisation, period), per session
     date, each with its contributions and the actions made of them; most sessions first."""
     policy.require(actor, "insight.view")
-    in_scope = select(Contribution.session_id).where(*stats.contribution_scope(filters)).distinct()
-    scope_ids = set(session.scalars(in_scope))
     candidates = _load_themes(session)
-    if not candidates or not scope_ids:
-        return _empty()
     meetings = _scope_sessions(session, candidates)
+    if not meetings:
+        return _empty()
     order = {m.id: index for index, m in enumerate(meetings)}
     meeting_by_id = {m.id: m for m in meetings}
     per_theme = _occurrences(session, meetings, candidates)

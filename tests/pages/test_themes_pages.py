@@ -122,3 +122,21 @@ def test_the_oogst_shows_the_themes_of_the_series(app_as, sqlite_engine, demo_db
     assert not at.exception, at.exception
     assert "Terugkerende thema's" in texts(at)
     assert any(e.label.startswith("Wachtlijsten — 1 sessie") for e in at.expander)
+
+
+def test_a_repeat_from_the_first_session_is_marked_and_joins_its_theme_with_one_click(app_as, sqlite_engine, demo_db):
+    from types import SimpleNamespace
+
+    from tests.browser.test_themes import BACK, prepare
+
+    _session_id, ids = prepare(SimpleNamespace(database_url=sqlite_engine.url.render_as_string(hide_password=False)))
+    at = app_as("aanjager", PROJECTOR)
+    at.toggle(key="themes_open").set_value(True).run()
+    assert f"• {BACK} — Wachttijd schuldhulp: terugkerend (2e sessie)" in texts(at)
+    at.button(key=f"theme_keep_{ids[BACK]}").click().run()
+    assert not at.exception, at.exception
+    assert "Toegevoegd aan het thema ‘Wachttijd schuldhulp’." in texts(at)
+    with db.read(sqlite_engine) as session:
+        theme = session.scalar(select(ThemeMember.theme_id).where(ThemeMember.contribution_id == ids[BACK]))
+        assert session.get(Theme, theme).name == "Wachttijd schuldhulp"
+    assert not [b for b in at.button if b.key == f"theme_keep_{ids[BACK]}"]  # a member now: no button

@@ -15,6 +15,7 @@ from lib.insight import recurring
 from lib.live import capture
 from lib.models import Contribution, ContributionKind, LearningSession, Theme, User
 from tests.browser.conftest import login, settle
+from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_live import engine_of, projector, running_round
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -108,7 +109,8 @@ def test_the_aanjager_confirms_a_suggested_theme_on_the_projector(browser, serve
 
 
 def test_the_dashboard_shows_the_theme_over_time(page, server):
-    """The aanjager opens Dashboard and sees the recurring theme in two sessions, with its contributions."""
+    """The aanjager opens Dashboard and sees the recurring theme in two sessions, with its contributions;
+    the page has no serious accessibility issue."""
     with db.read(engine_of(server)) as session:
         if session.scalar(select(Theme.id).where(Theme.name == "Wachttijd schuldhulp")) is None:
             prepare(server)  # this test alone
@@ -124,3 +126,4 @@ def test_the_dashboard_shows_the_theme_over_time(page, server):
     section.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)  # let the chart finish its first draw
     screenshot(section, "themes-dashboard.png")
+    assert serious_violations(page) == []

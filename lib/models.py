@@ -701,3 +701,58 @@ class PresenceConfirmation(Base):
 
     def __repr__(self) -> str:
         return f"PresenceConfirmation({self.session_id}, v{self.version})"
+
+
+# --- recurring themes (lib/insight/themes.py) ----------------------------------------------------
+
+
+class Theme(Base):
+    """A terugkerend thema: contributions of one perspective and kind that an aanjager confirmed say
+    the same thing ("samenvoegen"). Its scope is the series of the session it was confirmed in and,
+    when all its first contributions came from cases of one organisation, that organisation."""
+
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    perspective: Mapped[str] = mapped_column(String(60), default="")
+    kind: Mapped[str] = mapped_column(String(20))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_session.id", ondelete="SET NULL"), index=True
+    )  # where it was first confirmed
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"Theme({self.id}, {self.name!r})"
+
+
+class ThemeMember(Base):
+    """A contribution confirmed to belong to a theme; a contribution belongs to at most one theme."""
+
+    __tablename__ = "theme_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contribution.id", ondelete="CASCADE"), unique=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ThemeRejection(Base):
+    """A suggested group the aanjager rejected: not suggested again in that session."""
+
+    __tablename__ = "theme_rejection"
+    __table_args__ = (UniqueConstraint("session_id", "signature", name="uq_theme_rejection_signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("learning_session.id", ondelete="CASCADE"), index=True)
+    contribution_ids: Mapped[list[Any]] = mapped_column(default=list)
+    signature: Mapped[str] = mapped_column(String(64))  # the sorted ids, joined: one row per rejected group
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

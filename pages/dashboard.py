@@ -4,10 +4,11 @@ import streamlit as st
 
 from lib.core import dates, db, policy
 from lib.followup import stuck
-from lib.insight import reports, stats
+from lib.insight import recurring, reports, stats
 from lib.ui import charts, downloads, page
 from lib.ui.stuck import stuck_table
 from lib.ui.text import md_escape
+from lib.ui.themes import over_time_ui  # recurring themes (issue 12)
 
 user = page.setup("dashboard")
 NO_DATA = "Nog geen gegevens."
@@ -119,6 +120,20 @@ def stuck_actions_ui(organisation_id: int | None) -> None:
             st.dataframe(stuck_table(items), hide_index=True, width="stretch", key=f"dash_stuck_{index}")
 
 
+def recurring_themes_ui(filters: stats.Filters) -> None:
+    """Recurring themes (issue 12): the confirmed themes over time, each traceable to its contributions
+    and the actions made of them; the same filters as every chart on this page."""
+    with st.container(border=True, key="dash_recurring_themes"):
+        st.subheader("Thema's die terugkomen, per leersessie")
+        st.caption(
+            "Wat de aanjager op de projector samenvoegde, en in welke leersessies het opnieuw werd genoemd. "
+            "Open een thema om de inbreng en de vervolgacties te zien."
+        )
+        with db.read() as session:
+            result = recurring.over_time(session=session, filters=filters, actor=user)
+        over_time_ui(result, key="dash_themes")
+
+
 st.title("Dashboard")
 with db.read() as session:
     options = stats.choices(session=session)
@@ -205,3 +220,4 @@ chart_ui(
     charts.evaluations,
     "dash_chart_evaluations",
 )
+recurring_themes_ui(filters)  # recurring themes (issue 12)

@@ -7,6 +7,7 @@ from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.insight import oogst
 from lib.ui import downloads, page
+from lib.ui.themes import over_time_ui  # recurring themes (issue 12)
 
 user = page.setup("oogst")
 
@@ -139,6 +140,12 @@ counts_ui(report)
 st.plotly_chart(oogst.outcomes_figure(report), key="harvest_chart")
 reasons_ui(report)
 effects_ui(report)
+
+# --- recurring themes (issue 12) -------------------------------------------------------------------
+st.subheader("Terugkerende thema's")
+st.caption("Wat de aanjager op de projector samenvoegde, en in welke leersessies het terugkwam.")
+if report.themes is not None:
+    over_time_ui(report.themes, key="harvest_themes")
 st.subheader("Per leersessie")
 for item in report.sessions:
     session_ui(item)

@@ -30,6 +30,7 @@ from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, Sessio
 from lib.ui import board, flash, live, page, write
 from lib.ui.review import review_ui
 from lib.ui.text import md_escape
+from lib.ui.themes import themes_ui  # recurring themes (issue 12)
 from lib.ui.timer import timer_ui
 
 user = page.setup("projector")
@@ -447,7 +448,7 @@ def solutions_list_ui(session_id: int, organisations: list, due: dt.date | None,
     if not items:
         st.caption("Nog geen oplossingen ingebracht.")
         return
-    live.vote_warning(view.id, user)  # phone helper: more voters than people present (capture.vote_tally)
+    live.vote_warning(session_id, user)  # phone helper: more voters than people present (capture.vote_tally)
     for item in items:
         with st.container(border=True):
             st.text(f"{item.text}  — {item.group_name}, {item.votes} stem(men)")
@@ -545,3 +546,6 @@ if choice is not None:
             with db.read() as session:
                 count = terugblik.review_count(session=session, learning_session_id=current.id)
             review_ui(learning_session_id=current.id, user=user, count=count, presenting=presenting())
+        # --- recurring themes (issue 12): suggestions to samenvoegen, and what comes back -------------
+        if current.phase in (Phase.ROUND, Phase.CLOSING):
+            themes_ui(current, user)

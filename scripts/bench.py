@@ -6,7 +6,8 @@ Parts (`make bench PART=gen,pages,live,reports`, default all):
 - pages: every page × its main role at demo, M and L size (AppTest script runs, median), against the
   floor (an empty guarded page: a role that may not open it) — scripts/bench_pages.py;
 - live: one `streamlit run` with a Chromium projector and 5, 15, 30, 60 phones — scripts/bench_live.py;
-- reports: the reports and the dashboard's queries at M size.
+- reports: the reports and the dashboard's queries at M size;
+- themes: `suggest_themes` (lib/insight/themes.py) on 100, 500 and 2,000 contributions of one round.
 With BASELINE=/path/to/an/older/checkout every part also runs against that checkout and the table
 shows before → after. With BENCH_DATABASE_URL=postgresql+psycopg://user@host/db (a server where that
 user may create databases) it runs on PostgreSQL instead of temporary SQLite files.
@@ -215,7 +216,7 @@ def cells(values: list[Any], unit: str = "") -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", default=os.environ.get("PART", "") or "gen,pages,live,reports")
+    parser.add_argument("--part", default=os.environ.get("PART", "") or "gen,pages,live,reports,themes")
     parser.add_argument(
         "--baseline", type=Path, default=Path(os.environ["BASELINE"]) if os.environ.get("BASELINE") else None
     )
@@ -283,11 +284,84 @@ def main() -> int:
                 print(f"| {name} | " + " | ".join(str((results[c] or {}).get(name, "—")) for c in checkouts) + " |")
         if "live" in parts:
             print_live(figures, databases, checkouts, args.phones, args.processes)
+        if "themes" in parts:
+            figures["themes"] = print_themes()
     finally:
         databases.close()
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
     return 0
+
+
+# What groups write in one round: a theme in a few words, said in many ways, plus words of the case.
+THEME_PHRASES = [
+    "lange wachtlijst voor de GGZ",
+    "wachttijd bij schuldhulp loopt op",
+    "geen overleg tussen de teams",
+    "privacyregels maken informatie delen lastig",
+    "herindicatie duurt te lang",
+    "niemand voelt zich eigenaar van de casus",
+    "regels van de Wmo en de Jeugdwet botsen",
+    "budget ligt vast bij een andere afdeling",
+    "inwoner begrijpt de brieven van de gemeente niet",
+    "wijkcoach mist mandaat om te beslissen",
+]
+CASE_WORDS = [
+    "inwoner",
+    "gezin",
+    "jongere",
+    "moeder",
+    "vader",
+    "huur",
+    "schuld",
+    "school",
+    "werk",
+    "uitkering",
+    "dossier",
+    "loket",
+    "wijkteam",
+    "corporatie",
+    "huisarts",
+    "buurt",
+    "zorg",
+    "formulier",
+    "termijn",
+    "beschikking",
+    "indicatie",
+    "toestemming",
+    "budget",
+    "overleg",
+]
+
+
+def theme_texts(count: int, seed: int = 7) -> list[str]:
+    """`count` contributions: one of the phrases, a few words of the case, a number (all distinct)."""
+    import random
+
+    rng = random.Random(seed)
+    return [f"{rng.choice(THEME_PHRASES)} {' '.join(rng.sample(CASE_WORDS, 2))} ({n})" for n in range(count)]
+
+
+def print_themes() -> dict[str, dict[str, float]]:
+    """`suggest_themes` at the sizes of a small, a large and a very large round (median of 3)."""
+    sys.path.insert(0, str(ROOT))
+    from lib.insight.themes import suggest_themes
+
+    print("\n## Themes: suggest_themes on one round's contributions (median of 3; the CPU time of this process)")
+    print("| texts | wall (ms) | CPU (ms) | groups |\n|---|---|---|---|")
+    out: dict[str, dict[str, float]] = {}
+    for count in (100, 500, 2000):
+        texts = theme_texts(count)
+        walls, cpus, groups = [], [], 0
+        for _ in range(3):
+            began, cpu = time.perf_counter(), time.process_time()
+            groups = len(suggest_themes(texts))
+            walls.append(time.perf_counter() - began)
+            cpus.append(time.process_time() - cpu)
+        wall, cpu = round(1000 * statistics.median(walls)), round(1000 * statistics.median(cpus))
+        out[str(count)] = {"wall_ms": wall, "cpu_ms": cpu, "groups": groups}
+        print(f"| {count:,} | {wall} | {cpu} | {groups} |")
+    return out
 
 
 def print_pages(figures: dict, databases: Databases, filled: dict, checkouts: dict, sizes: list[str]) -> None:

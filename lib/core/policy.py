@@ -71,6 +71,7 @@ POLICY: dict[str, Rule] = {
     "werkvorm.edit": Rule(_ADMIN, "werkvormen maken en wijzigen"),
     # --- in the room ------------------------------------------------------------------------------
     "session.run": Rule(_LEADERS, "een leersessie openen en leiden op de projector"),
+    "theme.confirm": Rule(_LEADERS, "voorgestelde thema's samenvoegen, afwijzen en een naam geven"),
     # --- follow-up --------------------------------------------------------------------------------
     "action.create": Rule(_INSIGHT, "vervolgacties aanmaken"),
     "action.update_own": Rule(_EVERYONE, "de vervolgacties waarvan u trekker bent bijwerken"),

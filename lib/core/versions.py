@@ -12,16 +12,17 @@ from __future__ import annotations
 import re
 
 from lib.core.errors import Conflict
-from lib.models import Action, Case, LearningSession, PresenceConfirmation, Series, Template
+from lib.models import Action, Case, LearningSession, PresenceConfirmation, Series, Template, Theme
 
 # What a conflict is about, in the words of the screen.
-NOUNS: dict[type[Action | Case | LearningSession | PresenceConfirmation | Series | Template], str] = {
+NOUNS: dict[type[Action | Case | LearningSession | PresenceConfirmation | Series | Template | Theme], str] = {
     Action: "Deze vervolgactie",
     Case: "Deze casus",
     LearningSession: "Deze leersessie",
     Series: "Deze reeks",
     Template: "Deze werkvorm",
     PresenceConfirmation: "De aanwezigheidslijst",
+    Theme: "Dit thema",
 }
 VERSIONED = tuple(NOUNS)
 _NOUN_BY_TABLE = {model.__tablename__: noun for model, noun in NOUNS.items()}

@@ -25,7 +25,7 @@ from lib.core.dates import local_today, long_date, short_date
 from lib.core.errors import NotFound
 from lib.exports.document import Cell, Chart, Document, Section, Table
 from lib.followup import actions, terugblik
-from lib.insight import charts, stats
+from lib.insight import charts, recurring, stats
 from lib.models import (
     CONTRIBUTION_KIND_LABELS,
     Action,
@@ -99,6 +99,7 @@ class Harvest:
     attendance: pd.DataFrame  # sessie, datum, rol, aantal
     evaluations: pd.DataFrame  # sessie, datum, evaluaties, constructief, to_the_point, te_kort, goed, te_lang
     effects: list[actions.EffectRow] = field(default_factory=list)  # what realised actions changed
+    themes: recurring.ThemesOverTime | None = None  # the confirmed themes and where they came back
 
     @property
     def actions(self) -> list[ActionOutcome]:
@@ -267,6 +268,7 @@ def harvest(
         attendance=stats.attendance_by_role(session=session, filters=filters),
         evaluations=stats.evaluation_scores(session=session, filters=filters),
         effects=actions.effect_rows(session=session, conditions=stats.action_scope(filters)),
+        themes=recurring.over_time(session=session, filters=filters, actor=actor),
     )
 
 
@@ -327,6 +329,7 @@ def document(report: Harvest) -> Document:
     _per_organisation(doc, report)
     _on_time(doc, report)
     _perspectives(doc, report)
+    _recurring_themes(doc, report)
     _said(doc, report)
     _attendance(doc, report)
     _evaluation(doc, report)
@@ -480,6 +483,47 @@ def _perspectives(doc: Document, report: Harvest) -> None:
     section.add(
         Table(["Terugkerend thema in wat belemmert", "Keer genoemd"], stats.count_themes(obstacles).values.tolist())
     )
+
+
+def _recurring_themes(doc: Document, report: Harvest) -> None:
+    """The themes the aanjager confirmed, in how many sessions each came up, where, and which actions
+    came of it (recurring themes, lib/insight/recurring.py)."""
+    lines = report.themes.lines if report.themes else ()
+    section = doc.section("Terugkerende thema's", sheet="Thema's")
+    section.add(
+        Table(
+            ["Thema", "Soort", "Perspectief", "Sessies", "Eerste keer", "Laatste keer", "Vervolgacties"],
+            [
+                [
+                    line.name,
+                    line.kind_label,
+                    line.perspective,
+                    line.session_count,
+                    line.first,
+                    line.last,
+                    len(line.actions),
+                ]
+                for line in lines
+            ],
+            widths=[4, 2, 2, 1, 2, 2, 1.4],
+            empty_text="Er zijn nog geen thema's samengevoegd.",
+        )
+    )
+    if lines:
+        section.add(
+            Table(
+                ["Thema", "Datum", "Leersessie", "Inbreng", "Keer"],
+                [
+                    [line.name, o.session_date, o.session_title, o.text, recurring.recurring_label(o.occurrence)]
+                    for line in lines
+                    for o in line.occurrences
+                ],
+                widths=[3, 2, 3, 6, 3],
+            )
+        )
+        actions_of = [[line.name, a.title, a.owner, a.status_label] for line in lines for a in line.actions]
+        if actions_of:
+            section.add(Table(["Thema", "Vervolgactie", "Trekker", "Status"], actions_of, widths=[3, 6, 3, 2]))
 
 
 def _said(doc: Document, report: Harvest) -> None:

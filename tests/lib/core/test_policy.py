@@ -26,7 +26,7 @@ from lib.core import audit, backup, db, policy
 from lib.core.errors import NotAllowed
 from lib.core.policy import POLICY, Rule
 from lib.followup import actions, stuck
-from lib.insight import oogst, reports, statement, stats, terugkoppeling
+from lib.insight import oogst, recurring, reports, statement, stats, terugkoppeling
 from lib.live import capture, phases
 from lib.models import ActionStatus, CaseStatus, ContributionKind, LearningSession, PresenceConfirmation, Role, User
 from lib.planning import attendance, groups, schedule, werkvormen
@@ -122,6 +122,26 @@ def solution(s: Session, w: World) -> int:
     meeting = s.get(LearningSession, w.running_id)
     group = s.get(f.Group, w.running_groups[0])
     return f.contribution(s, meeting, group, ContributionKind.SOLUTION, text="Eén loket").id
+
+
+def two_obstacles(s: Session, w: World) -> list[int]:
+    """Two contributions of the running session that say the same thing."""
+    meeting = s.get(LearningSession, w.running_id)
+    group = s.get(f.Group, w.running_groups[0])
+    return [f.contribution(s, meeting, group, text=text).id for text in ("Lange wachtlijst", "Wachtlijsten te lang")]
+
+
+def a_theme(s: Session, w: World) -> recurring.Theme:
+    """A confirmed theme of the running session, with one member."""
+    meeting = s.get(LearningSession, w.running_id)
+    member = two_obstacles(s, w)[0]
+    theme = recurring.Theme(name="Wachtlijst", perspective=meeting.rounds[0]["perspective"], kind="obstacle")
+    theme.session_id, theme.series_id = meeting.id, meeting.series_id
+    s.add(theme)
+    s.flush()
+    s.add(recurring.ThemeMember(theme_id=theme.id, contribution_id=member))
+    s.flush()
+    return theme
 
 
 def selected_cases(s: Session, w: World) -> int:
@@ -437,6 +457,52 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         lambda s, w, me: capture.solution_to_action(
             session=s, contribution_id=solution(s, w), actor=me, owner_user_id=w.other_id
         ),
+    ),
+    # recurring themes, in the room and after
+    "insight.recurring.session_themes": (
+        "theme.confirm",
+        lambda s, w, me: recurring.session_themes(session=s, learning_session_id=w.running_id, actor=me),
+    ),
+    "insight.recurring.suggestions": (
+        "theme.confirm",
+        lambda s, w, me: recurring.suggestions(session=s, learning_session_id=w.running_id, actor=me),
+    ),
+    "insight.recurring.confirm_theme": (
+        "theme.confirm",
+        lambda s, w, me: recurring.confirm_theme(
+            session=s, learning_session_id=w.running_id, contribution_ids=two_obstacles(s, w), name="Wacht", actor=me
+        ),
+    ),
+    "insight.recurring.add_to_theme": (
+        "theme.confirm",
+        lambda s, w, me: recurring.add_to_theme(
+            session=s,
+            learning_session_id=w.running_id,
+            theme_id=(theme := a_theme(s, w)).id,
+            contribution_ids=two_obstacles(s, w)[1:],
+            expected_version=theme.version,
+            actor=me,
+        ),
+    ),
+    "insight.recurring.reject_suggestion": (
+        "theme.confirm",
+        lambda s, w, me: recurring.reject_suggestion(
+            session=s, learning_session_id=w.running_id, contribution_ids=two_obstacles(s, w), actor=me
+        ),
+    ),
+    "insight.recurring.rename_theme": (
+        "theme.confirm",
+        lambda s, w, me: recurring.rename_theme(
+            session=s, theme_id=(theme := a_theme(s, w)).id, name="Wachttijd", expected_version=theme.version, actor=me
+        ),
+    ),
+    "insight.recurring.marks": (
+        "insight.view",
+        lambda s, w, me: recurring.marks(session=s, learning_session_id=w.running_id, actor=me),
+    ),
+    "insight.recurring.over_time": (
+        "insight.view",
+        lambda s, w, me: recurring.over_time(session=s, filters=stats.Filters(), actor=me),
     ),
     # follow-up
     "followup.actions.create_action": (

@@ -26,10 +26,21 @@ from lib.core import audit, backup, db, policy
 from lib.core.errors import NotAllowed
 from lib.core.policy import POLICY, Rule
 from lib.followup import actions
-from lib.insight import oogst, reports, stats, terugkoppeling
+from lib.insight import oogst, oogstdag, reports, stats, terugkoppeling
 from lib.live import capture, phases
-from lib.models import ActionStatus, CaseStatus, ContributionKind, LearningSession, Role, User
-from lib.planning import attendance, groups, schedule, werkvormen
+from lib.models import (
+    ActionStatus,
+    CaseStatus,
+    ContributionKind,
+    Enrolment,
+    EnrolmentStatus,
+    LearningSession,
+    Role,
+    SeriesKind,
+    SessionKind,
+    User,
+)
+from lib.planning import attendance, enrolment, groups, schedule, werkvormen
 from lib.ui.nav import PAGES
 from tests import factories as f
 
@@ -137,6 +148,26 @@ def selected_cases(s: Session, w: World) -> int:
 def two_groups(s: Session, w: World) -> tuple[int, int]:
     meeting = s.get(LearningSession, w.upcoming_id)
     return f.group(s, meeting, 1).id, f.group(s, meeting, 2).id
+
+
+def a_circle(s: Session, w: World) -> int:
+    """A leercirkel of two places with a session next week; its id."""
+    circle = f.series(s, kind=SeriesKind.LEERCIRKEL, max_participants=2)
+    f.learning_session(s, series_row=circle, date=TODAY + dt.timedelta(days=7))
+    return circle.id
+
+
+def an_enrolment(s: Session, w: World) -> int:
+    row = Enrolment(series_id=a_circle(s, w), user_id=w.other_id, status=EnrolmentStatus.ENROLLED)
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def an_oogstdag(s: Session, w: World) -> int:
+    s.get(LearningSession, w.running_id).kind = SessionKind.OOGSTDAG
+    s.flush()
+    return w.running_id
 
 
 def template() -> werkvormen.TemplateInput:
@@ -297,6 +328,41 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             actor=me,
         ),
     ),
+    "planning.schedule.set_kind": (
+        "series.plan",
+        lambda s, w, me: schedule.set_kind(
+            session=s,
+            learning_session_id=w.upcoming_id,
+            kind=SessionKind.OOGSTDAG,
+            expected_version=version(s, w.upcoming_id),
+            actor=me,
+        ),
+    ),
+    "planning.enrolment.enrol": (
+        "circle.enrol",
+        lambda s, w, me: enrolment.enrol(session=s, series_id=a_circle(s, w), actor=me, today=TODAY),
+    ),
+    "planning.enrolment.withdraw": (
+        "circle.enrol",
+        lambda s, w, me: enrolment.withdraw(
+            session=s,
+            series_id=enrolment.enrol(session=s, series_id=(c := a_circle(s, w)), actor=me, today=TODAY) and c,
+            actor=me,
+            today=TODAY,
+        ),
+    ),
+    "planning.enrolment.my_circles": (
+        "circle.enrol",
+        lambda s, w, me: enrolment.my_circles(session=s, user=me, today=TODAY),
+    ),
+    "planning.enrolment.circle": (
+        "session.prepare",
+        lambda s, w, me: enrolment.circle(session=s, series_id=a_circle(s, w), actor=me),
+    ),
+    "planning.enrolment.remove_enrolment": (
+        "session.prepare",
+        lambda s, w, me: enrolment.remove_enrolment(session=s, enrolment_id=an_enrolment(s, w), actor=me, today=TODAY),
+    ),
     "planning.attendance.add_users": (
         "session.prepare",
         lambda s, w, me: attendance.add_users(
@@ -453,6 +519,10 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
     "insight.oogst.harvest": (
         "insight.view",
         lambda s, w, me: oogst.harvest(session=s, series_id=w.series_id, actor=me),
+    ),
+    "insight.oogstdag.oogstdag": (
+        "session.run",
+        lambda s, w, me: oogstdag.oogstdag(session=s, learning_session_id=an_oogstdag(s, w), actor=me, today=TODAY),
     ),
     "insight.reports.session_choices": ("insight.view", lambda s, w, me: reports.session_choices(session=s, viewer=me)),
     "insight.reports.session_report": (

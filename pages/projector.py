@@ -20,6 +20,7 @@ from lib.followup import actions
 from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
 from lib.ui import board, flash, live, page, write
+from lib.ui import oogstdag as oogstdag_view  # series helper: the Oogstdag's projector view
 from lib.ui.review import review_ui
 from lib.ui.timer import timer_ui
 
@@ -327,6 +328,9 @@ if choice is not None:
         current = snapshot.view
         st.session_state[RENDERED] = snapshot.rendered
         live_ui(choice.id)
+        # Oogstdag (series helper): its terugblik opens with the oogst of the series (lib/ui/oogstdag.py).
+        if current.phase == Phase.REVIEW and oogstdag_view.shows_oogst(current.id):
+            oogstdag_view.oogstdag_ui(learning_session_id=current.id, user=user)
         if current.phase == Phase.REVIEW:
             st.subheader("Terugblik op de vervolgacties")
             review_ui(learning_session_id=current.id, user=user)

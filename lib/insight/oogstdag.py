@@ -98,7 +98,9 @@ def similar(a: str, b: str) -> bool:
     if SequenceMatcher(None, a, b).ratio() >= SIMILAR_TEXT:
         return True
     left, right = _stems(a), _stems(b)
-    return len(left & right) / len(left | right) >= SIMILAR_WORDS
+    shared = len(left & right)
+    # Mostly the same words, or the shorter reason (two words or more) said again inside the longer one.
+    return shared / len(left | right) >= SIMILAR_WORDS or (shared >= 2 and shared / min(len(left), len(right)) >= 0.66)
 
 
 def group_reasons(items: list[ActionOutcome]) -> list[ReasonGroup]:
@@ -130,9 +132,10 @@ def group_reasons(items: list[ActionOutcome]) -> list[ReasonGroup]:
 
 
 def _wording(members: list[ActionOutcome]) -> str:
-    """The wording most people used (the first one on a tie)."""
-    counts = Counter(m.reason.strip() for m in members)
-    return max(counts, key=lambda text: (counts[text], -[m.reason.strip() for m in members].index(text)))
+    """The wording most people used; on a tie the shortest (it says the common part), then the first."""
+    texts = [m.reason.strip() for m in members]
+    counts = Counter(texts)
+    return min(counts, key=lambda text: (-counts[text], len(text), texts.index(text)))
 
 
 # --- the data -------------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from lib.insight.oogst import ActionOutcome
 from lib.models import ActionStatus, action_status_label
 from lib.ui.text import html_escape as esc
 
-SHOWN_GOT_OFF = 6  # action titles in the left column
+SHOWN_GOT_OFF = 5  # action titles in the left column (two lines each at most)
 SHOWN_GROUPS = 4  # reason groups in the right column
-SHOWN_PER_GROUP = 2  # action titles under a reason
+SHOWN_PER_GROUP = 1  # action titles under a reason (one line: the first, and how many more)
 
 CSS = """
 <style>
@@ -28,18 +28,20 @@ CSS = """
            margin: 0 0 12px 0; }
 .og-title { font-size: 40px; font-weight: 800; margin: 0; line-height: 1.15; }
 .og-figures { font-size: 32px; margin: 4px 0 0 0; }
-.og-cols { display: grid; grid-template-columns: 1fr 1.25fr; gap: 14px; }
-.og-col { background: #ffffff; border: 2px solid #c7ccd1; border-radius: 14px; padding: 12px 22px; }
-.og-col h3 { font-size: 36px; margin: 0 0 6px 0; }
+.og-cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.4fr); gap: 14px; }
+.og-col { min-width: 0; background: #ffffff; border: 2px solid #c7ccd1; border-radius: 14px; padding: 12px 22px; }
+.og-col h3 { font-size: 34px; margin: 0 0 6px 0; }
 .og-col.got h3 { color: #14532d; }
 .og-col.not h3 { color: #9b1c1c; }
 .og-list { font-size: 32px; line-height: 1.25; margin: 0; padding: 0; list-style: none; }
-.og-list li { margin: 0 0 6px 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.og-tag { display: inline-block; min-width: 5.2em; font-weight: 700; }
+.og-list li { margin: 0 0 6px 0; overflow-wrap: anywhere; display: -webkit-box; -webkit-line-clamp: 2;
+               -webkit-box-orient: vertical; overflow: hidden; }
+.og-tag { font-weight: 700; }
 .og-tag.done { color: #14532d; }
 .og-tag.busy { color: #1e3a8a; }
 .og-reason { margin: 0 0 10px 0; }
-.og-reason p { font-size: 32px; font-weight: 700; margin: 0; overflow-wrap: anywhere; }
+.og-reason p { font-size: 32px; line-height: 1.2; font-weight: 700; margin: 0; overflow-wrap: anywhere;
+               display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .og-count { color: #9b1c1c; white-space: nowrap; }
 .og-reason ul { font-size: 32px; line-height: 1.2; margin: 0; padding-left: 1.1em; color: #3b4148; }
 .og-reason li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -72,13 +74,12 @@ def _reasons_html(groups: tuple[oogstdag.ReasonGroup, ...]) -> str:
         return '<p class="og-empty">Alle acties zijn van de grond gekomen of lopen nog op schema.</p>'
     parts = []
     for group in groups[:SHOWN_GROUPS]:
+        extra = group.count - SHOWN_PER_GROUP
+        more = f" · en nog {extra}" if extra > 0 else ""
         titles = "".join(
-            f"<li>{esc(a.title)} <em>({esc(action_status_label(a.status))})</em></li>"
+            f"<li>{esc(a.title)} <em>({esc(action_status_label(a.status))})</em>{more}</li>"
             for a in group.actions[:SHOWN_PER_GROUP]
         )
-        extra = group.count - SHOWN_PER_GROUP
-        if extra > 0:
-            titles += f"<li>en nog {extra}</li>"
         parts.append(
             f'<div class="og-reason"><p>“{esc(group.reason)}” '
             f'<span class="og-count">× {group.count}</span></p><ul>{titles}</ul></div>'

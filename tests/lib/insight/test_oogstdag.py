@@ -22,7 +22,7 @@ def outcome(reason: str, status: str = ActionStatus.FAILED, title: str = "Actie"
     return ActionOutcome("Sessie 1", TODAY, title, "Trekker", "", status, reason, None)
 
 
-def test_similar_reasons_form_one_group_worded_as_most_people_said_it():
+def test_similar_reasons_form_one_group_worded_as_most_people_said_it_or_shortest():
     items = [
         outcome("Geen budget", title="A"),
         outcome("Wachtlijst bij de GGZ", title="B"),
@@ -36,7 +36,7 @@ def test_similar_reasons_form_one_group_worded_as_most_people_said_it():
     groups = oogstdag.group_reasons(items)
     assert [(g.reason, [a.title for a in g.actions]) for g in groups] == [
         ("Geen budget", ["A", "C", "D"]),
-        ("Wachtlijst bij de GGZ", ["B", "E"]),
+        ("wachtlijsten bij GGZ", ["B", "E"]),  # a tie: the shorter wording
         ("Geen tijd", ["F"]),
         (oogstdag.STILL_OPEN, ["G"]),
         (oogstdag.NO_REASON, ["H"]),
@@ -50,6 +50,9 @@ def test_similar_reasons_form_one_group_worded_as_most_people_said_it():
         ("Privacyregels staan delen in de weg", "De privacyregels staan het delen van gegevens in de weg", True),
         ("😀😀", "😀😀", True),
         ("...", "Geen budget", False),
+        ("Te weinig capaciteit in het wijkteam.", "Geen capaciteit in het wijkteam om het te schrijven", True),
+        ("Geen tijd", "Geen tijd om te schrijven", True),  # the short reason, said again in the long one
+        ("Geen tijd", "Geen budget", False),  # one word in common is not enough
     ],
 )
 def test_similarity_of_two_reasons(a, b, same):

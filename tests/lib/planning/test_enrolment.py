@@ -217,3 +217,13 @@ def test_parallel_sign_ups_never_exceed_the_maximum(engine, circle):
         )
     assert sum(r.status == ENROLLED for r in rows) == 2
     assert attending == 2
+
+
+def test_the_inzage_shows_the_leercirkels_one_is_in(engine, circle):
+    from lib import personal_data
+
+    anna = circle["people"][0]
+    enrol(engine, circle["series"], anna)
+    with db.read(engine) as s:
+        data = personal_data.personal_data(session=s, user_id=anna.id, actor=anna)
+    assert [(e["reeks"], e["status"]) for e in data["leercirkels"]] == [("Leercirkel Schulden", "ingeschreven")]

@@ -364,7 +364,9 @@ def remove_enrolment(*, session: Session, enrolment_id: int, actor: CurrentUser,
     if found is None:
         raise NotFound("Deze inschrijving bestaat niet (meer).")
     series = _circle(session, found.series_id)
-    row = session.get(Enrolment, enrolment_id)  # read again under the lock
+    row = session.scalar(  # read again under the lock: somebody may have withdrawn meanwhile
+        select(Enrolment).where(Enrolment.id == enrolment_id).execution_options(populate_existing=True)
+    )
     if row is None:
         raise NotFound("Deze inschrijving bestaat niet (meer).")
     was, user_id = row.status, row.user_id

@@ -227,3 +227,17 @@ def test_the_inzage_shows_the_leercirkels_one_is_in(engine, circle):
     with db.read(engine) as s:
         data = personal_data.personal_data(session=s, user_id=anna.id, actor=anna)
     assert [(e["reeks"], e["status"]) for e in data["leercirkels"]] == [("Leercirkel Schulden", "ingeschreven")]
+
+
+def test_a_session_of_a_circle_is_for_who_is_enrolled(engine, circle):
+    """Signing up for one session of a full circle would slip past its maximum: refused, in Dutch."""
+    from lib.planning import attendance
+
+    bram = circle["people"][1]
+    with pytest.raises(DomainError, match="hoort bij de leercirkel 'Leercirkel Schulden'"), db.transaction(engine) as s:
+        attendance.sign_up(session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY)
+    enrol(engine, circle["series"], bram)
+    with db.transaction(engine) as s:  # enrolled: one session off and on again is fine
+        attendance.sign_off(session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY)
+        attendance.sign_up(session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY)
+    assert sessions_of(engine, bram.id) == set(circle["coming"])

@@ -2,7 +2,8 @@
 did not, and why not, grouped by reason (lib/insight/oogstdag.py builds the data).
 
 Plain HTML for st.html (sanitised, no scripts), explicit colours, text of at least 32 px, every user
-text escaped. Long lists are cut to what fits 1920×1080 and say how many more there are.
+text escaped. Long lists are cut to what fits 1920×1080 and say how many more there are; on a screen
+of 720 pixels high only the first three of each list show, one line each.
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ CSS = """
 .og-reason ul { font-size: 32px; line-height: 1.2; margin: 0; padding-left: 1.1em; color: #3b4148; }
 .og-reason li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .og-more, .og-empty { font-size: 32px; color: #4a5159; font-style: italic; margin: 0; }
+/* A small projector (1280×720): the reasons and titles on one line each, the first three of each list. */
+@media (max-height: 800px) {
+  .og-head { padding: 6px 16px; margin-bottom: 8px; }
+  .og-title { font-size: 32px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .og-figures, .og-reason ul, .og-more, .og-word { display: none; }
+  .og-cols { grid-template-columns: minmax(0, 1fr) minmax(0, 1.2fr); }
+  .og-col { padding: 8px 16px; }
+  .og-col h3 { font-size: 32px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .og-list li, .og-reason p { -webkit-line-clamp: 1; }
+  .og-list li:nth-child(n+4), .og-reason:nth-of-type(n+4) { display: none; }
+}
 </style>
 """
 
@@ -64,12 +76,15 @@ def _got_off_html(items: tuple[ActionOutcome, ...]) -> str:
     rows = []
     for item in items[:SHOWN_GOT_OFF]:
         done = item.status == ActionStatus.DONE
-        tag = f'<span class="og-tag {"done" if done else "busy"}">{"✓ klaar" if done else "● bezig"}</span>'
+        kind, mark, word = ("done", "✓", "klaar") if done else ("busy", "●", "bezig")
+        tag = f'<span class="og-tag {kind}">{mark}<span class="og-word"> {word}</span></span>'
         rows.append(f"<li>{tag} {esc(item.title)}</li>")
     return f'<ul class="og-list">{"".join(rows)}</ul>{_more(len(items) - SHOWN_GOT_OFF)}'
 
 
-def _reasons_html(groups: tuple[oogstdag.ReasonGroup, ...]) -> str:
+def _reasons_html(groups: tuple[oogstdag.ReasonGroup, ...], total: int) -> str:
+    if not total:
+        return '<p class="og-empty">In deze reeks zijn nog geen vervolgacties afgesproken.</p>'
     if not groups:
         return '<p class="og-empty">Alle acties zijn van de grond gekomen of lopen nog op schema.</p>'
     parts = []
@@ -81,8 +96,8 @@ def _reasons_html(groups: tuple[oogstdag.ReasonGroup, ...]) -> str:
             for a in group.actions[:SHOWN_PER_GROUP]
         )
         parts.append(
-            f'<div class="og-reason"><p>“{esc(group.reason)}” '
-            f'<span class="og-count">× {group.count}</span></p><ul>{titles}</ul></div>'
+            f'<div class="og-reason"><p><span class="og-count">{group.count}×</span> “{esc(group.reason)}”</p>'
+            f"<ul>{titles}</ul></div>"
         )
     hidden = len(groups) - SHOWN_GROUPS
     return "".join(parts) + (f'<p class="og-more">en nog {hidden} andere redenen</p>' if hidden > 0 else "")
@@ -109,7 +124,7 @@ def oogst_html(data: oogstdag.OogstdagData) -> str:
         f'<section class="og-col got" aria-label="Van de grond gekomen"><h3>Van de grond gekomen '
         f"({len(data.got_off)})</h3>{_got_off_html(data.got_off)}</section>"
         f'<section class="og-col not" aria-label="Niet van de grond, en waarom niet"><h3>Niet van de grond — '
-        f"waarom niet? ({len(data.not_off)})</h3>{_reasons_html(data.reasons)}</section>"
+        f"waarom niet? ({len(data.not_off)})</h3>{_reasons_html(data.reasons, data.total)}</section>"
         "</div></div>"
     )
 

@@ -131,8 +131,26 @@ def test_the_oogstdag_fits_the_projector(page, server, world):
     expect(oogst).to_be_visible()
     expect(page.get_by_text(re.compile("Oogst van Proeftuin Ruwaard"))).to_be_visible()
     reasons = page.locator(".og-reason")
-    expect(reasons.first).to_contain_text("× 2")  # "geen budget" twice, in two wordings
+    expect(reasons.first).to_contain_text("2×")  # e.g. "geen budget" twice, in two wordings
     settle(page)
     box = page.locator(".og-cols").bounding_box()
     assert box is not None and box["y"] + box["height"] <= 1080
     page.screenshot(path=str(ARTIFACTS / "oogstdag-projector.png"))
+
+
+def test_the_oogstdag_fits_a_small_projector(browser, server, world):
+    """At 1280×720, with the menu folded away, the Oogstdag still shows both columns without scrolling."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-NL")
+    page = context.new_page()
+    login(page, server.base_url, "aanjager")
+    page.goto(f"{server.base_url}/projector?sessie={world['oogstdag']}")
+    settle(page)
+    page.locator('[data-testid="stSidebar"]').hover()
+    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    settle(page)
+    expect(page.locator("section.og-col.not")).to_be_visible()
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "oogstdag-projector-1280.png"))
+    box = page.locator(".og-cols").bounding_box()
+    context.close()
+    assert box is not None and box["y"] + box["height"] <= 720

@@ -311,7 +311,7 @@ def enrolments_ui(series) -> None:
 
 
 def person_row_ui(person: enrolment.Person, note: str) -> None:
-    name, button = st.columns([4, 1])
+    name, button = st.columns([3, 2], vertical_alignment="center")
     organisation = f" ({person.organisation})" if person.organisation else ""
     name.text(f"{person.name}{organisation}{' — ' + note if note else ''}")
     if button.button("Uitschrijven", key=f"unenrol_{person.enrolment_id}"):

@@ -211,6 +211,51 @@ EVALUATION_LENGTH_LABELS: dict[str, str] = {
 }
 
 
+# --- series types, session types and leercirkel enrolment (issue 12) -------------------------------
+
+
+class SeriesKind(StrEnum):
+    """What kind of programme a series is."""
+
+    REEKS = "reeks"  # a leersessie reeks: the aanjager invites and registers (the default)
+    LEERCIRKEL = "leercirkel"  # a theme with open enrolment for the whole cycle, up to a maximum
+    LEERTRAJECT = "leertraject"  # a programme of varied activities that ends in an Oogstdag
+
+
+SERIES_KIND_LABELS: dict[str, str] = {
+    SeriesKind.REEKS: "leersessie reeks",
+    SeriesKind.LEERCIRKEL: "leercirkel",
+    SeriesKind.LEERTRAJECT: "leertraject",
+}
+
+
+class SessionKind(StrEnum):
+    LEERSESSIE = "leersessie"
+    OOGSTDAG = "oogstdag"  # shows the oogst of its series on the projector; its outcome is new actions
+
+
+SESSION_KIND_LABELS: dict[str, str] = {
+    SessionKind.LEERSESSIE: "leersessie",
+    SessionKind.OOGSTDAG: "Oogstdag",
+}
+
+
+class EnrolmentStatus(StrEnum):
+    ENROLLED = "ingeschreven"
+    WAITING = "wachtlijst"
+
+
+ENROLMENT_STATUS_LABELS: dict[str, str] = {
+    EnrolmentStatus.ENROLLED: "ingeschreven",
+    EnrolmentStatus.WAITING: "op de wachtlijst",
+}
+
+
+def series_kind_label(kind: str | None) -> str:
+    """The Dutch label of a series type ('leercirkel'); unknown values as stored."""
+    return SERIES_KIND_LABELS.get(kind or SeriesKind.REEKS, kind or "")
+
+
 # --- organisations and people -------------------------------------------------------------------
 
 
@@ -349,6 +394,9 @@ class Series(Base):
     template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SeriesKind; a leercirkel has a maximum of enrolled professionals (lib/planning/enrolment.py).
+    kind: Mapped[str] = mapped_column(String(20), default=SeriesKind.REEKS, server_default=SeriesKind.REEKS.value)
+    max_participants: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__: Mapping[str, Any] = {"version_id_col": version}  # lib/core/versions.py
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -376,6 +424,9 @@ class LearningSession(Base):
     end_time: Mapped[dt.time] = mapped_column(Time)
     location: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(20), default=SessionStatus.PLANNED, index=True)
+    kind: Mapped[str] = mapped_column(  # SessionKind: an Oogstdag shows the oogst of its series
+        String(20), default=SessionKind.LEERSESSIE, server_default=SessionKind.LEERSESSIE.value
+    )
     template_name: Mapped[str] = mapped_column(String(120), default="")
     rounds: Mapped[list[Any]] = mapped_column(default=list)  # snapshot of TemplateRound.snapshot()
     group_count: Mapped[int] = mapped_column(Integer, default=3)
@@ -473,6 +524,29 @@ class Attendance(Base):
 
     user: Mapped[User | None] = relationship()
     guest_organisation: Mapped[Organisation | None] = relationship()
+
+
+class Enrolment(Base):
+    """A professional enrolled in a leercirkel for its whole cycle, or on its waiting list.
+
+    The waiting list is ordered by `created_at` (then id); `promoted_at` records when somebody moved
+    up from it, so the person sees that notice on Mijn sessies.
+    """
+
+    __tablename__ = "enrolment"
+    __table_args__ = (UniqueConstraint("series_id", "user_id", name="uq_enrolment_series_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # EnrolmentStatus
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    promoted_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"Enrolment({self.id}, series={self.series_id}, user={self.user_id}, {self.status})"
 
 
 class Group(Base):

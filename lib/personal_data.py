@@ -26,9 +26,11 @@ from lib.models import (
     AuthToken,
     Case,
     Contribution,
+    Enrolment,
     LearningSession,
     LoginAttempt,
     Organisation,
+    Series,
     User,
     utcnow,
 )
@@ -121,6 +123,15 @@ def personal_data(*, session: Session, user_id: int, actor: CurrentUser) -> dict
         "aanwezigheid": [
             {"leersessie": title, "datum": _when(day), "rol": a.role, "aanwezig": a.present}
             for a, title, day in attendance
+        ],
+        "leercirkels": [  # enrolments in a leercirkel and places on its waiting list
+            {"reeks": name, "status": e.status, "sinds": _when(e.created_at), "doorgeschoven_op": _when(e.promoted_at)}
+            for e, name in session.execute(
+                select(Enrolment, Series.name)
+                .join(Series, Series.id == Enrolment.series_id)
+                .where(Enrolment.user_id == user_id)
+                .order_by(Enrolment.id)
+            )
         ],
         "inbreng": [
             {

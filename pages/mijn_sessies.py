@@ -1,10 +1,11 @@
-"""Mijn sessies: the coming leersessies, signing up or off, and each date for the own calendar (.ics)."""
+"""Mijn sessies: the leercirkels to enrol in (or the place on their waiting list), the coming leersessies,
+signing up or off, and each date for the own calendar (.ics)."""
 
 import streamlit as st
 
 from lib.core import dates, db
-from lib.models import SessionStatus
-from lib.planning import attendance, ical
+from lib.models import EnrolmentStatus, SessionStatus
+from lib.planning import attendance, enrolment, ical
 from lib.ui import downloads, flash, page, write
 from lib.ui.text import md_escape
 
@@ -53,8 +54,67 @@ def change_ui(item: attendance.MySession) -> None:
     )
 
 
+def circle_card_ui(item: enrolment.MyCircle) -> None:
+    with st.container(border=True):
+        st.subheader(f"🔄 {md_escape(item.name)}")
+        when = ", ".join(dates.short_date(day) for day in item.session_dates)
+        st.markdown(
+            f"**Leercirkel** · {len(item.session_dates)} bijeenkomsten"
+            + (f": {md_escape(when)}" if when else "")
+            + (f" · {md_escape(item.location)}" if item.location else "")
+        )
+        if item.description:
+            st.text(item.description)
+        waiting = f", {item.waiting} op de wachtlijst" if item.waiting else ""
+        st.caption(f"{item.enrolled} van {item.places} plaatsen bezet{waiting}.")
+        status = enrolment.describe_status(item)
+        if item.status == EnrolmentStatus.ENROLLED:
+            st.success(status, icon="✅")
+        elif item.status == EnrolmentStatus.WAITING:
+            st.info(status, icon="⏳")
+        if item.status is not None:
+            label = "Uitschrijven" if item.status == EnrolmentStatus.ENROLLED else "Van de wachtlijst af"
+            if st.button(label, key=f"circle_{item.series_id}"):
+                withdraw_ui(item)
+        elif item.open:
+            label = "Op de wachtlijst" if item.full else "Inschrijven voor de hele cyclus"
+            if st.button(label, key=f"circle_{item.series_id}", type="primary"):
+                enrol_ui(item)
+
+
+def enrol_ui(item: enrolment.MyCircle) -> None:
+    write.change(
+        lambda session: enrolment.enrol(
+            session=session, series_id=item.series_id, actor=user, today=dates.local_today()
+        ),
+        lambda change: (
+            f"U bent ingeschreven voor {md_escape(item.name)} en aangemeld voor alle komende bijeenkomsten."
+            if change.status == EnrolmentStatus.ENROLLED
+            else f"{md_escape(item.name)} is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan schuift "
+            "u vanzelf door en ziet u dat hier."
+        ),
+    )
+
+
+def withdraw_ui(item: enrolment.MyCircle) -> None:
+    write.change(
+        lambda session: enrolment.withdraw(
+            session=session, series_id=item.series_id, actor=user, today=dates.local_today()
+        ),
+        f"U bent uitgeschreven voor {md_escape(item.name)}.",
+    )
+
+
 st.title("Mijn sessies")
 flash.show()
+with db.read() as session:
+    circles = enrolment.my_circles(session=session, user=user, today=dates.local_today())
+if circles:
+    st.header("Leercirkels")
+    st.caption("Schrijf u in voor de hele cyclus van een leercirkel; is ze vol, dan komt u op de wachtlijst.")
+    for circle in circles:
+        circle_card_ui(circle)
+    st.header("Komende leersessies")
 with db.read() as session:
     items = attendance.my_sessions(session=session, user=user, today=dates.local_today())[:SHOWN]
 if not items:

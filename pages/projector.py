@@ -28,6 +28,7 @@ from lib.live import capture, evaluation, join, phases
 from lib.live.trekker import match_trekker
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
 from lib.ui import board, flash, live, page, write
+from lib.ui import oogstdag as oogstdag_view  # series helper: the Oogstdag's projector view
 from lib.ui.review import review_ui
 from lib.ui.text import md_escape
 from lib.ui.themes import themes_ui  # recurring themes (issue 12)
@@ -542,6 +543,9 @@ if choice is not None:
                 solutions_ui(current)
         else:
             live_ui(choice.id)
+        # Oogstdag (series helper): its terugblik opens with the oogst of the series (lib/ui/oogstdag.py).
+        if current.phase == Phase.REVIEW and oogstdag_view.shows_oogst(current.id):
+            oogstdag_view.oogstdag_ui(learning_session_id=current.id, user=user)
         if current.phase == Phase.REVIEW:
             with db.read() as session:
                 count = terugblik.review_count(session=session, learning_session_id=current.id)

@@ -1,4 +1,5 @@
-"""Reeksen (aanjager): a series with its dates — create, edit, add dates, move or cancel a session, status, .ics."""
+"""Reeksen (aanjager): a series with its dates — create, edit, add dates, move or cancel a session, status, .ics;
+the kind of series (reeks, leercirkel, leertraject), a leercirkel's enrolments and waiting list, the Oogstdag."""
 
 import datetime as dt
 
@@ -6,8 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import dates, db
-from lib.models import SESSION_STATUS_LABELS, SessionStatus
-from lib.planning import ical, schedule, werkvormen
+from lib.models import (
+    SERIES_KIND_LABELS,
+    SESSION_KIND_LABELS,
+    SESSION_STATUS_LABELS,
+    SeriesKind,
+    SessionKind,
+    SessionStatus,
+    series_kind_label,
+)
+from lib.planning import enrolment, ical, schedule, werkvormen
 from lib.ui import downloads, flash, page, write
 from lib.ui.text import md_escape
 
@@ -21,6 +30,12 @@ STATUS_BUTTONS = {
     SessionStatus.PREPARED: "Markeer als voorbereid",
     SessionStatus.CANCELLED: "Sessie annuleren",
 }
+KIND_HELP = (
+    "Leersessie reeks: u nodigt uit en registreert de deelnemers. Leercirkel: een thema waarvoor professionals "
+    "zich zelf inschrijven voor de hele cyclus, tot het maximum; daarna komen ze op de wachtlijst. Leertraject: "
+    "een programma van verschillende activiteiten dat afsluit met een Oogstdag."
+)
+DEFAULT_PLACES = 12
 PROJECTOR_HINT = {
     SessionStatus.PLANNED: "Op de dag zelf start u de sessie op de Projector.",
     SessionStatus.PREPARED: "Op de dag zelf start u de sessie op de Projector.",
@@ -62,6 +77,23 @@ def series_form_ui(series, templates, prefix: str) -> schedule.SeriesInput | Non
             step=dt.timedelta(minutes=15),
             key=f"{prefix}_end",
         )
+        kinds = list(SeriesKind)
+        kind = st.radio(
+            "Soort reeks",
+            kinds,
+            index=kinds.index(SeriesKind(series.kind)) if series else 0,
+            format_func=lambda k: SERIES_KIND_LABELS[k],
+            horizontal=True,
+            help=KIND_HELP,
+            key=f"{prefix}_kind",
+        )
+        places = st.number_input(
+            "Maximum aantal deelnemers (alleen voor een leercirkel)",
+            min_value=1,
+            max_value=schedule.MAX_CIRCLE_PLACES,
+            value=(series.max_participants if series and series.max_participants else DEFAULT_PLACES),
+            key=f"{prefix}_places",
+        )
         template_id = st.selectbox(
             "Werkvorm",
             template_ids,
@@ -74,7 +106,8 @@ def series_form_ui(series, templates, prefix: str) -> schedule.SeriesInput | Non
         )
         label = "Wijzigingen opslaan" if series else "Reeks aanmaken"
         if st.form_submit_button(label, type="primary"):
-            return schedule.SeriesInput(name, start, end, location, description, template_id)
+            circle_places = int(places) if kind == SeriesKind.LEERCIRKEL else None
+            return schedule.SeriesInput(name, start, end, location, description, template_id, kind, circle_places)
     return None
 
 
@@ -114,6 +147,7 @@ def sessions_table_ui(series) -> None:
         [
             {
                 "Sessie": m.title,
+                "Soort": SESSION_KIND_LABELS.get(m.kind, m.kind),
                 "Wanneer": dates.session_when(m.date, m.start_time, m.end_time),
                 "Locatie": m.location,
                 "Status": SESSION_STATUS_LABELS[SessionStatus(m.status)],
@@ -139,6 +173,12 @@ def add_dates_ui(series) -> None:
         typed = st.text_area(
             "Of typ losse data (één per regel, bijvoorbeeld 5-9-2026)", key="add_typed", max_chars=2000
         )
+        last_is_oogstdag = st.checkbox(
+            "De laatste van deze data is de Oogstdag",
+            value=series.kind == SeriesKind.LEERTRAJECT and not schedule.ends_with_oogstdag(series),
+            help="Op de Oogstdag toont de projector de oogst van de reeks; de uitkomst zijn nieuwe vervolgacties.",
+            key="add_oogstdag",
+        )
         submitted = st.form_submit_button("Sessies toevoegen", type="primary")
     if not submitted:
         return
@@ -146,7 +186,12 @@ def add_dates_ui(series) -> None:
     def add(session) -> schedule.Planned:
         days = schedule.parse_dates(typed) if typed.strip() else schedule.dates_by_rhythm(first, int(count), int(weeks))
         return schedule.add_sessions(
-            session=session, series_id=series.id, days=days, actor=user, today=dates.local_today()
+            session=session,
+            series_id=series.id,
+            days=days,
+            actor=user,
+            today=dates.local_today(),
+            last_is_oogstdag=last_is_oogstdag,
         )
 
     write.change(add, lambda result: " ".join([f"{len(result.sessions)} sessie(s) toegevoegd.", *result.warnings]))
@@ -166,9 +211,10 @@ def change_session_ui(series) -> None:
     meeting = by_id[chosen_id]
     seen = write.seen_version(f"session_{meeting.id}", meeting.version)
     status = SessionStatus(meeting.status)
-    st.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
+    st.caption(f"Status: {SESSION_STATUS_LABELS[status]} · {SESSION_KIND_LABELS.get(meeting.kind, meeting.kind)}")
     if status in schedule.CHANGEABLE:
         move_ui(meeting)
+        session_kind_ui(meeting, seen)
     buttons = st.columns(4)
     for column, target in zip(
         buttons, sorted(schedule.TRANSITIONS[status], key=list(SessionStatus).index), strict=False
@@ -193,6 +239,19 @@ def change_session_ui(series) -> None:
         mime="text/calendar",
         key="session_ics",
     )
+
+
+def session_kind_ui(meeting, seen: int) -> None:
+    """An Oogstdag shows the oogst of the series on the projector; its outcome is new actions."""
+    target = SessionKind.LEERSESSIE if meeting.kind == SessionKind.OOGSTDAG else SessionKind.OOGSTDAG
+    label = "Maak er een gewone leersessie van" if target == SessionKind.LEERSESSIE else "🌾 Maak er de Oogstdag van"
+    if st.button(label, key=f"kind_{meeting.id}"):
+        write.change(
+            lambda session: schedule.set_kind(
+                session=session, learning_session_id=meeting.id, kind=target, expected_version=seen, actor=user
+            ),
+            f"De sessie is nu een {SESSION_KIND_LABELS[target]}.",
+        )
 
 
 def move_ui(meeting) -> None:
@@ -227,17 +286,66 @@ def move_ui(meeting) -> None:
     )
 
 
+def enrolments_ui(series) -> None:
+    """Who is in the leercirkel and who waits; taking somebody out lets the first in line move up."""
+    with db.read() as session:
+        circle = enrolment.circle(session=session, series_id=series.id, actor=user)
+    st.subheader(f"Inschrijvingen — {len(circle.enrolled)} van {circle.places} plaatsen bezet")
+    st.caption(
+        "Professionals schrijven zich zelf in op Mijn sessies, voor alle sessies van de cyclus. Is de cirkel vol, "
+        "dan komen ze op de wachtlijst; schrijft iemand zich uit, dan schuift de eerste op de wachtlijst door."
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Ingeschreven**")
+        if not circle.enrolled:
+            st.caption("Nog niemand ingeschreven.")
+        for person in circle.enrolled:
+            person_row_ui(person, "doorgeschoven van de wachtlijst" if person.promoted_at else "")
+    with right:
+        st.markdown(f"**Wachtlijst ({len(circle.waiting)})**")
+        if not circle.waiting:
+            st.caption("Niemand op de wachtlijst.")
+        for number, person in enumerate(circle.waiting, start=1):
+            person_row_ui(person, f"plaats {number}")
+
+
+def person_row_ui(person: enrolment.Person, note: str) -> None:
+    name, button = st.columns([3, 2], vertical_alignment="center")
+    organisation = f" ({person.organisation})" if person.organisation else ""
+    name.text(f"{person.name}{organisation}{' — ' + note if note else ''}")
+    if button.button("Uitschrijven", key=f"unenrol_{person.enrolment_id}"):
+        write.change(
+            lambda session: enrolment.remove_enrolment(
+                session=session, enrolment_id=person.enrolment_id, actor=user, today=dates.local_today()
+            ),
+            lambda change: " ".join(
+                [f"{md_escape(person.name)} is uitgeschreven.", md_escape(change.notice())]
+            ).strip(),
+        )
+
+
 def series_ui(series_id: int, templates) -> None:
     with db.read() as session:
         series = schedule.get_series(session=session, series_id=series_id)
         series_file = ical.series_ics(session=session, series_id=series_id)
     st.header(md_escape(series.name))
-    details = [series.location, f"{dates.clock(series.default_start)}–{dates.clock(series.default_end)}"]
+    details = [
+        series_kind_label(series.kind),
+        series.location,
+        f"{dates.clock(series.default_start)}–{dates.clock(series.default_end)}",
+    ]
     if series.template:
         details.append(f"werkvorm {series.template.name}")
     st.caption(" · ".join(md_escape(d) for d in details if d))
+    if series.kind == SeriesKind.LEERCIRKEL:
+        details_places = f"maximaal {series.max_participants} deelnemers"
+        st.caption(details_places)
     if series.description:
         st.text(series.description)
+    notice = schedule.series_notice(series)
+    if notice:
+        st.warning(notice, icon="🌾")
     st.download_button(
         "📆 Agenda-bestand van de hele reeks (.ics)",
         downloads.audited(series_file, user, ical.filename(series.name)),
@@ -247,6 +355,8 @@ def series_ui(series_id: int, templates) -> None:
         disabled=not series.sessions,
     )
     sessions_table_ui(series)
+    if series.kind == SeriesKind.LEERCIRKEL:
+        enrolments_ui(series)
     add_dates_ui(series)
     change_session_ui(series)
     edit_series_ui(series, templates)
@@ -255,7 +365,10 @@ def series_ui(series_id: int, templates) -> None:
 st.title("Reeksen")
 flash.show()
 with db.read() as session:
-    all_series = [(s.id, s.name) for s in schedule.list_series(session=session)]
+    all_series = [
+        (s.id, s.name if s.kind == SeriesKind.REEKS else f"{s.name} ({series_kind_label(s.kind)})")
+        for s in schedule.list_series(session=session)
+    ]
     templates = werkvormen.list_templates(session=session)
 pending = st.session_state.pop(PENDING, None)
 if pending is not None:

@@ -68,6 +68,7 @@ POLICY: dict[str, Rule] = {
     "series.plan": Rule(_LEADERS, "reeksen en leersessies plannen, verzetten en annuleren"),
     "session.prepare": Rule(_LEADERS, "deelnemers registreren en groepen maken"),
     "session.sign_up": Rule(_CONTRIBUTORS, "uzelf aan- of afmelden voor een leersessie"),
+    "circle.enrol": Rule(_CONTRIBUTORS, "uzelf in- of uitschrijven voor een leercirkel (of de wachtlijst)"),
     "werkvorm.edit": Rule(_ADMIN, "werkvormen maken en wijzigen"),
     # --- in the room ------------------------------------------------------------------------------
     "session.run": Rule(_LEADERS, "een leersessie openen en leiden op de projector"),

@@ -20,10 +20,14 @@ from lib.core.validation import clean_text
 from lib.models import (
     GUEST,
     Attendance,
+    Enrolment,
+    EnrolmentStatus,
     LearningSession,
     Organisation,
     PresenceConfirmation,
     Role,
+    Series,
+    SeriesKind,
     SessionStatus,
     User,
     role_label,
@@ -113,11 +117,31 @@ def sign_up(*, session: Session, learning_session_id: int, actor: CurrentUser, t
     )
     if existing is not None:
         return existing
+    _check_circle(session, meeting, actor)
     row = Attendance(session_id=meeting.id, user_id=actor.id, role=str(actor.role))
     session.add(row)
     session.flush()
     audit.record(session=session, event="signed_up", user_id=actor.id, entity="learning_session", entity_id=meeting.id)
     return row
+
+
+def _check_circle(session: Session, meeting: LearningSession, actor: CurrentUser) -> None:
+    """A leercirkel's sessions are for who is enrolled in it (lib/planning/enrolment.py keeps its maximum)."""
+    series = session.get(Series, meeting.series_id) if meeting.series_id is not None else None
+    if series is None or series.kind != SeriesKind.LEERCIRKEL:
+        return
+    enrolled = session.scalar(
+        select(Enrolment.id).where(
+            Enrolment.series_id == series.id,
+            Enrolment.user_id == actor.id,
+            Enrolment.status == EnrolmentStatus.ENROLLED,
+        )
+    )
+    if enrolled is None:
+        raise DomainError(
+            f"Deze leersessie hoort bij de leercirkel '{series.name}'. Schrijf u in voor de hele cyclus van de "
+            "leercirkel (bovenaan deze pagina); is ze vol, dan komt u op de wachtlijst."
+        )
 
 
 def sign_off(*, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date) -> None:

@@ -18,10 +18,24 @@ from lib.accounts import CurrentUser
 from lib.core import audit, dates, policy, versions
 from lib.core.errors import DomainError, NotFound
 from lib.core.validation import clean_text
-from lib.models import SESSION_STATUS_LABELS, Case, CaseStatus, LearningSession, Series, SessionStatus, Template
+from lib.models import (
+    SERIES_KIND_LABELS,
+    SESSION_KIND_LABELS,
+    SESSION_STATUS_LABELS,
+    Case,
+    CaseStatus,
+    Enrolment,
+    LearningSession,
+    Series,
+    SeriesKind,
+    SessionKind,
+    SessionStatus,
+    Template,
+)
 from lib.planning import werkvormen
 
 MAX_DATES_AT_ONCE = 52
+MAX_CIRCLE_PLACES = 200  # the most places a leercirkel can have
 
 # The steps of planning: gepland → voorbereid, back to gepland while not started, cancelled and planned
 # again. Bezig and afgerond are not steps of planning: a session starts and ends only through
@@ -49,6 +63,8 @@ class SeriesInput:
     location: str = ""
     description: str = ""
     template_id: int | None = None
+    kind: str = SeriesKind.REEKS
+    max_participants: int | None = None  # a leercirkel's number of places; None for the other kinds
 
 
 @dataclass
@@ -122,7 +138,21 @@ def _validated_series(session: Session, data: SeriesInput, series_id: int | None
         clash = clash.where(Series.id != series_id)
     if session.scalar(clash) is not None:
         raise DomainError("Er bestaat al een reeks met deze naam. Kies een andere naam.")
-    return SeriesInput(name, data.default_start, data.default_end, location, description, data.template_id)
+    try:
+        kind = SeriesKind(data.kind)
+    except ValueError:
+        raise DomainError("Kies het soort reeks: leersessie reeks, leercirkel of leertraject.") from None
+    places = None
+    if kind == SeriesKind.LEERCIRKEL:
+        places = data.max_participants
+        if places is None or isinstance(places, bool) or not 1 <= int(places) <= MAX_CIRCLE_PLACES:
+            raise DomainError(
+                f"Een leercirkel heeft een maximum aantal deelnemers: kies 1 tot {MAX_CIRCLE_PLACES} plaatsen."
+            )
+        places = int(places)
+    return SeriesInput(
+        name, data.default_start, data.default_end, location, description, data.template_id, kind, places
+    )
 
 
 def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) -> Series:
@@ -140,6 +170,8 @@ def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) ->
         default_end=data.default_end,
         template_id=template_id,
         created_by_id=actor.id,
+        kind=data.kind,
+        max_participants=data.max_participants,
     )
     session.add(series)
     session.flush()
@@ -148,21 +180,55 @@ def create_series(*, session: Session, data: SeriesInput, actor: CurrentUser) ->
 
 
 def update_series(
-    *, session: Session, series_id: int, data: SeriesInput, expected_version: int, actor: CurrentUser
+    *,
+    session: Session,
+    series_id: int,
+    data: SeriesInput,
+    expected_version: int,
+    actor: CurrentUser,
+    today: dt.date | None = None,
 ) -> Series:
-    """Change the series itself; its planned sessions keep their own date, time, place and round plan."""
+    """Change the series itself; its planned sessions keep their own date, time, place and round plan.
+    More places in a leercirkel let the first in line in (signed up for the sessions from `today`)."""
     policy.require(actor, "series.plan")
     series = session.get(Series, series_id, with_for_update=True)
     if series is None:
         raise NotFound("Deze reeks bestaat niet.")
     data = _validated_series(session, data, series_id)
     versions.check(series, expected_version)
+    _check_kind_change(session, series, data)
+    more_places = (data.max_participants or 0) > (series.max_participants or 0)
     series.name, series.description, series.location = data.name, data.description, data.location
     series.default_start, series.default_end = data.default_start, data.default_end
+    series.kind, series.max_participants = data.kind, data.max_participants
     if data.template_id is not None:
         series.template_id = data.template_id
     audit.record(session=session, event="series_updated", user_id=actor.id, entity="series", entity_id=series.id)
+    if series.kind == SeriesKind.LEERCIRKEL and more_places:
+        from lib.planning import enrolment  # enrolment builds on this module
+
+        session.flush()
+        enrolment.fill_places(session, series, today=today or dates.local_today())
     return series
+
+
+def _check_kind_change(session: Session, series: Series, data: SeriesInput) -> None:
+    """A leercirkel with people enrolled stays a leercirkel, and keeps a place for each of them."""
+    if series.kind != SeriesKind.LEERCIRKEL:
+        return
+    from lib.planning import enrolment
+
+    enrolled = enrolment.enrolled_count(session, series.id)
+    waiting = enrolment.waiting_count(session, series.id)
+    if data.kind != SeriesKind.LEERCIRKEL and enrolled + waiting:
+        raise DomainError(
+            f"Deze leercirkel heeft {enrolled + waiting} inschrijving(en). Schrijf die eerst uit voordat u er een "
+            f"{SERIES_KIND_LABELS[data.kind]} van maakt."
+        )
+    if data.kind == SeriesKind.LEERCIRKEL and (data.max_participants or 0) < enrolled:
+        raise DomainError(
+            f"Er zijn al {enrolled} deelnemers ingeschreven: het maximum kan niet lager zijn dan {enrolled}."
+        )
 
 
 def list_series(*, session: Session, include_archived: bool = False) -> list[Series]:
@@ -170,6 +236,19 @@ def list_series(*, session: Session, include_archived: bool = False) -> list[Ser
     if not include_archived:
         query = query.where(Series.archived.is_(False))
     return list(session.scalars(query))
+
+
+def ends_with_oogstdag(series: Series) -> bool:
+    """Whether the last session of the series that goes ahead is an Oogstdag (as a leertraject should)."""
+    going_ahead = [m for m in series.sessions if m.status != SessionStatus.CANCELLED]
+    return bool(going_ahead) and going_ahead[-1].kind == SessionKind.OOGSTDAG
+
+
+def series_notice(series: Series) -> str | None:
+    """What the aanjager should still arrange for the kind of series, in Dutch; None when nothing."""
+    if series.kind == SeriesKind.LEERTRAJECT and not ends_with_oogstdag(series):
+        return "Een leertraject sluit af met een Oogstdag. Maak van de laatste sessie een Oogstdag."
+    return None
 
 
 def get_series(*, session: Session, series_id: int) -> Series:
@@ -205,11 +284,14 @@ def add_sessions(
     start: dt.time | None = None,
     end: dt.time | None = None,
     location: str | None = None,
+    last_is_oogstdag: bool = False,
 ) -> Planned:
     """Plan a session on each of `days` with the series' time, place and a snapshot of its werkvorm.
 
     A date twice in the list or already in the series is refused (nothing is stored); a date in the
     past is planned with a warning, because recording an earlier session afterwards is legitimate.
+    With `last_is_oogstdag` the latest of the new dates is the series' Oogstdag. People enrolled in a
+    leercirkel are signed up for its new sessions too.
     """
     policy.require(actor, "series.plan")
     series = session.get(Series, series_id, with_for_update=True)
@@ -240,9 +322,11 @@ def add_sessions(
     planned = Planned(sessions=[])
     for day in sorted(days):
         number += 1
+        oogstdag = last_is_oogstdag and day == max(days)
         meeting = LearningSession(
             series_id=series.id,
-            title=f"{series.name} — leersessie {number}"[:160],
+            title=(f"{series.name} — Oogstdag" if oogstdag else f"{series.name} — leersessie {number}")[:160],
+            kind=SessionKind.OOGSTDAG if oogstdag else SessionKind.LEERSESSIE,
             date=day,
             start_time=start,
             end_time=end,
@@ -265,7 +349,49 @@ def add_sessions(
         entity_id=series.id,
         dates=[d.isoformat() for d in sorted(days)],
     )
+    if series.kind == SeriesKind.LEERCIRKEL and session.scalar(
+        select(Enrolment.id).where(Enrolment.series_id == series.id).limit(1)
+    ):
+        from lib.planning import enrolment
+
+        enrolment.sign_up_enrolled(session, series, today=today)
     return planned
+
+
+def set_kind(
+    *,
+    session: Session,
+    learning_session_id: int,
+    kind: SessionKind | str,
+    expected_version: int,
+    actor: CurrentUser,
+) -> LearningSession:
+    """Make a planned session an Oogstdag (the oogst of its series on the projector), or a leersessie again."""
+    policy.require(actor, "series.plan")
+    try:
+        target = SessionKind(kind)
+    except ValueError:
+        raise DomainError("Kies: leersessie of Oogstdag.") from None
+    meeting = _for_change(session, learning_session_id, expected_version)
+    if meeting.status not in CHANGEABLE:
+        label = SESSION_STATUS_LABELS[SessionStatus(meeting.status)]
+        raise DomainError(f"Een leersessie die {label} is, kan niet meer van soort veranderen.")
+    if target == SessionKind.OOGSTDAG and meeting.series_id is None:
+        raise DomainError("Een Oogstdag hoort bij een reeks: ze toont de oogst van die reeks.")
+    meeting.kind = target
+    audit.record(
+        session=session,
+        event="session_kind",
+        user_id=actor.id,
+        entity="learning_session",
+        entity_id=meeting.id,
+        kind=str(target),
+    )
+    return meeting
+
+
+def kind_label(meeting: LearningSession) -> str:
+    return SESSION_KIND_LABELS.get(meeting.kind, meeting.kind)
 
 
 def get_session(*, session: Session, learning_session_id: int) -> LearningSession:

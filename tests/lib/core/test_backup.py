@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from lib import cli, demo
 from lib.core import backup, db
 from lib.core.errors import DomainError
-from lib.models import AuditLog, AuthToken, Base, Case, LoginAttempt, Organisation, TemplateRound
+from lib.models import AuditLog, AuthToken, Base, Case, Enrolment, LoginAttempt, Organisation, Series, TemplateRound
 from tests import factories
 from tests.conftest import _empty_postgres
 from tests.corpus import blns
@@ -46,6 +46,14 @@ def _fill(engine) -> None:
             AuthToken(user_id=author.id, token_hash="f" * 64, expires_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
         )
         session.add(LoginAttempt(scope="login", key="ünïcødé"))
+        session.add(  # a leercirkel's enrolment (series kinds)
+            Enrolment(
+                series_id=session.scalars(select(Series.id)).first(),
+                user_id=author.id,
+                status="ingeschreven",
+                promoted_at=dt.datetime(2026, 3, 1, 23, 59, 59, 999, tzinfo=dt.UTC),
+            )
+        )
         template_round = session.scalars(select(TemplateRound)).first()
         template_round.guiding_questions = ["Wat \u201cbelemmert\u201d?", {"nested": ["ü", 1, None, True]}]
 

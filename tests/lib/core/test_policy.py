@@ -26,10 +26,22 @@ from lib.core import audit, backup, db, policy
 from lib.core.errors import NotAllowed
 from lib.core.policy import POLICY, Rule
 from lib.followup import actions, stuck
-from lib.insight import oogst, recurring, reports, statement, stats, terugkoppeling
+from lib.insight import oogst, oogstdag, recurring, reports, statement, stats, terugkoppeling
 from lib.live import capture, phases
-from lib.models import ActionStatus, CaseStatus, ContributionKind, LearningSession, PresenceConfirmation, Role, User
-from lib.planning import attendance, groups, schedule, werkvormen
+from lib.models import (
+    ActionStatus,
+    CaseStatus,
+    ContributionKind,
+    Enrolment,
+    EnrolmentStatus,
+    LearningSession,
+    PresenceConfirmation,
+    Role,
+    SeriesKind,
+    SessionKind,
+    User,
+)
+from lib.planning import attendance, enrolment, groups, schedule, werkvormen
 from lib.ui.nav import PAGES
 from tests import factories as f
 
@@ -165,6 +177,34 @@ def attended(s: Session, w: World, me: CurrentUser) -> None:
     f.attendance(s, meeting, me_row(s, me), present=True)
     s.add(PresenceConfirmation(session_id=meeting.id, confirmed_by_id=w.actors[Role.AANJAGER].id))
     s.flush()
+
+
+def a_circle(s: Session, w: World) -> int:
+    """A leercirkel of two places with a session next week; its id."""
+    circle = f.series(s, kind=SeriesKind.LEERCIRKEL, max_participants=2)
+    f.learning_session(s, series_row=circle, date=TODAY + dt.timedelta(days=7))
+    return circle.id
+
+
+def an_enrolment(s: Session, w: World) -> int:
+    row = Enrolment(series_id=a_circle(s, w), user_id=w.other_id, status=EnrolmentStatus.ENROLLED)
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def an_own_enrolment(s: Session, w: World, me: CurrentUser) -> int:
+    """A leercirkel `me` is enrolled in (without going through the service); its id."""
+    circle_id = a_circle(s, w)
+    s.add(Enrolment(series_id=circle_id, user_id=me.id, status=EnrolmentStatus.ENROLLED))
+    s.flush()
+    return circle_id
+
+
+def an_oogstdag(s: Session, w: World) -> int:
+    s.get(LearningSession, w.running_id).kind = SessionKind.OOGSTDAG
+    s.flush()
+    return w.running_id
 
 
 def template() -> werkvormen.TemplateInput:
@@ -324,6 +364,36 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             expected_version=version(s, w.upcoming_id),
             actor=me,
         ),
+    ),
+    "planning.schedule.set_kind": (
+        "series.plan",
+        lambda s, w, me: schedule.set_kind(
+            session=s,
+            learning_session_id=w.upcoming_id,
+            kind=SessionKind.OOGSTDAG,
+            expected_version=version(s, w.upcoming_id),
+            actor=me,
+        ),
+    ),
+    "planning.enrolment.enrol": (
+        "circle.enrol",
+        lambda s, w, me: enrolment.enrol(session=s, series_id=a_circle(s, w), actor=me, today=TODAY),
+    ),
+    "planning.enrolment.withdraw": (
+        "circle.enrol",
+        lambda s, w, me: enrolment.withdraw(session=s, series_id=an_own_enrolment(s, w, me), actor=me, today=TODAY),
+    ),
+    "planning.enrolment.my_circles": (
+        "circle.enrol",
+        lambda s, w, me: enrolment.my_circles(session=s, user=me, today=TODAY),
+    ),
+    "planning.enrolment.circle": (
+        "session.prepare",
+        lambda s, w, me: enrolment.circle(session=s, series_id=a_circle(s, w), actor=me),
+    ),
+    "planning.enrolment.remove_enrolment": (
+        "session.prepare",
+        lambda s, w, me: enrolment.remove_enrolment(session=s, enrolment_id=an_enrolment(s, w), actor=me, today=TODAY),
     ),
     "planning.attendance.add_users": (
         "session.prepare",
@@ -575,6 +645,10 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
     "insight.oogst.harvest": (
         "insight.view",
         lambda s, w, me: oogst.harvest(session=s, series_id=w.series_id, actor=me),
+    ),
+    "insight.oogstdag.oogstdag": (
+        "session.run",
+        lambda s, w, me: oogstdag.oogstdag(session=s, learning_session_id=an_oogstdag(s, w), actor=me, today=TODAY),
     ),
     "insight.reports.session_choices": ("insight.view", lambda s, w, me: reports.session_choices(session=s, viewer=me)),
     "insight.reports.session_report": (

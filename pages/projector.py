@@ -20,8 +20,10 @@ from lib.core.config import get_settings
 from lib.followup import actions
 from lib.live import address, capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
+from lib.planning import groups
 from lib.ui import board, flash, live, page, write
 from lib.ui.review import review_ui
+from lib.ui.text import md_escape
 from lib.ui.timer import timer_ui
 
 user = page.setup("projector")
@@ -340,6 +342,11 @@ if choice is not None:
         current = snapshot.view
         st.session_state[RENDERED] = snapshot.rendered
         live_ui(choice.id)
+        if current.phase == Phase.OPENING:  # helper "room" (issue 11): say which table lacks a casus
+            with db.read() as session:
+                gaps = groups.seating_warning(groups.seating_gaps(session=session, learning_session_id=current.id))
+            if gaps:
+                st.warning(md_escape(gaps), icon="🗂️")
         if current.phase == Phase.REVIEW:
             st.subheader("Terugblik op de vervolgacties")
             review_ui(learning_session_id=current.id, user=user)

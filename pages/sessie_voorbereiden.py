@@ -174,6 +174,7 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     with db.read() as session:
         tables = groups.groups_of(session=session, learning_session_id=meeting_id)
         waiting = groups.unplaced(session=session, learning_session_id=meeting_id)
+        gaps = groups.seating_warning(groups.seating_gaps(session=session, learning_session_id=meeting_id))
         case_count = len(schedule.selected_cases(session=session, learning_session_id=meeting_id))
     left, right = st.columns([1, 2])
     # Keyed by the number of cases, so the proposal follows when cases are selected or taken out.
@@ -194,6 +195,8 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     if not tables:
         st.info("Nog geen groepen. Kies het aantal en klik op 'Groepen maken'.")
         return
+    if gaps:
+        st.warning(md_escape(gaps), icon="🗂️")
     if waiting:
         st.warning("Nog niet ingedeeld: " + ", ".join(md_escape(p.name) for p in waiting), icon="🪑")
     columns = st.columns(min(len(tables), 4))

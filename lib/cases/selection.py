@@ -25,6 +25,7 @@ from lib.models import (
     LearningSession,
     Organisation,
 )
+from lib.planning import groups
 
 MAX_NOTE = 2000
 PAGE_SIZE = 20
@@ -179,6 +180,9 @@ def select_for_session(
     case.session_id = meeting.id
     case.status = CaseStatus.SELECTED
     case.return_note = ""
+    session.flush()
+    # Groups made before this casus was chosen: it takes a table that has none (its submitter along).
+    seated = groups.seat_unseated_cases(session=session, learning_session_id=meeting.id)
     audit.record(
         session=session,
         event="case_selected",
@@ -187,6 +191,7 @@ def select_for_session(
         entity_id=case.id,
         session_id=meeting.id,
         previous_session_id=previous,
+        group=next((number for case_id, number in seated if case_id == case.id), None),
     )
     return case
 

@@ -169,7 +169,7 @@ with right:
     )
 chart_ui(
     "Evaluatie per sessie",
-    "Gemiddelde scores van 1 tot 5: was de sessie constructief, en to the point? "
+    "Gemiddelde scores van 1 tot 5: was de sessie constructief, en ter zake? "
     "(Evaluaties zijn anoniem: het filter op organisatie geldt hier niet.)",
     board.evaluations,
     charts.evaluations,

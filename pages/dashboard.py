@@ -46,7 +46,7 @@ def headline_ui(head: stats.Headline) -> None:
 def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
     """One chart with its title and a one-line explanation, or 'nog geen gegevens'."""
     with st.container(border=True):
-        st.subheader(title)
+        st.header(title)
         st.caption(explanation)
         if frame.empty:
             st.info(NO_DATA, icon="📭")
@@ -57,7 +57,7 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
 
 def late_actions_ui(frame) -> None:
     with st.container(border=True):
-        st.subheader("Te late acties")
+        st.header("Te late acties")
         st.caption(
             "Acties die nog open of bezig zijn terwijl de streefdatum voorbij is. Klik op een kolom om te sorteren."
         )

@@ -15,7 +15,7 @@ SHOWN = 20
 
 def session_card_ui(item: attendance.MySession, calendar_file: bytes) -> None:
     with st.container(border=True):
-        st.subheader(md_escape(item.title))
+        st.header(md_escape(item.title))
         st.markdown(f"**{item.when}**")
         if item.location:
             st.text(item.location)

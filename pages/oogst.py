@@ -21,7 +21,7 @@ def counts_ui(report: oogst.Harvest) -> None:
 
 
 def reasons_ui(report: oogst.Harvest) -> None:
-    st.subheader("Waarom niet?")
+    st.header("Waarom niet?")
     if not report.reasons:
         st.caption(oogst.NO_REASONS)
         return
@@ -87,7 +87,7 @@ def session_ui(item: oogst.SessionHarvest) -> None:
 
 
 def downloads_ui(series_id: int, name: str) -> None:
-    st.subheader("Downloaden")
+    st.header("Downloaden")
     downloads.report_buttons(
         "Oogst",
         lambda session: oogst.document(oogst.harvest(session=session, series_id=series_id, actor=user)),
@@ -117,7 +117,7 @@ if not report.sessions:
 counts_ui(report)
 st.plotly_chart(oogst.outcomes_figure(report), key="harvest_chart")
 reasons_ui(report)
-st.subheader("Per leersessie")
+st.header("Per leersessie")
 for item in report.sessions:
     session_ui(item)
 downloads_ui(series_id, report.name)

@@ -91,7 +91,25 @@ def actions_table_ui(result: actions.ActionPage, today) -> None:
             for r in result.rows
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # Fixed widths so "Waarom niet" is never squeezed to a sliver, and rows of two lines so that longer
+    # texts wrap in the cell (Streamlit wraps text when the row is taller than one line).
+    text = st.column_config.TextColumn
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        row_height=56,
+        column_config={
+            "Actie": text(width=260),
+            "Status": text(width=105),
+            "Trekker": text(width=140),
+            "Organisatie": text(width=140),
+            "Streefdatum": text(width=105),
+            "Termijn": text(width=130),
+            "Leersessie": text(width=190),
+            "Waarom niet": text(width=300),
+        },
+    )
 
 
 def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
@@ -129,7 +147,7 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
 
 def detail_ui(prefix: str, row: actions.ActionRow) -> None:
     with st.container(border=True, key=f"{prefix}_detail"):
-        st.markdown(f"### {md_escape(row.title)}")
+        st.markdown(f"## {md_escape(row.title)}")
         due = f", streefdatum {dates.long_date(row.due_date)}" if row.due_date else ""
         st.markdown(f"Status **{md_escape(row.status_label)}**{due}" + (" — **te laat**" if row.late else ""))
         if row.reason:

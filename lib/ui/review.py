@@ -72,7 +72,7 @@ def summary_ui(items: list[terugblik.ReviewItem]) -> None:
     line = terugblik.summary_text(counts)
     if remaining:
         line += f" — nog {remaining} te bespreken"
-    st.markdown(f"#### {line}")  # counts and status labels only: no user text
+    st.markdown(f"## {line}")  # counts and status labels only: no user text
 
 
 def one_by_one_ui(items: list[terugblik.ReviewItem], learning_session_id: int, user: CurrentUser, today) -> None:

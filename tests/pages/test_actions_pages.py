@@ -163,5 +163,5 @@ def test_action_text_is_shown_inert(app_as, sqlite_engine):
     with db.transaction(sqlite_engine) as session:
         session.get(Action, spoed.id).title = "**vet** [klik](http://x.example) <b>html</b>"
     at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
-    heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("###"))
-    assert heading == r"### \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"
+    heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("## "))
+    assert heading == r"## \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"

@@ -3,10 +3,12 @@ is told which table lacks a casus (Sessie voorbereiden, the projector's opening)
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from lib.cases import selection
 from lib.core import db
+from lib.core.errors import DomainError
 from lib.live import phases
 from lib.models import Attendance, Case, CaseStatus, Group, GroupMember, Role, User
 from lib.planning import groups
@@ -123,3 +125,51 @@ def test_no_groups_yet_is_no_gap(engine):
         meeting = f.learning_session(session)
         f.case(session, f.user(session, Role.PROFESSIONAL), status=CaseStatus.SELECTED, session_id=meeting.id)
         assert not groups.seating_gaps(session=session, learning_session_id=meeting.id)
+
+
+def test_replacing_a_casus_in_a_full_session_puts_the_new_one_on_its_table(engine):
+    with db.transaction(engine) as session:
+        aanjager, meeting, users = _room(session)
+        table = session.scalar(select(Group).where(Group.session_id == meeting.id, Group.number == 2))
+        old = session.get(Case, table.case_id)
+        fresh = f.case(session, users[-1], status=CaseStatus.SUBMITTED)
+        ids = (meeting.id, old.id, old.version, fresh.id, fresh.version)
+    meeting_id, old_id, old_version, fresh_id, fresh_version = ids
+    with db.transaction(engine) as session:
+        selection.replace_case(
+            session=session,
+            case_id=fresh_id,
+            replaced_case_id=old_id,
+            actor=aanjager,
+            expected_version=fresh_version,
+            replaced_version=old_version,
+        )
+    with db.read(engine) as session:
+        assert session.get(Case, old_id).status == CaseStatus.SUBMITTED
+        assert session.get(Case, fresh_id).status == CaseStatus.SELECTED
+        assert (
+            session.scalar(select(Group.case_id).where(Group.session_id == meeting_id, Group.number == 2)) == fresh_id
+        )
+        assert _table_of(session, users[-1].id, meeting_id) == 2
+        assert not groups.seating_gaps(session=session, learning_session_id=meeting_id)
+
+
+def test_replacing_with_a_stale_version_changes_nothing(engine):
+    with db.transaction(engine) as session:
+        aanjager, meeting, users = _room(session)
+        old = session.scalar(select(Case).where(Case.session_id == meeting.id).order_by(Case.id))
+        fresh = f.case(session, users[-1], status=CaseStatus.SUBMITTED)
+        ids = (old.id, old.version, fresh.id)
+    old_id, old_version, fresh_id = ids
+    with pytest.raises(DomainError), db.transaction(engine) as session:
+        selection.replace_case(
+            session=session,
+            case_id=fresh_id,
+            replaced_case_id=old_id,
+            actor=aanjager,
+            expected_version=99,
+            replaced_version=old_version,
+        )
+    with db.read(engine) as session:
+        assert session.get(Case, old_id).status == CaseStatus.SELECTED
+        assert session.get(Case, fresh_id).status == CaseStatus.SUBMITTED

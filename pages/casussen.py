@@ -93,23 +93,25 @@ def select_ui(case: Case, slots: list[selection.SessionSlot], seen: int) -> None
                 f"'{md_escape(case.title)}' is geselecteerd.",
             )
         return
-    # A full session: one click swaps this casus in for one of the chosen ones (and onto its table).
+    # A full session: one click swaps this casus in for one of the chosen ones (and onto its table). The
+    # titles are text, not button labels, so that a long title wraps instead of being cut off.
     st.caption(f"{md_escape(slot.title)} is vol. Vervang een gekozen casus door deze:")
-    for index, old in enumerate(others):
+    for old in others:
         old_seen = write.seen_version(f"inbox_replace_{case.id}_{old.id}", old.version)
-        kind = "primary" if index == 0 else "secondary"
-        if st.button(f"⇄ Vervang ‘{md_escape(old.title)}’", key=f"inbox_replace_{case.id}_{old.id}", type=kind):
-            write.change(
-                lambda session, old=old, old_seen=old_seen: selection.replace_case(
-                    session=session,
-                    case_id=case.id,
-                    replaced_case_id=old.id,
-                    actor=user,
-                    expected_version=seen,
-                    replaced_version=old_seen,
-                ),
-                f"'{md_escape(case.title)}' vervangt '{md_escape(old.title)}'.",
-            )
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(old.title)}**")
+            if st.button("⇄ Vervangen", key=f"inbox_replace_{case.id}_{old.id}"):
+                write.change(
+                    lambda session, old=old, old_seen=old_seen: selection.replace_case(
+                        session=session,
+                        case_id=case.id,
+                        replaced_case_id=old.id,
+                        actor=user,
+                        expected_version=seen,
+                        replaced_version=old_seen,
+                    ),
+                    f"'{md_escape(case.title)}' vervangt '{md_escape(old.title)}'.",
+                )
 
 
 def manage_ui(case: Case, slots: list[selection.SessionSlot]) -> None:

@@ -91,25 +91,9 @@ def actions_table_ui(result: actions.ActionPage, today) -> None:
             for r in result.rows
         ]
     )
-    # Fixed widths so "Waarom niet" is never squeezed to a sliver, and rows of two lines so that longer
-    # texts wrap in the cell (Streamlit wraps text when the row is taller than one line).
-    text = st.column_config.TextColumn
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        row_height=56,
-        column_config={
-            "Actie": text(width=260),
-            "Status": text(width=105),
-            "Trekker": text(width=140),
-            "Organisatie": text(width=140),
-            "Streefdatum": text(width=105),
-            "Termijn": text(width=130),
-            "Leersessie": text(width=190),
-            "Waarom niet": text(width=300),
-        },
-    )
+    # A plain HTML table, not the canvas grid: its text wraps, so "Waarom niet" is never cut off at the
+    # edge of the page, and a screen reader reads it as a table (one page of rows at a time).
+    st.table(frame, hide_index=True)
 
 
 def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:

@@ -91,7 +91,6 @@ def unreachable_warning(link: str) -> str | None:
     if not is_loopback(host):
         return None
     return (
-        f"De link om mee te doen wijst naar {host}: dat adres bestaat alleen op deze computer, geen telefoon "
-        "kan het bereiken. Start de app met `make run HOST=0.0.0.0` om het netwerk van de zaal te bedienen, "
-        "of stel LEERSESSIE_PUBLIC_URL in op het adres van de server."
+        f"Telefoons kunnen deze link niet openen: {host} is alleen deze computer. "
+        "Start de app met `make run HOST=0.0.0.0` (netwerk van de zaal) of stel LEERSESSIE_PUBLIC_URL in."
     )

@@ -31,16 +31,16 @@ def test_manager_sees_own_actions_and_all_of_the_own_organisation_by_default(app
     at = app_as("manager", "pages/opvolging.py")
     assert not at.exception, at.exception
     assert tab_labels(at) == ["Mijn acties", "Alle acties"]
-    mine, everything = (f.value for f in at.dataframe)
+    mine, everything = (f.value for f in at.table)
     assert set(mine["Actie"]) == {
         "Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
         "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent",
     }
     assert set(everything["Organisatie"]) == {"Gemeente Oss"}
     at.selectbox(key="all_organisation").set_value(0).run()  # Alle
-    assert len(at.dataframe[1].value) == 6
+    assert len(at.table[1].value) == 6
     at.multiselect(key="all_status").set_value(["niet_gelukt"]).run()
-    reasons = list(at.dataframe[1].value["Waarom niet"])
+    reasons = list(at.table[1].value["Waarom niet"])
     assert reasons == ["Geen capaciteit in het wijkteam om de handreiking te schrijven."]
 
 

@@ -128,7 +128,13 @@ def attendees_ui(meeting_id: int) -> None:
     )
 
     names = dict(others)
-    chosen = st.multiselect("Deelnemers aanmelden", list(names), format_func=lambda i: names[i], key="add_attendees")
+    chosen = st.multiselect(
+        "Deelnemers aanmelden",
+        list(names),
+        format_func=lambda i: names[i],
+        key="add_attendees",
+        placeholder="Kies deelnemers…",
+    )
     if st.button("Aanmelden", key="add_attendees_button", disabled=not chosen):
         write.change(
             lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen, actor=user),

@@ -1,6 +1,9 @@
 # The two commands of the README: `make run` and `make test`. Both set up everything they need.
 PYTHON ?= python3
 PORT ?= 8501
+# Local only by default; `make run HOST=0.0.0.0` serves the room's network (phones join on the laptop's
+# address, which the projector's QR code then shows).
+HOST ?= 127.0.0.1
 # Both cores; one browser-test module (and its one server) stays on one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 VENV := .venv
@@ -25,7 +28,7 @@ migrate: $(VENV)/.installed
 
 run: migrate
 	$(BIN)/python -m lib.cli demo --if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST)
 
 # The single sign-on test's OpenID provider (npm package oidc-provider, pinned in tests/oidc): installed
 # when npm is there; without it that test skips (CI installs Node.js and fails instead).

@@ -209,6 +209,11 @@ EVALUATION_LENGTH_LABELS: dict[str, str] = {
     EvaluationLength.GOOD: "goed",
     EvaluationLength.TOO_LONG: "te lang",
 }
+# The two scores of the evaluation (1–5), by column: the Dutch word everywhere (phone, projector, reports).
+EVALUATION_SCORE_LABELS: dict[str, str] = {
+    "constructive": "Constructief",
+    "to_the_point": "Ter zake",
+}
 
 
 # --- series types, session types and leercirkel enrolment (issue 12) -------------------------------

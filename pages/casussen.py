@@ -21,7 +21,7 @@ def reset_page() -> None:
 
 
 def upcoming_ui(slots: list[selection.SessionSlot]) -> None:
-    st.subheader("Komende leersessies")
+    st.header("Komende leersessies")
     if not slots:
         st.info("Er zijn geen leersessies gepland.")
         return
@@ -72,7 +72,8 @@ def filters_ui(organisations, series) -> selection.CaseFilter:
 
 
 def select_ui(case: Case, slots: list[selection.SessionSlot], seen: int) -> None:
-    labels = {slot.id: slot.label + (" — vol" if slot.full else "") for slot in slots}
+    # How full first: a narrow picker cuts the end of a label off, and "vol" must not be what goes.
+    labels = {slot.id: slot.picker_label for slot in slots}
     if not labels:
         st.caption("Er is geen komende leersessie om deze casus voor te selecteren.")
         return
@@ -81,13 +82,36 @@ def select_ui(case: Case, slots: list[selection.SessionSlot], seen: int) -> None
     choice = st.selectbox(
         "Leersessie", options, index=preferred, format_func=labels.get, key=f"inbox_session_{case.id}"
     )
-    if st.button("Selecteren voor deze sessie", type="primary", key=f"inbox_select_{case.id}"):
-        write.change(
-            lambda session: selection.select_for_session(
-                session=session, case_id=case.id, learning_session_id=choice, actor=user, expected_version=seen
-            ),
-            f"'{md_escape(case.title)}' is geselecteerd.",
-        )
+    slot = next(s for s in slots if s.id == choice)
+    others = [c for c in slot.cases if c.id != case.id]
+    if not slot.full or len(others) < len(slot.cases):
+        if st.button("Selecteren voor deze sessie", type="primary", key=f"inbox_select_{case.id}"):
+            write.change(
+                lambda session: selection.select_for_session(
+                    session=session, case_id=case.id, learning_session_id=choice, actor=user, expected_version=seen
+                ),
+                f"'{md_escape(case.title)}' is geselecteerd.",
+            )
+        return
+    # A full session: one click swaps this casus in for one of the chosen ones (and onto its table). The
+    # titles are text, not button labels, so that a long title wraps instead of being cut off.
+    st.caption(f"{md_escape(slot.title)} is vol. Vervang een gekozen casus door deze:")
+    for old in others:
+        old_seen = write.seen_version(f"inbox_replace_{case.id}_{old.id}", old.version)
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(old.title)}**")
+            if st.button("⇄ Vervangen", key=f"inbox_replace_{case.id}_{old.id}"):
+                write.change(
+                    lambda session, old=old, old_seen=old_seen: selection.replace_case(
+                        session=session,
+                        case_id=case.id,
+                        replaced_case_id=old.id,
+                        actor=user,
+                        expected_version=seen,
+                        replaced_version=old_seen,
+                    ),
+                    f"'{md_escape(case.title)}' vervangt '{md_escape(old.title)}'.",
+                )
 
 
 def manage_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
@@ -158,7 +182,7 @@ with db.read() as session:
     series = selection.series_options(session=session)
 upcoming_ui(slots)
 
-st.subheader("Alle casussen")
+st.header("Alle casussen")
 filters = filters_ui(organisations, series)
 with db.read() as session:
     result = selection.inbox(session=session, actor=user, filters=filters, page=st.session_state.get(PAGE, 0))

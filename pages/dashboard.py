@@ -50,7 +50,7 @@ def headline_ui(head: stats.Headline) -> None:
 def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
     """One chart with its title and a one-line explanation, or 'nog geen gegevens'."""
     with st.container(border=True):
-        st.subheader(title)
+        st.header(title)
         st.caption(explanation)
         if frame.empty:
             st.info(NO_DATA, icon="📭")
@@ -61,7 +61,7 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
 
 def late_actions_ui(frame) -> None:
     with st.container(border=True):
-        st.subheader("Te late acties")
+        st.header("Te late acties")
         st.caption(
             "Acties die nog open of bezig zijn terwijl de streefdatum voorbij is. Klik op een kolom om te sorteren."
         )
@@ -214,7 +214,7 @@ with right:
     )
 chart_ui(
     "Evaluatie per sessie",
-    "Gemiddelde scores van 1 tot 5: was de sessie constructief, en to the point? "
+    "Gemiddelde scores van 1 tot 5: was de sessie constructief, en ter zake? "
     "(Evaluaties zijn anoniem: het filter op organisatie geldt hier niet.)",
     board.evaluations,
     charts.evaluations,

@@ -364,7 +364,7 @@ def evaluation_ui(view: phases.LiveView) -> None:
             index=1,
         )
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
-        to_the_point = st.slider("Hoe doelgericht was het? (1–5)", 1, 5, 4, key="eval_point")
+        to_the_point = st.slider("Hoe ter zake was het? (1–5)", 1, 5, 4, key="eval_point")
         remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
         if st.form_submit_button("Evaluatie versturen", type="primary"):
             participant = device_key()

@@ -31,7 +31,7 @@ def users_table_ui(users, organisations) -> None:
 
 
 def new_user_ui(organisations) -> None:
-    st.subheader("Nieuwe gebruiker")
+    st.header("Nieuwe gebruiker")
     with st.form("new_user", clear_on_submit=True):
         username = st.text_input("Gebruikersnaam", max_chars=60, key="new_username")
         display_name = st.text_input("Naam", max_chars=120, key="new_display_name")
@@ -54,7 +54,7 @@ def new_user_ui(organisations) -> None:
 
 
 def manage_user_ui(users) -> None:
-    st.subheader("Gebruiker beheren")
+    st.header("Gebruiker beheren")
     chosen = st.selectbox(
         "Gebruiker", users, format_func=lambda u: f"{u.display_name} ({u.username})", key="manage_user"
     )
@@ -126,7 +126,7 @@ def personal_data_ui(chosen) -> None:
 
 
 def organisations_ui(organisations) -> None:
-    st.subheader("Organisaties")
+    st.header("Organisaties")
     st.dataframe(
         pd.DataFrame([{"Organisatie": o.name, "Soort": o.kind} for o in organisations]),
         hide_index=True,

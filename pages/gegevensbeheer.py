@@ -23,7 +23,7 @@ def backup_file():
 
 
 def backup_ui() -> None:
-    st.subheader("Back-up")
+    st.header("Back-up")
     st.write(
         "Eén JSON-bestand met de hele database: alle tabellen, met de databaseversie erin. Het bevat "
         "persoonsgegevens en casusteksten: bewaar het net zo veilig als de database zelf."
@@ -41,7 +41,7 @@ def backup_ui() -> None:
 
 
 def restore_ui(rows: dict[str, int]) -> None:
-    st.subheader("Terugzetten")
+    st.header("Terugzetten")
     # A logged-in beheerder means the database holds at least their account, so restoring here would
     # always be refused: restoring is a step on the server, into a new, empty database.
     st.info(
@@ -56,7 +56,7 @@ def restore_ui(rows: dict[str, int]) -> None:
 
 
 def retention_ui(plan: retention.Preview) -> None:
-    st.subheader("Bewaartermijn van casussen")
+    st.header("Bewaartermijn van casussen")
     st.write(
         f"Casusteksten worden {plan.months} maanden na de leersessie waarin de casus is besproken geanonimiseerd "
         "(of na het indienen, als de casus nooit is besproken). De tekst en wat de groepen erover inbrachten "

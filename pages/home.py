@@ -13,7 +13,7 @@ user = page.setup("home")
 
 
 def next_session_ui(meeting: home.SessionSummary | None) -> None:
-    st.subheader("Volgende leersessie")
+    st.header("Volgende leersessie")
     if meeting is None:
         st.info("Er is nog geen leersessie gepland.")
         return
@@ -25,7 +25,7 @@ def next_session_ui(meeting: home.SessionSummary | None) -> None:
 
 
 def my_cases_ui(cases: list[home.CaseSummary]) -> None:
-    st.subheader("Mijn casussen")
+    st.header("Mijn casussen")
     if not cases:
         st.caption("U heeft nog geen casussen ingediend.")
         return
@@ -38,7 +38,7 @@ def my_cases_ui(cases: list[home.CaseSummary]) -> None:
 
 
 def my_actions_ui(actions: list[home.ActionSummary], others: int) -> None:
-    st.subheader("Mijn acties: te laat en binnenkort")
+    st.header("Mijn acties: te laat en binnenkort")
     today = dates.local_today()
     if not actions:
         st.caption(f"U heeft geen vervolgacties die te laat zijn of binnen {home.DUE_SOON_DAYS} dagen aflopen.")
@@ -69,7 +69,7 @@ def my_stuck_ui(items: list[stuck.StuckAction]) -> None:
 
 
 def todo_ui(todo: list[str]) -> None:
-    st.subheader("Voor de volgende sessie")
+    st.header("Voor de volgende sessie")
     if not todo:
         st.success("Alles is klaar voor de volgende sessie.")
     for line in todo:

@@ -64,7 +64,7 @@ def withdraw_ui(case: Case) -> None:
 
 def case_ui(case: Case, status: str, organisations, slots) -> None:
     with st.container(border=True):
-        st.markdown(f"#### {md_escape(case.title)}")
+        st.markdown(f"## {md_escape(case.title)}")
         st.markdown(f"Status: **{md_escape(status)}** · ingediend op {dates.moment(case.created_at)}")
         if case.status == CaseStatus.RETURNED and case.return_note:
             st.warning("Teruggelegd door de aanjager: " + md_escape(case.return_note), icon="↩️")

@@ -22,7 +22,7 @@ def calendar_file(learning_session_id: int) -> bytes:
 
 def session_card_ui(item: attendance.MySession) -> None:
     with st.container(border=True):
-        st.subheader(md_escape(item.title))
+        st.header(md_escape(item.title))
         st.markdown(f"**{item.when}**")
         if item.location:
             st.text(item.location)

@@ -22,7 +22,7 @@ def counts_ui(report: oogst.Harvest) -> None:
 
 
 def reasons_ui(report: oogst.Harvest) -> None:
-    st.subheader("Waarom niet?")
+    st.header("Waarom niet?")
     if not report.reasons:
         st.caption(oogst.NO_REASONS)
         return
@@ -109,7 +109,7 @@ def session_ui(item: oogst.SessionHarvest) -> None:
 
 
 def downloads_ui(series_id: int, name: str) -> None:
-    st.subheader("Downloaden")
+    st.header("Downloaden")
     downloads.report_buttons(
         "Oogst",
         lambda session: oogst.document(oogst.harvest(session=session, series_id=series_id, actor=user)),
@@ -142,11 +142,11 @@ reasons_ui(report)
 effects_ui(report)
 
 # --- recurring themes (issue 12) -------------------------------------------------------------------
-st.subheader("Terugkerende thema's")
+st.header("Terugkerende thema's")
 st.caption("Wat de aanjager op de projector samenvoegde, en in welke leersessies het terugkwam.")
 if report.themes is not None:
     over_time_ui(report.themes, key="harvest_themes")
-st.subheader("Per leersessie")
+st.header("Per leersessie")
 for item in report.sessions:
     session_ui(item)
 downloads_ui(series_id, report.name)

@@ -91,7 +91,9 @@ def actions_table_ui(result: actions.ActionPage, today) -> None:
             for r in result.rows
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # A plain HTML table, not the canvas grid: its text wraps, so "Waarom niet" is never cut off at the
+    # edge of the page, and a screen reader reads it as a table (one page of rows at a time).
+    st.table(frame, hide_index=True)
 
 
 def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
@@ -129,7 +131,7 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
 
 def detail_ui(prefix: str, row: actions.ActionRow) -> None:
     with st.container(border=True, key=f"{prefix}_detail"):
-        st.markdown(f"### {md_escape(row.title)}")
+        st.markdown(f"## {md_escape(row.title)}")
         due = f", streefdatum {dates.long_date(row.due_date)}" if row.due_date else ""
         st.markdown(f"Status **{md_escape(row.status_label)}**{due}" + (" — **te laat**" if row.late else ""))
         if row.reason:

@@ -12,9 +12,10 @@ meanwhile is refused with the current state, never applied twice. The keyboard (
 the same buttons.
 """
 
+import base64
 import datetime as dt
+import html
 import io
-from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 import segno
@@ -24,9 +25,18 @@ from lib import accounts
 from lib.core import dates, db
 from lib.core.config import get_settings
 from lib.followup import actions, terugblik
-from lib.live import capture, evaluation, join, phases
+from lib.live import address, capture, evaluation, join, phases
 from lib.live.trekker import match_trekker
-from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
+from lib.models import (
+    EVALUATION_LENGTH_LABELS,
+    EVALUATION_SCORE_LABELS,
+    ContributionKind,
+    Phase,
+    SessionStatus,
+    kind_label,
+    utcnow,
+)
+from lib.planning import groups
 from lib.ui import board, flash, live, page, write
 from lib.ui import oogstdag as oogstdag_view  # series helper: the Oogstdag's projector view
 from lib.ui.review import review_ui
@@ -68,16 +78,19 @@ def presenting() -> bool:
 
 
 def join_url(code: str, group_number: int | None = None) -> str:
-    """The scribes' link; LEERSESSIE_PUBLIC_URL overrides the address this screen was opened on."""
-    base = get_settings().public_url
-    if not base:
-        try:
-            parts = urlsplit(st.context.url or "")
-            base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-        except Exception:  # AppTest has no context
-            base = ""
-    link = f"{base}/deelnemen?code={code}"
-    return link + (f"&groep={group_number}" if group_number else "")
+    """The scribes' link: LEERSESSIE_PUBLIC_URL, else the laptop's network address when this screen was
+    opened on localhost of a server that serves the room (lib/live/address.py), else this screen's address."""
+    try:
+        page_url = st.context.url or ""
+    except Exception:  # AppTest has no context
+        page_url = ""
+    base = address.join_base(
+        public_url=get_settings().public_url,
+        page_url=page_url,
+        server_address=st.get_option("server.address"),
+        lan_ip=address.lan_address(),
+    )
+    return address.join_link(base, code, group_number)
 
 
 def session_choice_ui() -> phases.SessionChoice | None:
@@ -277,8 +290,17 @@ def qr_png(link: str) -> bytes:
 
 def qr_ui(code: str) -> None:
     link = join_url(code)
-    st.image(qr_png(link), width=320, caption="Scan om mee te doen")
+    # st.image has no alt text: an <img> with a Dutch alt (axe: image-alt) and the PNG as a data URI.
+    encoded = base64.b64encode(qr_png(link)).decode("ascii")
+    st.html(
+        f'<img src="data:image/png;base64,{encoded}" width="320" height="320" style="max-width:100%;height:auto" '
+        f'alt="QR-code om mee te doen met code {html.escape(join.format_code(code))}: {html.escape(link)}">'
+        '<p style="margin:0.2rem 0 0">Scan om mee te doen</p>'
+    )
     st.text(link)
+    warning = address.unreachable_warning(link)
+    if warning:
+        st.warning(warning, icon="⚠️")
 
 
 def earlier_rounds_ui(view: phases.LiveView) -> None:
@@ -328,7 +350,10 @@ def evaluation_chart_ui(result: evaluation.EvaluationSummary, *, height: int = 3
                 name="Constructief", x=scores, y=[result.constructive[n] for n in range(1, 6)], marker_color="#12355b"
             ),
             go.Bar(
-                name="To the point", x=scores, y=[result.to_the_point[n] for n in range(1, 6)], marker_color="#b35c00"
+                name=EVALUATION_SCORE_LABELS["to_the_point"],
+                x=scores,
+                y=[result.to_the_point[n] for n in range(1, 6)],
+                marker_color="#b35c00",
             ),
         ]
     )
@@ -543,6 +568,11 @@ if choice is not None:
                 solutions_ui(current)
         else:
             live_ui(choice.id)
+        if current.phase == Phase.OPENING:  # say which table lacks a casus (lib/planning/groups.py)
+            with db.read() as session:
+                gaps = groups.seating_warning(groups.seating_gaps(session=session, learning_session_id=current.id))
+            if gaps:
+                st.warning(md_escape(gaps), icon="🗂️")
         # Oogstdag (series helper): its terugblik opens with the oogst of the series (lib/ui/oogstdag.py).
         if current.phase == Phase.REVIEW and oogstdag_view.shows_oogst(current.id):
             oogstdag_view.oogstdag_ui(learning_session_id=current.id, user=user)

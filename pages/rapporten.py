@@ -21,7 +21,7 @@ def _csv(viewer: CurrentUser, filters: stats.Filters, what: str):
 
 def session_report_ui(choices: list[reports.SessionChoice]) -> None:
     with st.container(border=True):
-        st.subheader("Sessieverslag")
+        st.header("Sessieverslag")
         st.caption(
             "Eén leersessie: deelnemers, casussen, wat elke groep per ronde inbracht, de afgesproken acties, "
             "de terugblik en de evaluatie."
@@ -48,7 +48,7 @@ def session_report_ui(choices: list[reports.SessionChoice]) -> None:
 
 def harvest_ui(options: stats.Choices) -> None:
     with st.container(border=True):
-        st.subheader("Oogst van een reeks")
+        st.header("Oogst van een reeks")
         st.caption(
             "Wat er van de reeks is gekomen: de acties en waarom niet, wat steeds terugkwam, de deelname en "
             "de evaluatie, met grafieken."
@@ -81,7 +81,7 @@ def harvest_ui(options: stats.Choices) -> None:
 
 def csv_ui(options: stats.Choices, default: stats.Filters) -> None:
     with st.container(border=True):
-        st.subheader("Gegevens als CSV")
+        st.header("Gegevens als CSV")
         st.caption("Voor eigen analyses in Excel: puntkomma-gescheiden, met accenten goed, en veilig te openen.")
         series_names = dict(options.series)
         organisation_names = dict(options.organisations)

@@ -112,7 +112,7 @@ def series_form_ui(series, templates, prefix: str) -> schedule.SeriesInput | Non
 
 
 def new_series_ui(templates) -> None:
-    st.subheader("Nieuwe reeks")
+    st.header("Nieuwe reeks")
     data = series_form_ui(None, templates, "new_series")
     if data is None:
         return

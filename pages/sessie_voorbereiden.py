@@ -128,7 +128,13 @@ def attendees_ui(meeting_id: int) -> None:
     )
 
     names = dict(others)
-    chosen = st.multiselect("Deelnemers aanmelden", list(names), format_func=lambda i: names[i], key="add_attendees")
+    chosen = st.multiselect(
+        "Deelnemers aanmelden",
+        list(names),
+        format_func=lambda i: names[i],
+        key="add_attendees",
+        placeholder="Kies deelnemers…",
+    )
     if st.button("Aanmelden", key="add_attendees_button", disabled=not chosen):
         write.change(
             lambda s: attendance.add_users(session=s, learning_session_id=meeting_id, user_ids=chosen, actor=user),
@@ -174,6 +180,7 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     with db.read() as session:
         tables = groups.groups_of(session=session, learning_session_id=meeting_id)
         waiting = groups.unplaced(session=session, learning_session_id=meeting_id)
+        gaps = groups.seating_warning(groups.seating_gaps(session=session, learning_session_id=meeting_id))
         case_count = len(schedule.selected_cases(session=session, learning_session_id=meeting_id))
     left, right = st.columns([1, 2])
     # Keyed by the number of cases, so the proposal follows when cases are selected or taken out.
@@ -194,12 +201,14 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     if not tables:
         st.info("Nog geen groepen. Kies het aantal en klik op 'Groepen maken'.")
         return
+    if gaps:
+        st.warning(md_escape(gaps), icon="🗂️")
     if waiting:
         st.warning("Nog niet ingedeeld: " + ", ".join(md_escape(p.name) for p in waiting), icon="🪑")
     columns = st.columns(min(len(tables), 4))
     for index, table in enumerate(tables):
         with columns[index % len(columns)], st.container(border=True):
-            st.subheader(table.name)
+            st.header(table.name)
             st.text(table.case_title or "geen casus")
             managers = sum(1 for m in table.members if m.role == "manager")
             st.caption(f"{len(table.members)} deelnemers, {managers} manager(s)")

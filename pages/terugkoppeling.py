@@ -39,7 +39,7 @@ def choose_ui() -> tuple[int | None, dt.date, dt.date]:
 
 
 def actions_ui(report: terugkoppeling.Feedback) -> None:
-    st.subheader("Vervolgacties")
+    st.header("Vervolgacties")
     if not report.actions:
         st.caption("Geen vervolgacties van deze organisatie in deze periode.")
         return
@@ -79,7 +79,7 @@ def effects_ui(report: terugkoppeling.Feedback) -> None:
 
 
 def solutions_ui(report: terugkoppeling.Feedback) -> None:
-    st.subheader("Oplossingen")
+    st.header("Oplossingen")
     if not report.solutions:
         st.caption("Geen oplossingen die deze organisatie raken in deze periode.")
         return
@@ -103,7 +103,7 @@ def solutions_ui(report: terugkoppeling.Feedback) -> None:
 
 
 def downloads_ui(organisation_id: int, start: dt.date, end: dt.date, name: str) -> None:
-    st.subheader("Downloaden")
+    st.header("Downloaden")
 
     def build(session: Session) -> Document:
         report = terugkoppeling.feedback(

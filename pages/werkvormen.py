@@ -50,7 +50,7 @@ def overview_ui(templates) -> None:
 
 
 def editor_ui(templates) -> None:
-    st.subheader("Werkvorm bewerken")
+    st.header("Werkvorm bewerken")
     names = {t.id: t.name for t in templates}
     if st.session_state.get("wv_choice") not in [NEW, *names]:
         st.session_state["wv_choice"] = templates[0].id if templates else NEW

@@ -1,7 +1,8 @@
 """Write the per-page WCAG table of ACCESSIBILITY.md from the axe results the browser tests leave behind.
 
 Run the accessibility browser tests first (they write test-artifacts/axe/<page>.json), then
-`.venv/bin/python scripts/accessibility_table.py`. Only the part between the axe markers changes.
+`.venv/bin/python scripts/accessibility_table.py`. Only the part between the axe markers changes; a page
+without a result in this run keeps its row from the statement (so one test module can be re-run alone).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ EXTRA_TITLES = {
     "projector-dark": "Projector: scherm met inbreng (donker thema)",
     "projector-timer-light": "Projector: timer (licht thema)",
     "projector-timer-dark": "Projector: timer (donker thema)",
+    "projector-opening": "Projector: opening met QR-code",
 }
 
 
@@ -51,11 +53,26 @@ def findings(result: dict) -> str:
     return "; ".join(parts) or "geen"
 
 
-def table(results: list[dict]) -> str:
-    lines = ["| pagina | status | bevindingen van axe-core | regels geslaagd |", "|---|---|---|---|"]
-    for result in sorted(results, key=lambda r: title(r["page"]).lower()):
-        lines.append(f"| {title(result['page'])} | {status(result)} | {findings(result)} | {result['passes']} |")
-    return "\n".join(lines)
+HEADER = ["| pagina | status | bevindingen van axe-core | regels geslaagd |", "|---|---|---|---|"]
+
+
+def table(results: list[dict], earlier: dict[str, str] | None = None) -> str:
+    """The table of this run's results, with the rows of `earlier` (title → row) not measured again."""
+    rows = dict(earlier or {})
+    for result in results:
+        rows[title(result["page"])] = (
+            f"| {title(result['page'])} | {status(result)} | {findings(result)} | {result['passes']} |"
+        )
+    return "\n".join(HEADER + [rows[name] for name in sorted(rows, key=str.lower)])
+
+
+def earlier_rows(block: str) -> dict[str, str]:
+    """The rows of the table now in the statement, by page title."""
+    return {
+        line.split("|")[1].strip(): line
+        for line in block.splitlines()
+        if line.startswith("| ") and line not in HEADER and not line.startswith("| pagina ")
+    }
 
 
 def main() -> int:
@@ -65,7 +82,7 @@ def main() -> int:
         return 1
     text = STATEMENT.read_text()
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    STATEMENT.write_text(text[:start] + "\n" + table(results) + "\n" + text[end:])
+    STATEMENT.write_text(text[:start] + "\n" + table(results, earlier_rows(text[start:end])) + "\n" + text[end:])
     print(f"{STATEMENT.name}: {len(results)} pages")
     return 0
 

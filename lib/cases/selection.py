@@ -25,6 +25,7 @@ from lib.models import (
     LearningSession,
     Organisation,
 )
+from lib.planning import groups
 
 MAX_NOTE = 2000
 PAGE_SIZE = 20
@@ -70,6 +71,12 @@ class SessionSlot:
     @property
     def label(self) -> str:
         return f"{self.title} — {dates.long_date(self.date)} ({len(self.cases)} van {self.capacity} gekozen)"
+
+    @property
+    def picker_label(self) -> str:
+        """For a narrow picker: how full first, then the date, then the title (which may be cut off)."""
+        fullness = f"{len(self.cases)} van {self.capacity}" + (" — vol" if self.full else "")
+        return f"{fullness} · {dates.short_date(self.date)} · {self.title}"
 
 
 # --- the inbox ------------------------------------------------------------------------------------
@@ -179,6 +186,9 @@ def select_for_session(
     case.session_id = meeting.id
     case.status = CaseStatus.SELECTED
     case.return_note = ""
+    session.flush()
+    # Groups made before this casus was chosen: it takes a table that has none (its submitter along).
+    seated = groups.seat_unseated_cases(session=session, learning_session_id=meeting.id)
     audit.record(
         session=session,
         event="case_selected",
@@ -187,6 +197,48 @@ def select_for_session(
         entity_id=case.id,
         session_id=meeting.id,
         previous_session_id=previous,
+        group=next((number for case_id, number in seated if case_id == case.id), None),
+    )
+    return case
+
+
+def replace_case(
+    *,
+    session: Session,
+    case_id: int,
+    replaced_case_id: int,
+    actor: CurrentUser,
+    expected_version: int,
+    replaced_version: int,
+) -> Case:
+    """Swap a casus into a (full) session in place of one selected there, in one step: the replaced casus
+    goes back to 'ingediend', the new one takes its place and the table it frees (its submitter moves
+    there where possible)."""
+    policy.require(actor, "case.select")
+    if case_id == replaced_case_id:
+        raise DomainError("Kies een andere casus om te vervangen.")
+    replaced = load_for_change(session, replaced_case_id, replaced_version)
+    if replaced.status != CaseStatus.SELECTED or replaced.session_id is None:
+        raise DomainError("De casus die u wilt vervangen is niet (meer) geselecteerd. Laad de pagina opnieuw.")
+    meeting_id = replaced.session_id
+    unselect_case(session=session, case_id=replaced.id, actor=actor, expected_version=replaced_version)
+    session.flush()
+    # The freed table is free for the new casus (select_for_session seats it on the first free table).
+    case = select_for_session(
+        session=session,
+        case_id=case_id,
+        learning_session_id=meeting_id,
+        actor=actor,
+        expected_version=expected_version,
+    )
+    audit.record(
+        session=session,
+        event="case_replaced",
+        user_id=actor.id,
+        entity="case",
+        entity_id=case.id,
+        session_id=meeting_id,
+        replaced_case_id=replaced.id,
     )
     return case
 

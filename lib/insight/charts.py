@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib.core import dates
 from lib.insight import stats
+from lib.models import EVALUATION_SCORE_LABELS
 
 
 def _figure(width: float = 9, height: float = 3.6) -> tuple[Any, Any]:
@@ -21,6 +22,13 @@ def _figure(width: float = 9, height: float = 3.6) -> tuple[Any, Any]:
     figure = Figure(figsize=(width, height), dpi=110)
     figure.set_layout_engine("constrained")
     return figure, figure.add_subplot()
+
+
+def _whole_numbers(axis: Any) -> None:
+    """Counts have no quarters: ticks on whole numbers only (not 0.25, 0.5, …)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _png(figure: Any) -> bytes:
@@ -40,6 +48,7 @@ def status_bars(counts: dict[str, dict[str, int]], *, axis_label: str = "aantal 
             axes.barh(labels, values, left=left, label=status, color=stats.STATUS_COLOURS.get(status))
             left = [a + b for a, b in zip(left, values, strict=True)]
     axes.invert_yaxis()
+    _whole_numbers(axes.xaxis)
     axes.set_xlabel(axis_label)
     axes.legend(loc="lower right", fontsize=8)
     return _png(figure)
@@ -69,6 +78,7 @@ def perspective_bars(counts: list[tuple[str, int, int]]) -> bytes:
             color=stats.KIND_COLOURS[kind],
         )
     axes.set_xticks([p + width / 2 for p in positions], [row[0] for row in counts])
+    _whole_numbers(axes.yaxis)
     axes.set_ylabel("aantal")
     axes.legend(fontsize=8)
     return _png(figure)
@@ -84,6 +94,7 @@ def attendance_bars(frame: pd.DataFrame) -> bytes:
         values = wide[role].tolist()
         axes.bar(labels, values, bottom=bottom, label=role)
         bottom = [a + b for a, b in zip(bottom, values, strict=True)]
+    _whole_numbers(axes.yaxis)
     axes.set_ylabel("deelnemers")
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(fontsize=8)
@@ -94,8 +105,8 @@ def evaluation_lines(frame: pd.DataFrame) -> bytes:
     """datum, constructief, to_the_point: average scores per session on the 1–5 scale."""
     figure, axes = _figure()
     labels = [dates.short_date(d) for d in frame["datum"]]
-    axes.plot(labels, frame["constructief"], marker="o", label="constructief")
-    axes.plot(labels, frame["to_the_point"], marker="s", label="to the point")
+    axes.plot(labels, frame["constructief"], marker="o", label=EVALUATION_SCORE_LABELS["constructive"].lower())
+    axes.plot(labels, frame["to_the_point"], marker="s", label=EVALUATION_SCORE_LABELS["to_the_point"].lower())
     axes.set_ylim(1, 5)
     axes.set_ylabel("gemiddelde score")
     axes.tick_params(axis="x", labelrotation=45)

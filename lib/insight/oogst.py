@@ -28,6 +28,7 @@ from lib.followup import actions, terugblik
 from lib.insight import charts, recurring, stats
 from lib.models import (
     CONTRIBUTION_KIND_LABELS,
+    EVALUATION_SCORE_LABELS,
     Action,
     ActionStatus,
     Case,
@@ -584,11 +585,20 @@ def _evaluation(doc: Document, report: Harvest) -> None:
         not frame.empty,
         "Evaluatie per leersessie",
         lambda: charts.evaluation_lines(frame),
-        "Gemiddelde scores van 1 tot 5: was de leersessie constructief, en to the point?",
+        "Gemiddelde scores van 1 tot 5: was de leersessie constructief, en ter zake?",
     )
     section.add(
         Table(
-            ["Leersessie", "Datum", "Evaluaties", "Constructief", "To the point", "Te kort", "Goed", "Te lang"],
+            [
+                "Leersessie",
+                "Datum",
+                "Evaluaties",
+                EVALUATION_SCORE_LABELS["constructive"],
+                EVALUATION_SCORE_LABELS["to_the_point"],
+                "Te kort",
+                "Goed",
+                "Te lang",
+            ],
             frame.values.tolist(),
             widths=[4, 2, 1, 1, 1, 1, 1, 1],
             empty_text="Er zijn nog geen evaluaties ingevuld.",

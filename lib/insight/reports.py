@@ -23,6 +23,7 @@ from lib.insight import stats
 from lib.models import (
     CONTRIBUTION_KIND_LABELS,
     EVALUATION_LENGTH_LABELS,
+    EVALUATION_SCORE_LABELS,
     Action,
     ActionUpdate,
     Attendance,
@@ -267,7 +268,7 @@ def _evaluation_section(document: Document, session: Session, meeting_id: int) -
     outcomes: list[list[Cell]] = [
         ["Ingevulde evaluaties", count],
         ["Constructief (1–5, gemiddeld)", round(float(constructive), 1)],
-        ["To the point (1–5, gemiddeld)", round(float(to_the_point), 1)],
+        [f"{EVALUATION_SCORE_LABELS['to_the_point']} (1–5, gemiddeld)", round(float(to_the_point), 1)],
     ]
     outcomes.extend([f"Lengte: {label}", lengths.get(key, 0)] for key, label in EVALUATION_LENGTH_LABELS.items())
     section.add(Table(["Vraag", "Uitkomst"], outcomes, widths=[3, 1]))

@@ -12,6 +12,7 @@ from lib.core.validation import clean_text
 from lib.live.join import scoped_key
 from lib.live.phases import open_meeting, touch
 from lib.models import (
+    EVALUATION_SCORE_LABELS,
     Evaluation,
     EvaluationLength,
 )
@@ -52,7 +53,7 @@ def submit_evaluation(
         length = EvaluationLength(length)
     except ValueError:
         raise DomainError("Lengte: kies te kort, goed of te lang.") from None
-    for value, label in ((constructive, "Constructief"), (to_the_point, "Doelgericht")):
+    for value, label in ((constructive, "Constructief"), (to_the_point, EVALUATION_SCORE_LABELS["to_the_point"])):
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise DomainError(f"{label}: kies een cijfer van 1 tot en met 5.")
     remark = clean_text(remark, field="Opmerking", max_length=MAX_REMARK, required=False)

@@ -33,6 +33,7 @@ from lib.models import (
     utcnow,
 )
 from lib.planning.groups import generate as compose_groups
+from lib.planning.groups import seat_unseated_cases
 
 NOT_OPEN = "Deze leersessie is niet (meer) open."
 
@@ -170,8 +171,10 @@ def sessions_for_projector(*, session: Session, today: dt.date) -> list[SessionC
 
 def _ensure_groups(session: Session, meeting: LearningSession, actor: CurrentUser) -> None:
     """A session opened without composed groups gets them now: composed from the attendees and the
-    selected cases where there are enough people (lib/groups.py), else one empty group per case."""
+    selected cases where there are enough people (lib/groups.py), else one empty group per case. Groups
+    made earlier keep their people; a casus selected since then takes a table that has none."""
     if session.scalar(select(func.count()).select_from(Group).where(Group.session_id == meeting.id)):
+        seat_unseated_cases(session=session, learning_session_id=meeting.id)
         return
     cases = session.scalars(
         select(Case).where(Case.session_id == meeting.id, Case.status == CaseStatus.SELECTED).order_by(Case.id)

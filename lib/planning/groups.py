@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from lib.accounts import CurrentUser
 from lib.core import audit, policy
 from lib.core.errors import DomainError, NotFound
-from lib.models import Attendance, Group, GroupMember, LearningSession, Role, SessionStatus
+from lib.models import Attendance, Case, CaseStatus, Group, GroupMember, LearningSession, Role, SessionStatus
 from lib.planning import attendance, schedule
 
 
@@ -295,3 +295,114 @@ def swap_cases(*, session: Session, group_a_id: int, group_b_id: int, actor: Cur
         entity_id=a.session_id,
         groups=[a.number, b.number],
     )
+
+
+# --- a casus selected after the groups were made ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeatingGaps:
+    """What the room would miss: tables without a casus, and selected cases at no table."""
+
+    tables_without_case: tuple[str, ...]
+    cases_without_table: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.tables_without_case or self.cases_without_table)
+
+
+def _selected_unseated(session: Session, learning_session_id: int) -> list[Case]:
+    seated = select(Group.case_id).where(Group.session_id == learning_session_id, Group.case_id.is_not(None))
+    return list(
+        session.scalars(
+            select(Case)
+            .where(
+                Case.session_id == learning_session_id,
+                Case.status == CaseStatus.SELECTED,
+                Case.id.not_in(seated),
+            )
+            .order_by(Case.id)
+        )
+    )
+
+
+def _seat_submitter(session: Session, group: Group, case: Case) -> bool:
+    """Move the casus's submitter to its table, when they come to this session and do not already sit
+    with another casus of their own. Returns whether they moved."""
+    person = session.scalar(
+        select(Attendance).where(Attendance.session_id == group.session_id, Attendance.user_id == case.submitter_id)
+    )
+    if person is None or policy.allows(person.role, "session.run"):
+        return False  # not coming, or leads the session (no seat at a table)
+    member = session.scalar(select(GroupMember).where(GroupMember.attendance_id == person.id))
+    if member is not None:
+        if member.group_id == group.id:
+            return False
+        current = session.get(Group, member.group_id)
+        own_case_there = (
+            current is not None and current.case is not None and current.case.submitter_id == case.submitter_id
+        )
+        if own_case_there:
+            return False
+        member.group_id = group.id
+    else:
+        session.add(GroupMember(group_id=group.id, attendance_id=person.id))
+    session.flush()
+    return True
+
+
+def seat_unseated_cases(*, session: Session, learning_session_id: int) -> list[tuple[int, int]]:
+    """Put every selected casus that sits at no table on a table without a casus (lowest number first),
+    its submitter moved there where possible. Part of the caller's transaction (selecting a casus,
+    opening a session); returns (case id, group number) per casus seated."""
+    free = list(
+        session.scalars(
+            select(Group).where(Group.session_id == learning_session_id, Group.case_id.is_(None)).order_by(Group.number)
+        )
+    )
+    seated = []
+    for case, group in zip(_selected_unseated(session, learning_session_id), free, strict=False):
+        group.case_id = case.id
+        session.flush()
+        _seat_submitter(session, group, case)
+        seated.append((case.id, group.number))
+    return seated
+
+
+def seating_gaps(*, session: Session, learning_session_id: int) -> SeatingGaps:
+    """Tables without a casus and selected cases without a table (only once groups exist)."""
+    tables = session.execute(
+        select(Group.name, Group.case_id).where(Group.session_id == learning_session_id).order_by(Group.number)
+    ).all()
+    if not tables:
+        return SeatingGaps((), ())
+    return SeatingGaps(
+        tuple(name for name, case_id in tables if case_id is None),
+        tuple(case.title for case in _selected_unseated(session, learning_session_id)),
+    )
+
+
+def seating_warning(gaps: SeatingGaps) -> str | None:
+    """The Dutch warning for Sessie voorbereiden and the projector's opening, or None."""
+    if not gaps:
+        return None
+    parts = []
+    if gaps.tables_without_case:
+        names = _listed(gaps.tables_without_case)
+        parts.append(f"{names} {'heeft' if len(gaps.tables_without_case) == 1 else 'hebben'} geen casus.")
+    if gaps.cases_without_table:
+        titles = _listed([f"‘{t}’" for t in gaps.cases_without_table])
+        parts.append(
+            f"{'De casus' if len(gaps.cases_without_table) == 1 else 'De casussen'} {titles} "
+            f"{'zit' if len(gaps.cases_without_table) == 1 else 'zitten'} aan geen tafel."
+        )
+    if gaps.cases_without_table:
+        parts.append("Kies “Opnieuw indelen” met een groep per casus.")
+    else:
+        parts.append("Kies een casus voor die tafel in de Casusinbox, of deel opnieuw in met minder groepen.")
+    return " ".join(parts)
+
+
+def _listed(items: list[str] | tuple[str, ...]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} en {items[-1]}"

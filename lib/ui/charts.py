@@ -17,6 +17,7 @@ import streamlit as st
 from lib.accounts import CurrentUser
 from lib.core import db, policy
 from lib.insight import stats
+from lib.models import EVALUATION_SCORE_LABELS
 
 FONT_SIZE = 18
 HEIGHT = 440
@@ -250,7 +251,7 @@ def evaluations(frame: pd.DataFrame) -> go.Figure:
     long = frame.melt(
         id_vars=["datum", "sessie"], value_vars=["constructief", "to_the_point"], var_name="vraag", value_name="score"
     )
-    long["vraag"] = long["vraag"].replace({"to_the_point": "to the point"})
+    long["vraag"] = long["vraag"].replace({"to_the_point": EVALUATION_SCORE_LABELS["to_the_point"].lower()})
     figure = px.line(
         long,
         x="datum",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import streamlit as st
@@ -24,6 +25,9 @@ html { font-size: 18px; }
 /* Streamlit fades captions (opacity 0.6) to 3:1 on white; WCAG AA asks 4.5:1 for body text. */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #555b63 !important; }
 [data-testid="stElementContainer"]:has(#ls-lang) { display: none; }
+/* Headings in order (h1 page, h2 section, h3 item): sections need not shout at Streamlit's h2 size. */
+[data-testid="stHeading"] h2, [data-testid="stMarkdownContainer"] h2 { font-size: 1.75rem; }
+[data-testid="stHeading"] h3, [data-testid="stMarkdownContainer"] h3 { font-size: 1.4rem; }
 </style>
 """
 
@@ -47,7 +51,43 @@ def ensure_database() -> None:
 
 # Streamlit's page says lang="en"; the app is Dutch, and screen readers pick the voice from it (WCAG 3.1.1).
 # The rule in _CSS hides the (otherwise empty) element that carries the script, so it takes no space.
-_LANG = "<script id=\"ls-lang\">document.documentElement.lang = 'nl';</script>"
+# Streamlit's own English that the app cannot set (input hints, "Page not found", the skip link) is
+# replaced in the page by the same script, also when Streamlit draws it later (a MutationObserver).
+DUTCH = {
+    "Press Enter to apply": "Druk op Enter om toe te passen",
+    "Press Enter to submit form": "Druk op Enter om te versturen",
+    "Press Ctrl+Enter to apply": "Druk op Ctrl+Enter om toe te passen",
+    "Press Ctrl+Enter to submit form": "Druk op Ctrl+Enter om te versturen",
+    "Press ⌘+Enter to apply": "Druk op ⌘+Enter om toe te passen",
+    "Press ⌘+Enter to submit form": "Druk op ⌘+Enter om te versturen",
+    "Page not found": "Pagina niet gevonden",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "De pagina die u opvroeg bestaat niet (of u heeft er geen toegang toe). U ziet nu de startpagina."
+    ),
+    "Skip to main content": "Naar de inhoud",
+}
+_LANG = (
+    '<script id="ls-lang">(() => {'
+    "document.documentElement.lang = 'nl';"
+    "if (window.lsDutch) return;"
+    f"const words = {json.dumps(DUTCH, ensure_ascii=False)};"
+    "const swap = (root) => {"
+    "  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);"
+    "  for (let node = walker.nextNode(); node; node = walker.nextNode()) {"
+    "    const dutch = words[node.nodeValue.trim()];"
+    "    if (dutch) node.nodeValue = dutch;"
+    "  }"
+    "};"
+    "window.lsDutch = new MutationObserver((changes) => {"
+    "  for (const change of changes) {"
+    "    if (change.type === 'characterData') swap(change.target.parentNode || document.body);"
+    "    for (const node of change.addedNodes) swap(node.nodeType === 3 ? node.parentNode : node);"
+    "  }"
+    "});"
+    "window.lsDutch.observe(document.body, {childList: true, subtree: true, characterData: true});"
+    "swap(document.body);"
+    "})();</script>"
+)
 
 
 def style() -> None:

@@ -84,7 +84,7 @@ def summary_ui(items: list[terugblik.ReviewItem], count: terugblik.ReviewCount) 
     line = count.text
     if counts:
         line += f" · {terugblik.summary_text(counts)}"
-    st.markdown(f"#### {line}")  # counts and status labels only: no user text
+    st.markdown(f"## {line}")  # counts and status labels only: no user text
 
 
 def one_by_one_ui(items: list[terugblik.ReviewItem], learning_session_id: int, user: CurrentUser, today) -> None:

@@ -31,16 +31,16 @@ def test_manager_sees_own_actions_and_all_of_the_own_organisation_by_default(app
     at = app_as("manager", "pages/opvolging.py")
     assert not at.exception, at.exception
     assert tab_labels(at) == ["Mijn acties", "Alle acties"]
-    mine, everything = (f.value for f in at.dataframe)
+    mine, everything = (f.value for f in at.table)
     assert set(mine["Actie"]) == {
         "Spoedprocedure schuldhulp bij een lopende ontruimingsprocedure",
         "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent",
     }
     assert set(everything["Organisatie"]) == {"Gemeente Oss"}
     at.selectbox(key="all_organisation").set_value(0).run()  # Alle
-    assert len(at.dataframe[1].value) == 6
+    assert len(at.table[1].value) == 6
     at.multiselect(key="all_status").set_value(["niet_gelukt"]).run()
-    reasons = list(at.dataframe[1].value["Waarom niet"])
+    reasons = list(at.table[1].value["Waarom niet"])
     assert reasons == ["Geen capaciteit in het wijkteam om de handreiking te schrijven."]
 
 
@@ -165,8 +165,8 @@ def test_action_text_is_shown_inert(app_as, sqlite_engine):
     with db.transaction(sqlite_engine) as session:
         session.get(Action, spoed.id).title = "**vet** [klik](http://x.example) <b>html</b>"
     at = pick(app_as("manager", "pages/opvolging.py"), "mine", spoed.id)
-    heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("###"))
-    assert heading == r"### \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"
+    heading = next(m.value for m in at.markdown if "vet" in m.value and m.value.startswith("## "))
+    assert heading == r"## \*\*vet\*\* \[klik\]\(http\://x\.example\) \<b\>html\</b\>"
 
 
 def test_oogst_draws_each_list_of_contributions_as_one_element(app_as):

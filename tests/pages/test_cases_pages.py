@@ -132,8 +132,9 @@ def test_inbox_search_and_select_for_a_session_says_when_full(app_as, sqlite_eng
     at.text_input(key="inbox_search").input("kliniek").run()
     assert len(at.expander) == 1
     at.selectbox(key=f"inbox_session_{case.id}").select(demo_db["next_session_id"]).run()
-    button(at, f"inbox_select_{case.id}").click().run()
-    assert any("is vol" in e.value for e in at.error)
+    # A full session offers a swap instead of a button that can only be refused.
+    assert not [b for b in at.button if b.key == f"inbox_select_{case.id}"]
+    assert [b for b in at.button if b.key.startswith(f"inbox_replace_{case.id}_")]
     later = demo_db["session_ids"][2]
     at.selectbox(key=f"inbox_session_{case.id}").select(later).run()
     button(at, f"inbox_select_{case.id}").click().run()
@@ -141,6 +142,32 @@ def test_inbox_search_and_select_for_a_session_says_when_full(app_as, sqlite_eng
     with db.read(sqlite_engine) as session:
         stored = session.get(Case, case.id)
         assert (stored.status, stored.session_id) == (CaseStatus.SELECTED, later)
+
+
+def test_inbox_session_picker_says_full_first(app_as, sqlite_engine, demo_db):
+    """The picker's labels start with how full a session is, so a narrow box never cuts 'vol' off."""
+    case = stored_case(sqlite_engine, "Terugval na ontslag uit de kliniek")
+    at = app_as("aanjager", "pages/casussen.py")
+    picker = at.selectbox(key=f"inbox_session_{case.id}")
+    labels = picker.options  # AppTest gives the labels as drawn
+    assert labels[0].startswith("3 van 3 — vol · ")
+    assert "Proeftuin Ruwaard — leersessie 2" in labels[0]
+
+
+def test_a_full_sessions_casus_is_replaced_in_one_click(app_as, sqlite_engine, demo_db):
+    """On a full session one click swaps the casus in for a chosen one, which goes back to the inbox."""
+    case = stored_case(sqlite_engine, "Terugval na ontslag uit de kliniek")
+    at = app_as("aanjager", "pages/casussen.py")
+    at.selectbox(key=f"inbox_session_{case.id}").select(demo_db["next_session_id"]).run()
+    swap = next(b for b in at.button if b.key.startswith(f"inbox_replace_{case.id}_"))
+    replaced_id = int(swap.key.rsplit("_", 1)[1])
+    swap.click().run()
+    assert not at.exception
+    assert "vervangt" in texts(at)
+    with db.read(sqlite_engine) as session:
+        assert session.get(Case, case.id).status == CaseStatus.SELECTED
+        assert session.get(Case, case.id).session_id == demo_db["next_session_id"]
+        assert session.get(Case, replaced_id).status == CaseStatus.SUBMITTED
 
 
 def test_inbox_returns_a_case_with_a_note_the_submitter_then_sees(app_as, sqlite_engine):
@@ -184,7 +211,7 @@ def test_naughty_strings_are_shown_inert_in_the_inbox_and_my_cases(app_as, sqlit
         assert "<script" not in html_of(at)
         if role == "professional":  # titles go through Markdown: escaped, so "<" is never a tag
             headings = {m.value for m in at.markdown}
-            assert all(f"#### {md_escape(text[:120].strip())}" in headings for text in naughty)
+            assert all(f"## {md_escape(text[:120].strip())}" in headings for text in naughty)
 
 
 def test_selection_is_visible_as_new_status_for_the_professional(app_as, sqlite_engine, demo_db):

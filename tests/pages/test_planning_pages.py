@@ -297,3 +297,15 @@ def test_mark_a_planned_session_prepared(app_as):
     at.button(key="mark_prepared").click().run()
     assert "De sessie is voorbereid." in texts(at)
     assert "Status: voorbereid" in texts(at)
+
+
+def test_voorbereiden_says_which_table_has_no_casus(app_as, sqlite_engine):
+    """A casus taken out after the groups were made leaves its table empty: the page names that table."""
+    at = app_as("aanjager", VOORBEREIDEN)
+    meeting_id = at.selectbox(key="prep_session").value
+    assert not any("geen casus" in w.value for w in at.warning)
+    with db.transaction(sqlite_engine) as session:
+        table = session.scalar(select(Group).where(Group.session_id == meeting_id, Group.number == 2))
+        table.case_id = None
+    at.run()
+    assert any(w.value.startswith(md_escape("Groep 2 heeft geen casus.")) for w in at.warning)

@@ -312,6 +312,17 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             expected_version=1,
         ),
     ),
+    "cases.selection.replace_case": (
+        "case.select",
+        lambda s, w, me: selection.replace_case(
+            session=s,
+            case_id=f.case(s, other(s, w)).id,
+            replaced_case_id=f.case(s, other(s, w), status=CaseStatus.SELECTED, session_id=w.upcoming_id).id,
+            actor=me,
+            expected_version=1,
+            replaced_version=1,
+        ),
+    ),
     "cases.selection.return_case": (
         "case.select",
         lambda s, w, me: selection.return_case(

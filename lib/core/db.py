@@ -108,8 +108,11 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     except StaleDataError as error:
         raise versions.stale_conflict(error) from error
     except IntegrityError as error:
+        conflict = versions.integrity_conflict(error)
+        if conflict is None:
+            raise
         log.info("integrity conflict: %s", error.orig)
-        raise versions.integrity_conflict(error) from error
+        raise conflict from error
 
 
 @contextmanager

@@ -8,7 +8,8 @@ same Conflict through `stale_conflict`.
 
 Two clicks (or two people) that insert the same thing at once meet at a unique constraint instead:
 `integrity_conflict` turns the database's IntegrityError into a Conflict with a Dutch message, specific
-where the constraint says what it protects (a user name, a sign-up, an evaluation), generic otherwise.
+where the constraint says what it protects (a user name, a sign-up, an evaluation), generic otherwise;
+so does a reference to a row somebody deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ UNIQUE_MESSAGES: dict[tuple[str, tuple[str, ...]], str] = {
     ("session_group", ("session_id", "case_id")): "Deze casus is intussen al aan een groep gegeven.",
 }
 ALREADY = "Dit is intussen al vastgelegd (door een dubbele klik, of door iemand anders)."
+GONE = "Iets wat u koos, is intussen verwijderd of gewijzigd."
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.,\s]+)")
 
 
@@ -100,8 +102,16 @@ def _unique_key(error: Exception) -> tuple[str, tuple[str, ...]] | None:
     return tables.pop(), tuple(part.split(".", 1)[1] for part in qualified)
 
 
-def integrity_conflict(error: Exception) -> Conflict:
-    """The Conflict for an IntegrityError: a Dutch message for what the user ran into."""
-    key = _unique_key(error)
-    what = UNIQUE_MESSAGES.get(key, ALREADY) if key else ALREADY
-    return Conflict(f"{what} {AFTER}")
+def integrity_conflict(error: Exception) -> Conflict | None:
+    """The Conflict for an IntegrityError a user can cause: a unique constraint (a Dutch message for
+    what already exists) or a reference to a row deleted meanwhile. None for anything else (a check or
+    trigger that refused: a bug, not a race), which the caller lets through."""
+    original = getattr(error, "orig", None)
+    state = getattr(original, "sqlstate", None)  # psycopg
+    text = str(original or error)
+    if state == "23505" or "UNIQUE constraint failed" in text:
+        key = _unique_key(error)
+        return Conflict(f"{UNIQUE_MESSAGES.get(key, ALREADY) if key else ALREADY} {AFTER}")
+    if state == "23503" or "FOREIGN KEY constraint failed" in text:
+        return Conflict(f"{GONE} {AFTER}")
+    return None

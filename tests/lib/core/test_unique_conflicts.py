@@ -36,9 +36,18 @@ def test_a_duplicate_gets_the_dutch_message_of_its_constraint(engine, row, messa
     assert "U ziet nu de actuele stand" in str(caught.value)
 
 
-def test_any_other_integrity_error_gets_a_generic_dutch_message(engine):
-    with pytest.raises(Conflict, match="Dit is intussen al vastgelegd"), db.transaction(engine) as session:
+def test_a_reference_to_a_row_that_is_gone_gets_a_dutch_message(engine):
+    with pytest.raises(Conflict, match="intussen verwijderd"), db.transaction(engine) as session:
         session.add(Attendance(session_id=999_999, user_id=None, guest_name="Gast", role="guest"))  # no such session
+
+
+def test_a_unique_constraint_without_its_own_message_gets_a_generic_one(engine):
+    with db.transaction(engine) as session:
+        meeting = f.learning_session(session, date=dt.date(2026, 9, 8))
+        meeting.join_code = "ABCD2345"
+        other = f.learning_session(session, date=dt.date(2026, 9, 15))
+    with pytest.raises(Conflict, match="Dit is intussen al vastgelegd"), db.transaction(engine) as session:
+        session.get(type(other), other.id).join_code = "ABCD2345"
 
 
 def run_at_once(count: int, work) -> list[object]:

@@ -20,6 +20,16 @@ if user is None:
 # Every page is registered, so a URL of a forbidden page reaches that page's own guard ("Geen toegang")
 # instead of silently showing another page; the menu lists only what this role may open.
 registered = {spec.key: st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default) for spec in PAGES}
+if user.must_change_password:
+    # A password the beheerder chose: every page, by the menu or by its address, shows the form to choose
+    # one's own first (the page guard), with nothing else in the menu.
+    current = st.navigation(list(registered.values()), position="hidden")
+    with st.sidebar:
+        if st.button("Uitloggen", key="logout", icon="🚪"):
+            login.log_out()
+            st.rerun()
+    current.run()
+    st.stop()
 current = st.navigation(list(registered.values()), position="hidden")
 
 with st.sidebar:

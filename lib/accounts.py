@@ -1,8 +1,13 @@
-"""Accounts and logins: argon2 password hashes, login tokens that survive a refresh, user admin.
+"""Accounts and logins: argon2 password hashes, login tokens, user admin, changing a password.
 
-A login token is 32 random bytes handed to the browser in a cookie; only its SHA-256 is stored, with
-an expiry. Logging out (or a beheerder deactivating the user) deletes it, so a stolen cookie can be
-revoked — unlike a purely signed token.
+Every login is a token: 32 random bytes kept by the browser tab (and in a cookie with "Ingelogd
+blijven", shared by the browser's tabs); only its SHA-256 is stored, with an expiry. Every run of a
+page checks it (`user_for_token`, one indexed lookup), so deleting it ends the login in every tab at
+its next action: logging out deletes the browser's token; a password reset, a deactivation or an
+erasure deletes all of the user's tokens.
+
+A password the beheerder chose (a new account, a reset) must be changed by its owner first
+(`must_change_password`); `change_own_password` asks for the current one.
 
 Single sign-on (OpenID Connect, st.login) ends here too: `user_for_sso` matches the provider's claims
 to an account by verified e-mail address, without Streamlit, so the rule is tested on its own.
@@ -60,10 +65,18 @@ class CurrentUser:
     display_name: str
     role: Role
     organisation_id: int | None
+    must_change_password: bool = False
 
     @classmethod
     def of(cls, user: User) -> CurrentUser:
-        return cls(user.id, user.username, user.display_name, Role(user.role), user.organisation_id)
+        return cls(
+            user.id,
+            user.username,
+            user.display_name,
+            Role(user.role),
+            user.organisation_id,
+            bool(user.must_change_password),
+        )
 
 
 @dataclass(frozen=True)
@@ -195,6 +208,7 @@ def issue_token(*, session: Session, user_id: int, days: int) -> tuple[str, dt.d
 
 
 def user_for_token(*, session: Session, token: str | None) -> CurrentUser | None:
+    """The user whose login this token is, if it still is one: one indexed query, every run of a page."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     row = session.execute(
@@ -211,8 +225,17 @@ def user_for_token(*, session: Session, token: str | None) -> CurrentUser | None
 
 
 def revoke_token(*, session: Session, token: str | None) -> None:
+    """Log out: the login of this browser ends, in each of its tabs at its next action."""
     if token:
         session.execute(delete(AuthToken).where(AuthToken.token_hash == _token_hash(token)))
+
+
+def end_logins(*, session: Session, user_id: int, keep_token: str | None = None) -> None:
+    """End every login of this user (every device, every tab), except the one holding `keep_token`."""
+    query = delete(AuthToken).where(AuthToken.user_id == user_id)
+    if keep_token:
+        query = query.where(AuthToken.token_hash != _token_hash(keep_token))
+    session.execute(query)
 
 
 def get_user(*, session: Session, user_id: int) -> CurrentUser | None:
@@ -263,6 +286,8 @@ def create_user(*, session: Session, data: NewUser, actor: CurrentUser | None) -
         organisation_id=data.organisation_id,
         email=data.email,
         password_hash=hash_password(data.password),
+        # The beheerder chose this password (the command line's beheerder chose their own).
+        must_change_password=actor is not None,
     )
     session.add(user)
     session.flush()
@@ -286,23 +311,66 @@ def set_active(*, session: Session, user_id: int, active: bool, actor: CurrentUs
         raise DomainError("Die gebruiker bestaat niet.")
     user.active = active
     if not active:
-        session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
+        end_logins(session=session, user_id=user_id)
     audit.record(
         session=session, event="user_active", user_id=actor.id, entity="user", entity_id=user_id, active=active
     )
 
 
 def reset_password(*, session: Session, user_id: int, password: str, actor: CurrentUser) -> None:
-    own = actor.id == user_id and policy.allows(actor.role, "user.own_password")
-    if not own and not policy.allows(actor.role, "user.manage"):
-        raise NotAllowed("U kunt alleen uw eigen wachtwoord wijzigen.")
+    """The beheerder sets a user's password: every login of that user ends, and the user must choose a
+    new password at the next login (unless the beheerder reset their own)."""
+    policy.require(actor, "user.manage")
     check_password_strength(password)
     user = session.get(User, user_id)
     if user is None:
         raise DomainError("Die gebruiker bestaat niet.")
     user.password_hash = hash_password(password)
-    session.execute(delete(AuthToken).where(AuthToken.user_id == user_id))
+    user.must_change_password = user_id != actor.id
+    end_logins(session=session, user_id=user_id)
     audit.record(session=session, event="password_reset", user_id=actor.id, entity="user", entity_id=user_id)
+
+
+WRONG_CURRENT_PASSWORD = "Uw huidige wachtwoord klopt niet."
+
+
+def change_own_password(
+    *,
+    session: Session,
+    user: CurrentUser,
+    current_password: str,
+    new_password: str,
+    repeated: str,
+    keep_token: str | None,
+) -> bool:
+    """The user changes their own password: the current one, the new one twice. False (and nothing
+    changed) when the current password is wrong: that counts as a failed login, so commit either way.
+
+    Every other login of the user ends (a stolen session does not outlive the change); the login
+    holding `keep_token` (this browser) goes on.
+    """
+    policy.require(user, "user.own_password")
+    if not current_password or not new_password:
+        raise DomainError("Vul uw huidige wachtwoord en het nieuwe wachtwoord in.")
+    if new_password != repeated:
+        raise DomainError("De twee nieuwe wachtwoorden zijn niet gelijk.")
+    check_password_strength(new_password)
+    row = session.get(User, user.id)
+    if row is None or not row.active:
+        raise NotAllowed("Uw account is niet (meer) actief.")
+    throttle.refuse_if_exceeded(
+        session=session, scope="login", limits=[(row.username, MAX_FAILED_LOGINS)], message=LOGIN_LOCKED
+    )
+    if not _verify(row.password_hash, current_password):
+        throttle.record_failure(session=session, scope="login", keys=[row.username])
+        return False
+    if new_password == current_password:
+        raise DomainError("Kies een ander wachtwoord dan het huidige.")
+    row.password_hash = hash_password(new_password)
+    row.must_change_password = False
+    end_logins(session=session, user_id=row.id, keep_token=keep_token)
+    audit.record(session=session, event="password_changed", user_id=row.id, entity="user", entity_id=row.id)
+    return True
 
 
 def list_users(*, session: Session) -> list[User]:

@@ -339,6 +339,7 @@ def load(*, session: Session, today: dt.date) -> dict[str, Any]:
         learning_session_id=upcoming.id,
         group_count=3,
         actor=accounts.CurrentUser.of(users["aanjager"]),
+        expected_version=upcoming.version,
     )
     audit.record(session=session, event="demo_loaded", user_id=None, entity="series", entity_id=series.id)
     return {"series_id": series.id, "session_ids": [s.id for s in sessions], "next_session_id": upcoming.id}

@@ -288,6 +288,8 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when the beheerder chose the password (new account, reset): the owner must change it first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
     erased_at: Mapped[dt.datetime | None]  # personal data removed (AVG); the row keeps their work attributed
@@ -299,7 +301,10 @@ class User(Base):
 
 
 class AuthToken(Base):
-    """A login that survives a browser refresh: only the SHA-256 of the cookie's token is stored."""
+    """One login of one browser: every run of its tabs checks it, so deleting it ends them all.
+
+    Only the SHA-256 of the token (kept in the tab, and in a cookie with "Ingelogd blijven") is stored.
+    """
 
     __tablename__ = "auth_token"
 

@@ -7,7 +7,7 @@ from lib.core import dates, db, policy
 from lib.followup import stuck
 from lib.followup.actions import due_text
 from lib.models import ACTION_STATUS_LABELS, CASE_STATUS_LABELS
-from lib.ui import page
+from lib.ui import flash, page
 
 user = page.setup("home")
 
@@ -77,6 +77,7 @@ def todo_ui(todo: list[str]) -> None:
 
 
 st.title(f"Welkom, {user.display_name}")
+flash.show()  # e.g. after choosing a new password at first login
 st.caption(f"Vandaag is het {dates.long_date(dates.local_today())}.")
 with db.read() as session:
     overview = home.overview(session=session, user=user, today=dates.local_today())

@@ -1,11 +1,11 @@
-"""Mijn gegevens: what the app holds about me, and the inzage download (AVG) as JSON."""
+"""Mijn gegevens: what the app holds about me, the inzage download (AVG) as JSON, and my password."""
 
 import streamlit as st
 
 from lib import personal_data
 from lib.core import dates, db
 from lib.models import ROLE_LABELS
-from lib.ui import page
+from lib.ui import flash, login, page
 from lib.ui.text import md_escape
 
 user = page.setup("mijn_gegevens")
@@ -22,6 +22,7 @@ def inzage_file():
 
 
 st.title("Mijn gegevens")
+flash.show()
 with db.read() as session:
     account = personal_data.account_summary(session=session, user_id=user.id, actor=user)
 shown = {
@@ -50,3 +51,7 @@ st.caption(
     "Casusteksten worden na de bewaartermijn geanonimiseerd. Wilt u dat uw gegevens worden verwijderd of "
     "verbeterd? Vraag het de beheerder van Leersessie in uw organisatie."
 )
+
+st.subheader("Wachtwoord wijzigen")
+st.caption("Na het wijzigen blijft u hier ingelogd; op andere apparaten en in andere browsers wordt u uitgelogd.")
+login.password_form(user, key="own_password")

@@ -33,10 +33,11 @@ def session_card_ui(item: attendance.MySession) -> None:
         else:
             st.caption("U bent (nog) niet aangemeld.")
         left, right = st.columns(2)
+        seen = write.seen_version(f"my_session_{item.id}", item.version)
         if item.open_for_sign_up:
             label = "Afmelden" if item.signed_up else "Aanmelden"
             if left.button(label, key=f"sign_{item.id}", type="secondary" if item.signed_up else "primary"):
-                change_ui(item)
+                change_ui(item, seen)
         right.download_button(
             "📆 In mijn agenda (.ics)",
             downloads.audited(lambda: calendar_file(item.id), user, ical.filename(item.title)),
@@ -46,10 +47,13 @@ def session_card_ui(item: attendance.MySession) -> None:
         )
 
 
-def change_ui(item: attendance.MySession) -> None:
+def change_ui(item: attendance.MySession, seen: int) -> None:
+    """Sign up or off for the session as this card showed it (refused if it was moved or cancelled since)."""
     change = attendance.sign_off if item.signed_up else attendance.sign_up
     write.change(
-        lambda session: change(session=session, learning_session_id=item.id, actor=user, today=dates.local_today()),
+        lambda session: change(
+            session=session, learning_session_id=item.id, actor=user, today=dates.local_today(), expected_version=seen
+        ),
         f"U bent {'afgemeld' if item.signed_up else 'aangemeld'} voor {item.when}.",
     )
 

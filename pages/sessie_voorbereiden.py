@@ -15,8 +15,7 @@ from lib.ui.text import md_escape
 user = page.setup("sessie_voorbereiden")
 
 
-def status_ui(meeting_id: int, status: SessionStatus, version: int) -> None:
-    seen = write.seen_version(f"prepare_{meeting_id}", version)
+def status_ui(meeting_id: int, status: SessionStatus, seen: int) -> None:
     left, right = st.columns([3, 1])
     left.caption(f"Status: {SESSION_STATUS_LABELS[status]}")
     if status == SessionStatus.PLANNED and right.button("✅ Markeer als voorbereid", key="mark_prepared"):
@@ -176,7 +175,8 @@ def guest_ui(meeting_id: int, organisations) -> None:
         )
 
 
-def groups_ui(meeting_id: int, default_count: int) -> None:
+def groups_ui(meeting_id: int, default_count: int, seen: int) -> None:
+    """The tables; every change carries the session's version this screen was drawn with (`seen`)."""
     with db.read() as session:
         tables = groups.groups_of(session=session, learning_session_id=meeting_id)
         waiting = groups.unplaced(session=session, learning_session_id=meeting_id)
@@ -195,7 +195,9 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
     right.write("")
     if right.button(label, key="generate_groups", type="primary"):
         write.change(
-            lambda s: groups.generate(session=s, learning_session_id=meeting_id, group_count=int(count), actor=user),
+            lambda s: groups.generate(
+                session=s, learning_session_id=meeting_id, group_count=int(count), actor=user, expected_version=seen
+            ),
             f"De deelnemers zijn in {int(count)} groepen ingedeeld.",
         )
     if not tables:
@@ -214,11 +216,11 @@ def groups_ui(meeting_id: int, default_count: int) -> None:
             st.caption(f"{len(table.members)} deelnemers, {managers} manager(s)")
             for member in table.members:
                 st.text(f"• {member.name} — {member.organisation} ({role_label(member.role)})")
-    move_ui(tables, waiting)
-    swap_ui(tables)
+    move_ui(tables, waiting, seen)
+    swap_ui(tables, seen)
 
 
-def move_ui(tables, waiting) -> None:
+def move_ui(tables, waiting, seen: int) -> None:
     people = {m.attendance_id: f"{m.name} ({t.name})" for t in tables for m in t.members}
     people.update({p.attendance_id: f"{p.name} (niet ingedeeld)" for p in waiting})
     names = {t.id: t.name for t in tables}
@@ -229,12 +231,14 @@ def move_ui(tables, waiting) -> None:
     right.write("")
     if right.button("Verplaatsen", key="move_button"):
         write.change(
-            lambda s: groups.move_person(session=s, attendance_id=person, to_group_id=target, actor=user),
+            lambda s: groups.move_person(
+                session=s, attendance_id=person, to_group_id=target, actor=user, expected_version=seen
+            ),
             f"{md_escape(people[person].rsplit(' (', 1)[0])} zit nu in {names[target]}.",
         )
 
 
-def swap_ui(tables) -> None:
+def swap_ui(tables, seen: int) -> None:
     if len(tables) < 2:
         return
     names = {t.id: f"{t.name}: {t.case_title}" for t in tables}
@@ -245,7 +249,9 @@ def swap_ui(tables) -> None:
     right.write("")
     if right.button("Wisselen", key="swap_button"):
         write.change(
-            lambda s: groups.swap_cases(session=s, group_a_id=first, group_b_id=second, actor=user),
+            lambda s: groups.swap_cases(
+                session=s, group_a_id=first, group_b_id=second, actor=user, expected_version=seen
+            ),
             "De casussen zijn gewisseld.",
         )
 
@@ -263,7 +269,9 @@ if not meetings:
 labels = {i: label for i, label, *_ in meetings}
 meeting_id = st.selectbox("Leersessie", list(labels), format_func=lambda i: labels[i], key="prep_session")
 _, _, group_count, status, version = next(m for m in meetings if m[0] == meeting_id)
-status_ui(meeting_id, SessionStatus(status), version)
+# The session as this screen shows it: its status and its tables change only from this version on.
+seen = write.seen_version(f"prepare_{meeting_id}", version)
+status_ui(meeting_id, SessionStatus(status), seen)
 
 agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(
     ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun"
@@ -275,4 +283,4 @@ with cases_tab:
 with people_tab:
     attendees_ui(meeting_id)
 with groups_tab:
-    groups_ui(meeting_id, group_count)
+    groups_ui(meeting_id, group_count, seen)

@@ -65,9 +65,21 @@ def main() -> int:
     else:
         ids = GENERATED_IDS
 
+    def log_in(at: AppTest, user_id: int) -> None:
+        """As the login form does: a login token in the tab (a checkout from before tokens: the user id)."""
+        try:
+            from lib.accounts import issue_token
+            from lib.ui.login import _TOKEN_KEY
+        except ImportError:
+            at.session_state["_leersessie_user_id"] = user_id
+            return
+        with db.transaction() as session:
+            token, _expires = issue_token(session=session, user_id=user_id, days=1)
+        at.session_state[_TOKEN_KEY] = token
+
     def median_run(page: str, role: str) -> tuple[float | None, float | None, str]:
         at = AppTest.from_file(str(checkout / "app.py"), default_timeout=300)
-        at.session_state["_leersessie_user_id"] = ids[role]
+        log_in(at, ids[role])
         at.run()
         at.switch_page(f"pages/{page}.py").run()
         if at.exception:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -94,7 +94,9 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     """One write transaction: commit on success, roll back on any exception.
 
     A versioned row that somebody else changed since it was read (lib/core/versions.py) ends the
-    transaction with Conflict, so callers handle one error for every edit conflict.
+    transaction with Conflict, so callers handle one error for every edit conflict. So does a unique
+    constraint a user can run into (a double click, two people adding the same name at once), with a
+    Dutch message saying what already exists (`versions.integrity_conflict`).
     """
     engine = engine or get_engine()
     try:
@@ -105,6 +107,12 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
             yield session
     except StaleDataError as error:
         raise versions.stale_conflict(error) from error
+    except IntegrityError as error:
+        conflict = versions.integrity_conflict(error)
+        if conflict is None:
+            raise
+        log.info("integrity conflict: %s", error.orig)
+        raise conflict from error
 
 
 @contextmanager

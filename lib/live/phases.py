@@ -181,7 +181,13 @@ def _ensure_groups(session: Session, meeting: LearningSession, actor: CurrentUse
     ).all()
     if cases:
         try:
-            compose_groups(session=session, learning_session_id=meeting.id, group_count=len(cases), actor=actor)
+            compose_groups(
+                session=session,
+                learning_session_id=meeting.id,
+                group_count=len(cases),
+                actor=actor,
+                expected_version=meeting.version,  # opening it now is this same change
+            )
             return
         except DomainError:
             pass  # fewer attendees than cases: the room composes its tables itself

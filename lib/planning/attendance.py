@@ -19,6 +19,7 @@ from lib.core.errors import Conflict, DomainError, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
     GUEST,
+    SESSION_STATUS_LABELS,
     Attendance,
     Enrolment,
     EnrolmentStatus,
@@ -107,10 +108,24 @@ def _open_for_sign_up(meeting: LearningSession, today: dt.date) -> None:
         raise DomainError("Aan- en afmelden kan alleen voor een komende leersessie die niet geannuleerd is.")
 
 
-def sign_up(*, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date) -> Attendance:
-    """The logged-in user comes to this session (signing up twice changes nothing)."""
-    policy.require(actor, "session.sign_up")
+def _meeting_as_seen(session: Session, learning_session_id: int, expected_version: int) -> LearningSession:
+    """The session, if it is still what the user saw (date, time, place, status) when signing up or off."""
     meeting = _meeting(session, learning_session_id)
+    label = SESSION_STATUS_LABELS[SessionStatus(meeting.status)]
+    versions.check(meeting, expected_version, now=f"ze is nu {label}, {schedule.describe(meeting)}")
+    return meeting
+
+
+def sign_up(
+    *, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date, expected_version: int
+) -> Attendance:
+    """The logged-in user comes to this session as they saw it (signing up twice changes nothing).
+
+    `expected_version` is the session's version on the user's screen: when the aanjager moved or
+    cancelled it since, the sign-up is refused (Conflict) and the user sees the new date first.
+    """
+    policy.require(actor, "session.sign_up")
+    meeting = _meeting_as_seen(session, learning_session_id, expected_version)
     _open_for_sign_up(meeting, today)
     existing = session.scalar(
         select(Attendance).where(Attendance.session_id == meeting.id, Attendance.user_id == actor.id)
@@ -144,10 +159,13 @@ def _check_circle(session: Session, meeting: LearningSession, actor: CurrentUser
         )
 
 
-def sign_off(*, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date) -> None:
-    """The logged-in user no longer comes (their place in a group goes with it)."""
+def sign_off(
+    *, session: Session, learning_session_id: int, actor: CurrentUser, today: dt.date, expected_version: int
+) -> None:
+    """The logged-in user no longer comes (their place in a group goes with it); see sign_up for
+    `expected_version`."""
     policy.require(actor, "session.sign_up")
-    meeting = _meeting(session, learning_session_id)
+    meeting = _meeting_as_seen(session, learning_session_id, expected_version)
     _open_for_sign_up(meeting, today)
     session.execute(delete(Attendance).where(Attendance.session_id == meeting.id, Attendance.user_id == actor.id))
     audit.record(session=session, event="signed_off", user_id=actor.id, entity="learning_session", entity_id=meeting.id)
@@ -245,6 +263,7 @@ class MySession:
     status: str
     signed_up: bool
     open_for_sign_up: bool
+    version: int  # what a sign-up or sign-off from this card expects (attendance.sign_up)
 
 
 def my_sessions(*, session: Session, user: CurrentUser, today: dt.date) -> list[MySession]:
@@ -254,7 +273,14 @@ def my_sessions(*, session: Session, user: CurrentUser, today: dt.date) -> list[
     mine = set(session.scalars(select(Attendance.session_id).where(Attendance.user_id == user.id)))
     return [
         MySession(
-            m.id, m.title, schedule.describe(m), m.location, m.status, m.id in mine, m.status in schedule.CHANGEABLE
+            m.id,
+            m.title,
+            schedule.describe(m),
+            m.location,
+            m.status,
+            m.id in mine,
+            m.status in schedule.CHANGEABLE,
+            m.version,
         )
         for m in meetings
     ]

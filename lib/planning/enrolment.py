@@ -208,6 +208,12 @@ def fill_places(session: Session, series: Series, *, today: dt.date) -> list[str
 # --- the professional -----------------------------------------------------------------------------
 
 
+def _version(session: Session, learning_session_id: int) -> int:
+    """A session's current version: enrolling signs up for the whole cycle as it is now, not for one
+    date the user looked at (attendance.sign_up checks a single session against the screen)."""
+    return session.get(LearningSession, learning_session_id).version  # type: ignore[union-attr]
+
+
 def enrol(*, session: Session, series_id: int, actor: CurrentUser, today: dt.date) -> Change:
     """Enrol the logged-in user for the whole cycle: in while there are places, else on the waiting
     list. Enrolling twice changes nothing."""
@@ -224,7 +230,13 @@ def enrol(*, session: Session, series_id: int, actor: CurrentUser, today: dt.dat
     session.flush()
     if status == EnrolmentStatus.ENROLLED:
         for meeting_id in _coming(session, series.id, today):
-            attendance.sign_up(session=session, learning_session_id=meeting_id, actor=actor, today=today)
+            attendance.sign_up(
+                session=session,
+                learning_session_id=meeting_id,
+                actor=actor,
+                today=today,
+                expected_version=_version(session, meeting_id),
+            )
     audit.record(
         session=session, event="enrolled", user_id=actor.id, entity="series", entity_id=series.id, status=str(status)
     )
@@ -243,7 +255,13 @@ def withdraw(*, session: Session, series_id: int, actor: CurrentUser, today: dt.
     session.flush()
     if was == EnrolmentStatus.ENROLLED:
         for meeting_id in _coming(session, series.id, today):
-            attendance.sign_off(session=session, learning_session_id=meeting_id, actor=actor, today=today)
+            attendance.sign_off(
+                session=session,
+                learning_session_id=meeting_id,
+                actor=actor,
+                today=today,
+                expected_version=_version(session, meeting_id),
+            )
     audit.record(session=session, event="withdrawn", user_id=actor.id, entity="series", entity_id=series.id)
     return Change(None, fill_places(session, series, today=today))
 

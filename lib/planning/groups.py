@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy
+from lib.core import audit, policy, versions
 from lib.core.errors import DomainError, NotFound
 from lib.models import Attendance, Case, CaseStatus, Group, GroupMember, LearningSession, Role, SessionStatus
 from lib.planning import attendance, schedule
@@ -140,12 +141,17 @@ def touch(session: Session, learning_session_id: int) -> None:
     phases.touch(session, learning_session_id)
 
 
-def _meeting_for_change(session: Session, learning_session_id: int) -> LearningSession:
+def _meeting_for_change(session: Session, learning_session_id: int, expected_version: int) -> LearningSession:
+    """The session whose tables change, if they are still what the aanjager saw: the seating plan is
+    versioned with its session, so a change moves the session's version on (two aanjagers preparing
+    at once cannot undo each other's moves by regenerating from an old screen)."""
     meeting = session.get(LearningSession, learning_session_id, with_for_update=True)
     if meeting is None:
         raise NotFound("Deze leersessie bestaat niet.")
     if meeting.status not in (SessionStatus.PLANNED, SessionStatus.PREPARED):
         raise DomainError("De groepen stelt u samen voordat de leersessie begint.")
+    versions.check(meeting, expected_version, now="de groepen of de sessie zijn veranderd")
+    flag_modified(meeting, "group_count")  # the versioned UPDATE, also when only the tables change
     return meeting
 
 
@@ -157,10 +163,15 @@ def participants(*, session: Session, learning_session_id: int) -> list[attendan
     ]
 
 
-def generate(*, session: Session, learning_session_id: int, group_count: int, actor: CurrentUser) -> list[Group]:
-    """(Re)compose the groups of a session that has not started; earlier groups are replaced."""
+def generate(
+    *, session: Session, learning_session_id: int, group_count: int, actor: CurrentUser, expected_version: int
+) -> list[Group]:
+    """(Re)compose the groups of a session that has not started; earlier groups are replaced.
+
+    `expected_version` (here and in move_person, swap_cases): the session's version on the screen.
+    """
     policy.require(actor, "session.prepare")
-    meeting = _meeting_for_change(session, learning_session_id)
+    meeting = _meeting_for_change(session, learning_session_id, expected_version)
     people = participants(session=session, learning_session_id=meeting.id)
     cases = schedule.selected_cases(session=session, learning_session_id=meeting.id)
     proposals = propose(
@@ -244,11 +255,13 @@ def _group(session: Session, group_id: int) -> Group:
     return group
 
 
-def move_person(*, session: Session, attendance_id: int, to_group_id: int, actor: CurrentUser) -> None:
+def move_person(
+    *, session: Session, attendance_id: int, to_group_id: int, actor: CurrentUser, expected_version: int
+) -> None:
     """Seat one participant at another table of the same session."""
     policy.require(actor, "session.prepare")
     target = _group(session, to_group_id)
-    _meeting_for_change(session, target.session_id)
+    _meeting_for_change(session, target.session_id, expected_version)
     person = session.get(Attendance, attendance_id)
     if person is None or person.session_id != target.session_id:
         raise DomainError("Deze deelnemer hoort niet bij deze leersessie.")
@@ -270,7 +283,9 @@ def move_person(*, session: Session, attendance_id: int, to_group_id: int, actor
     )
 
 
-def swap_cases(*, session: Session, group_a_id: int, group_b_id: int, actor: CurrentUser) -> None:
+def swap_cases(
+    *, session: Session, group_a_id: int, group_b_id: int, actor: CurrentUser, expected_version: int
+) -> None:
     """Exchange the cases of two tables of the same session."""
     policy.require(actor, "session.prepare")
     a, b = _group(session, group_a_id), _group(session, group_b_id)
@@ -278,7 +293,7 @@ def swap_cases(*, session: Session, group_a_id: int, group_b_id: int, actor: Cur
         raise DomainError("Deze groepen horen niet bij dezelfde leersessie.")
     if a.id == b.id:
         raise DomainError("Kies twee verschillende groepen.")
-    _meeting_for_change(session, a.session_id)
+    _meeting_for_change(session, a.session_id, expected_version)
     case_a, case_b = a.case_id, b.case_id
     a.case_id = None  # a case is at one table at a time: free it before it moves
     session.flush()

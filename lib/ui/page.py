@@ -103,6 +103,9 @@ def guard(page_key: str) -> CurrentUser | None:
     user = ui_session.current_user()
     if spec.public:
         return user
+    if user is not None and user.must_change_password:
+        ui_session.new_password_ui(user)  # a password the beheerder chose: the user's own one first
+        st.stop()
     if user is None or not policy.allows(user.role, spec.action):
         st.title(NO_ACCESS)
         st.error("U heeft geen toegang tot deze pagina. Kies een pagina in het menu.", icon="🔒")

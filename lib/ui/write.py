@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from lib.core import db
 from lib.core.errors import Conflict, DomainError
-from lib.ui import flash
+from lib.ui import flash, login
 
 T = TypeVar("T")
 _SEEN = "_leersessie_seen_"
@@ -64,7 +64,12 @@ def change(
     `done` is the confirmation (Markdown; escape user text in it), or makes it from `do`'s result.
     `after(result)` runs on success before the rerun (clear a form, move on to the next item).
     `where` is the flash place that shows the confirmation and a conflict ("" = top of the page).
+
+    A click inside a fragment reruns only the fragment, past app.py's login check: so the login is
+    checked here too, and a login that ended meanwhile changes nothing and shows the login page.
     """
+    if login.login_lost():
+        st.rerun(scope="app")
     try:
         with db.transaction() as session:
             result = do(session)

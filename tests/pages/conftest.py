@@ -12,11 +12,11 @@ from sqlalchemy import select
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from lib import demo
+from lib import accounts, demo
 from lib.core import db
 from lib.core.config import ROOT
 from lib.models import User
-from lib.ui.login import _USER_KEY
+from lib.ui.login import _TOKEN_KEY
 
 APP = str(ROOT / "app.py")
 DEMO_ACCOUNTS = {"professional": "professional", "aanjager": "aanjager", "manager": "manager", "beheerder": "beheerder"}
@@ -35,6 +35,14 @@ def user_id(engine, username: str) -> int:
         return session.scalar(select(User.id).where(User.username == username))
 
 
+def log_in(at: AppTest, engine, user_id: int) -> str:
+    """Log `at` in as this user, as the login form does: a login token in the tab's session state."""
+    with db.transaction(engine) as session:
+        token, _expires = accounts.issue_token(session=session, user_id=user_id, days=1)
+    at.session_state[_TOKEN_KEY] = token
+    return token
+
+
 @pytest.fixture
 def app_as(sqlite_engine, demo_db) -> Callable[..., AppTest]:
     """`app_as("aanjager", "pages/x.py")`: AppTest of that page, logged in as that demo user."""
@@ -42,7 +50,7 @@ def app_as(sqlite_engine, demo_db) -> Callable[..., AppTest]:
     def open_page(username: str | None, page: str | None = None) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)
         if username is not None:
-            at.session_state[_USER_KEY] = user_id(sqlite_engine, DEMO_ACCOUNTS.get(username, username))
+            log_in(at, sqlite_engine, user_id(sqlite_engine, DEMO_ACCOUNTS.get(username, username)))
         at.run()
         if page is not None:
             at.switch_page(page).run()

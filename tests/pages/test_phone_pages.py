@@ -10,8 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lib.core import db
 from lib.live import capture, join, phases
 from lib.models import Case, Contribution, Group, LearningSession, LoginAttempt
-from lib.ui.login import _USER_KEY
-from tests.pages.conftest import APP, texts
+from tests.pages.conftest import APP, log_in, texts
 from tests.pages.test_projector_pages import JOIN, aanjager, open_demo_session
 
 ADDED = "Toegevoegd: het staat nu op het scherm."
@@ -25,7 +24,7 @@ def phone_page(code: str, group: int | None = None, *, user_id: int | None = Non
     for name, value in params.items():
         at.query_params[name] = value
     if user_id is not None:
-        at.session_state[_USER_KEY] = user_id
+        log_in(at, db.get_engine(), user_id)
     at.run()
     at.switch_page(JOIN).run()
     assert not at.exception, at.exception

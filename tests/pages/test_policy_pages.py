@@ -14,9 +14,8 @@ from lib import demo
 from lib.core import db, policy
 from lib.core.policy import POLICY, Rule
 from lib.models import Role, User
-from lib.ui.login import _USER_KEY
 from lib.ui.nav import PAGES, pages_for
-from tests.pages.conftest import APP, DEMO_ACCOUNTS, texts
+from tests.pages.conftest import APP, DEMO_ACCOUNTS, log_in, texts
 
 # What each page shows of its own once it has rendered for an allowed role (with the demo data).
 # A new page without an entry here fails test_every_page_has_its_own_content_to_check.
@@ -55,7 +54,7 @@ def open_as(engine) -> Callable[[Role, str], AppTest]:
 
     def open_page(role: Role, path: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)
-        at.session_state[_USER_KEY] = ids[DEMO_ACCOUNTS[str(role)]]
+        log_in(at, engine, ids[DEMO_ACCOUNTS[str(role)]])
         at.run()
         return at.switch_page(path).run()
 

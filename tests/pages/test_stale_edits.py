@@ -3,14 +3,26 @@ page shows what is stored now, and nothing changes (issue 15, "Lost updates").""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from lib.accounts import CurrentUser
 from lib.cases import selection
 from lib.core import db
 from lib.followup import actions
-from lib.models import Action, ActionStatus, Case, CaseStatus, LearningSession, Role, Series, SessionStatus
-from lib.planning import schedule
+from lib.models import (
+    Action,
+    ActionStatus,
+    Attendance,
+    Case,
+    CaseStatus,
+    LearningSession,
+    Role,
+    Series,
+    SessionStatus,
+)
+from lib.planning import groups, schedule
 from tests.pages.conftest import texts, user_id
 
 
@@ -132,3 +144,54 @@ def test_opvolging_status_after_someone_else_changed_it_is_refused(app_as, sqlit
     assert "Status **gerealiseerd**" in texts(at)  # the detail shows what is stored now
     now = stored(sqlite_engine, Action, spoed.id)
     assert (now.status, now.version) == (ActionStatus.DONE, spoed.version + 1)
+
+
+def test_mijn_sessies_sign_up_for_a_session_moved_since_is_refused(app_as, sqlite_engine, demo_db):
+    """The professional's Mijn sessies shows a date; the aanjager moves that session; 'Aanmelden' is refused."""
+    at = app_as("manager", "pages/mijn_sessies.py")
+    sign = next(b for b in at.button if b.label == "Aanmelden")
+    meeting_id = int(sign.key.removeprefix("sign_"))
+    with db.transaction(sqlite_engine) as session:
+        meeting = session.get(LearningSession, meeting_id)
+        meeting.date = meeting.date + dt.timedelta(days=1)  # the aanjager moves it a day
+    sign.click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Deze leersessie is intussen gewijzigd: ze is nu")
+    assert not any(s.value.startswith("U bent aangemeld voor") for s in at.success)
+    with db.read(sqlite_engine) as session:
+        mine = session.scalars(
+            select(Attendance).where(
+                Attendance.session_id == meeting_id, Attendance.user_id == user_id(sqlite_engine, "manager")
+            )
+        ).all()
+    assert mine == []
+    button(at, f"sign_{meeting_id}").click().run()  # the screen now shows the new date: this one counts
+    assert any(s.value.startswith("U bent aangemeld voor") for s in at.success)
+
+
+def test_opnieuw_indelen_after_another_aanjager_moved_someone_is_refused(app_as, sqlite_engine, demo_db):
+    """A's Groepen tab is drawn; B seats someone at another table; A's 'Opnieuw indelen' changes nothing."""
+    at = app_as("aanjager", "pages/sessie_voorbereiden.py")
+    meeting_id = at.selectbox(key="prep_session").value
+    with db.read(sqlite_engine) as session:
+        tables = groups.groups_of(session=session, learning_session_id=meeting_id)
+        version = session.get(LearningSession, meeting_id).version
+    assert len(tables) >= 2, "the demo's next session has its groups composed"
+    mover = tables[0].members[0]
+    with db.transaction(sqlite_engine) as session:
+        groups.move_person(
+            session=session,
+            attendance_id=mover.attendance_id,
+            to_group_id=tables[1].id,
+            actor=other_aanjager(sqlite_engine),
+            expected_version=version,
+        )
+    with db.read(sqlite_engine) as session:
+        after_b = groups.groups_of(session=session, learning_session_id=meeting_id)
+    button(at, "generate_groups").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Deze leersessie is intussen gewijzigd")
+    with db.read(sqlite_engine) as session:
+        assert groups.groups_of(session=session, learning_session_id=meeting_id) == after_b

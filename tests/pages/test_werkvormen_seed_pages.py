@@ -8,10 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from lib.core import db
 from lib.models import Base, Role, Template
-from lib.ui.login import _USER_KEY
 from lib.ui.nav import pages_for
 from tests import factories
-from tests.pages.conftest import APP
+from tests.pages.conftest import APP, log_in
 
 PAGES = [spec.path for spec in pages_for(Role.BEHEERDER)]
 
@@ -32,7 +31,7 @@ def fresh_beheerder(sqlite_engine) -> int:
 
 def test_a_fresh_database_offers_the_shipped_werkvormen(sqlite_engine, fresh_beheerder):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[_USER_KEY] = fresh_beheerder
+    log_in(at, sqlite_engine, fresh_beheerder)
     at.run()
     at.switch_page("pages/werkvormen.py").run()
     assert not at.exception
@@ -46,9 +45,9 @@ def test_viewing_a_page_writes_nothing(sqlite_engine, fresh_beheerder, page):
         # Even with every werkvorm gone, no page puts the shipped ones back: only the migration adds them.
         for template in session.scalars(select(Template)):
             session.delete(template)
-    before = _everything(sqlite_engine)
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[_USER_KEY] = fresh_beheerder
+    log_in(at, sqlite_engine, fresh_beheerder)
+    before = _everything(sqlite_engine)
     at.run()
     at.switch_page(page).run()
     assert not at.exception

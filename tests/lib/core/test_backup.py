@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lib import cli, demo
 from lib.core import backup, db
-from lib.core.errors import DomainError
+from lib.core.errors import Conflict, DomainError
 from lib.models import AuditLog, AuthToken, Base, Case, Enrolment, LoginAttempt, Organisation, Series, TemplateRound
 from tests import factories
 from tests.conftest import _empty_postgres
@@ -165,8 +165,9 @@ def test_restore_is_all_or_nothing(engine, tmp_path):
     data = _backup(engine)
     target = _emptied(engine, tmp_path)
     data["tables"]["app_user"]["rows"].append(data["tables"]["app_user"]["rows"][0])  # duplicate key
-    with pytest.raises(IntegrityError):
+    with pytest.raises(Conflict) as refused:  # db.transaction gives a Dutch message for the duplicate key
         _restore(target, data)
+    assert isinstance(refused.value.__cause__, IntegrityError)
     assert backup.is_empty(target)
 
 

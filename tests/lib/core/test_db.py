@@ -11,6 +11,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from lib.core import db
+from lib.core.errors import Conflict
 from lib.models import AuditLog, Base, Organisation
 
 
@@ -36,8 +37,10 @@ def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_engine):
 
 
 def test_foreign_keys_are_enforced(engine):
-    with pytest.raises(DBAPIError), db.transaction(engine) as session:
+    # A reference to a row that is gone (deleted by somebody else meanwhile) is a Dutch Conflict.
+    with pytest.raises(Conflict, match="intussen verwijderd") as refused, db.transaction(engine) as session:
         session.execute(text("INSERT INTO session_group (session_id, number, name) VALUES (999, 1, 'x')"))
+    assert isinstance(refused.value.__cause__, DBAPIError)
 
 
 def test_read_then_write_loses_no_update_under_concurrency(engine):

@@ -267,8 +267,21 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         ),
     ),
     "accounts.reset_password": (
-        ("user.own_password", "user.manage"),
-        lambda s, w, me: accounts.reset_password(session=s, user_id=me.id, password="een-lang-wachtwoord", actor=me),
+        "user.manage",
+        lambda s, w, me: accounts.reset_password(
+            session=s, user_id=w.other_id, password="een-lang-wachtwoord", actor=me
+        ),
+    ),
+    "accounts.change_own_password": (
+        "user.own_password",
+        lambda s, w, me: accounts.change_own_password(
+            session=s,
+            user=me,
+            current_password=f.PASSWORD,
+            new_password="een-ander-wachtwoord",
+            repeated="een-ander-wachtwoord",
+            keep_token=None,
+        ),
     ),
     "accounts.set_active": (
         "user.manage",
@@ -428,11 +441,23 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
     ),
     "planning.attendance.sign_up": (
         "session.sign_up",
-        lambda s, w, me: attendance.sign_up(session=s, learning_session_id=w.upcoming_id, actor=me, today=TODAY),
+        lambda s, w, me: attendance.sign_up(
+            session=s,
+            learning_session_id=w.upcoming_id,
+            actor=me,
+            today=TODAY,
+            expected_version=s.get(LearningSession, w.upcoming_id).version,
+        ),
     ),
     "planning.attendance.sign_off": (
         "session.sign_up",
-        lambda s, w, me: attendance.sign_off(session=s, learning_session_id=w.upcoming_id, actor=me, today=TODAY),
+        lambda s, w, me: attendance.sign_off(
+            session=s,
+            learning_session_id=w.upcoming_id,
+            actor=me,
+            today=TODAY,
+            expected_version=s.get(LearningSession, w.upcoming_id).version,
+        ),
     ),
     "planning.attendance.my_sessions": (
         "session.sign_up",
@@ -466,7 +491,13 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
     ),
     "planning.groups.generate": (
         "session.prepare",
-        lambda s, w, me: groups.generate(session=s, learning_session_id=selected_cases(s, w), group_count=2, actor=me),
+        lambda s, w, me: groups.generate(
+            session=s,
+            learning_session_id=(meeting_id := selected_cases(s, w)),
+            group_count=2,
+            actor=me,
+            expected_version=s.get(LearningSession, meeting_id).version,
+        ),
     ),
     "planning.groups.move_person": (
         "session.prepare",
@@ -475,11 +506,18 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
             attendance_id=f.attendance(s, s.get(LearningSession, w.upcoming_id), other(s, w)).id,
             to_group_id=two_groups(s, w)[1],
             actor=me,
+            expected_version=s.get(LearningSession, w.upcoming_id).version,
         ),
     ),
     "planning.groups.swap_cases": (
         "session.prepare",
-        lambda s, w, me: groups.swap_cases(session=s, group_a_id=(g := two_groups(s, w))[0], group_b_id=g[1], actor=me),
+        lambda s, w, me: groups.swap_cases(
+            session=s,
+            group_a_id=(g := two_groups(s, w))[0],
+            group_b_id=g[1],
+            actor=me,
+            expected_version=s.get(LearningSession, w.upcoming_id).version,
+        ),
     ),
     "planning.werkvormen.create_template": (
         "werkvorm.edit",

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.core import db
-from lib.core.errors import DomainError, NotAllowed
-from lib.models import CaseStatus, Group, GroupMember, Role, SessionStatus
+from lib.core.errors import Conflict, DomainError, NotAllowed
+from lib.models import CaseStatus, Group, GroupMember, LearningSession, Role, SessionStatus
 from lib.planning import groups
 from lib.planning.groups import CaseRef, Person
 from tests import factories as f
@@ -120,14 +120,31 @@ def _prepared_session(session, people=8, cases=3):
     return meeting, users
 
 
+def version(session, meeting) -> int:
+    """The session's version as a screen drawn now would show it."""
+    return session.get(LearningSession, meeting.id).version
+
+
 def test_generate_stores_groups_and_regenerating_replaces_them(engine):
     with db.transaction(engine) as session:
         aanjager = f.current(f.user(session, Role.AANJAGER))
         meeting, _users = _prepared_session(session)
         f.attendance(session, meeting, f.user(session, Role.AANJAGER))  # the facilitator is not seated
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=3, actor=aanjager)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=3,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
         first = groups.groups_of(session=session, learning_session_id=meeting.id)
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=2, actor=aanjager)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=2,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
     with db.read(engine) as session:
         shown = groups.groups_of(session=session, learning_session_id=meeting.id)
         assert session.query(Group).count() == 2 and session.query(GroupMember).count() == 8
@@ -140,12 +157,30 @@ def test_move_person_and_swap_cases(engine):
     with db.transaction(engine) as session:
         aanjager = f.current(f.user(session, Role.AANJAGER))
         meeting, _users = _prepared_session(session)
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=2, actor=aanjager)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=2,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
     with db.transaction(engine) as session:
         one, two = groups.groups_of(session=session, learning_session_id=meeting.id)
         mover = one.members[-1]
-        groups.move_person(session=session, attendance_id=mover.attendance_id, to_group_id=two.id, actor=aanjager)
-        groups.swap_cases(session=session, group_a_id=one.id, group_b_id=two.id, actor=aanjager)
+        groups.move_person(
+            session=session,
+            attendance_id=mover.attendance_id,
+            to_group_id=two.id,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
+        groups.swap_cases(
+            session=session,
+            group_a_id=one.id,
+            group_b_id=two.id,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
     with db.read(engine) as session:
         after_one, after_two = groups.groups_of(session=session, learning_session_id=meeting.id)
     assert mover.attendance_id in [m.attendance_id for m in after_two.members]
@@ -159,22 +194,85 @@ def test_groups_of_a_running_session_cannot_be_regenerated(engine):
         meeting, _ = _prepared_session(session)
         meeting.status = SessionStatus.RUNNING
     with pytest.raises(DomainError, match="voordat de leersessie begint"), db.transaction(engine) as session:
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=2, actor=aanjager)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=2,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
 
 
 def test_a_professional_cannot_compose_groups(engine):
     with db.transaction(engine) as session:
         meeting, users = _prepared_session(session)
     with pytest.raises(NotAllowed), db.transaction(engine) as session:
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=2, actor=f.current(users[1]))
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=2,
+            actor=f.current(users[1]),
+            expected_version=version(session, meeting),
+        )
 
 
 def test_too_many_groups_stores_nothing(engine):
     with db.transaction(engine) as session:
         aanjager = f.current(f.user(session, Role.AANJAGER))
         meeting, _ = _prepared_session(session, cases=2)
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=2, actor=aanjager)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=2,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
     with pytest.raises(DomainError, match="hoogstens 2 groepen"), db.transaction(engine) as session:
-        groups.generate(session=session, learning_session_id=meeting.id, group_count=3, actor=aanjager)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=3,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
     with db.read(engine) as session:
         assert len(groups.groups_of(session=session, learning_session_id=meeting.id)) == 2
+
+
+def test_regenerating_from_a_screen_drawn_before_another_aanjagers_move_is_refused(engine):
+    """A's Groepen tab was drawn; B seats someone elsewhere; A's 'Opnieuw indelen' does not undo B's move."""
+    with db.transaction(engine) as session:
+        aanjager = f.current(f.user(session, Role.AANJAGER))
+        meeting, _users = _prepared_session(session)
+        groups.generate(
+            session=session,
+            learning_session_id=meeting.id,
+            group_count=2,
+            actor=aanjager,
+            expected_version=version(session, meeting),
+        )
+    with db.read(engine) as session:
+        seen_by_a = version(session, meeting)
+        one, two = groups.groups_of(session=session, learning_session_id=meeting.id)
+    with db.transaction(engine) as session:  # B
+        groups.move_person(
+            session=session,
+            attendance_id=one.members[0].attendance_id,
+            to_group_id=two.id,
+            actor=aanjager,
+            expected_version=seen_by_a,
+        )
+    with db.read(engine) as session:
+        after_b = groups.groups_of(session=session, learning_session_id=meeting.id)
+    for stale in (
+        lambda s: groups.generate(
+            session=s, learning_session_id=meeting.id, group_count=2, actor=aanjager, expected_version=seen_by_a
+        ),
+        lambda s: groups.swap_cases(
+            session=s, group_a_id=one.id, group_b_id=two.id, actor=aanjager, expected_version=seen_by_a
+        ),
+    ):
+        with pytest.raises(Conflict, match="Deze leersessie is intussen gewijzigd"), db.transaction(engine) as session:
+            stale(session)
+    with db.read(engine) as session:
+        assert groups.groups_of(session=session, learning_session_id=meeting.id) == after_b

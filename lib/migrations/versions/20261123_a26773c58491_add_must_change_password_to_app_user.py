@@ -1,0 +1,28 @@
+"""add must_change_password to app_user
+
+A password set by the beheerder (a new account, a reset) must be changed by its owner at first login.
+
+Revision ID: a26773c58491
+Revises: 202ac5262b7e
+Create Date: 2026-11-23 03:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "a26773c58491"
+down_revision: str | None = "202ac5262b7e"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("app_user", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("app_user", schema=None) as batch_op:
+        batch_op.drop_column("must_change_password")

@@ -24,5 +24,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.drop_column("must_change_password")
+    # Plain DROP COLUMN: a batch copy of app_user would cascade-delete its login tokens on SQLite.
+    op.drop_column("app_user", "must_change_password")

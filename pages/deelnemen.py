@@ -13,7 +13,7 @@ from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
-from lib.ui import board, flash, live, page, write
+from lib.ui import board, client, flash, live, page, write
 from lib.ui import login as session_cookies
 from lib.ui.text import md_escape
 
@@ -40,11 +40,8 @@ def device_key() -> str:
     return key
 
 
-def network_key() -> str | None:
-    try:
-        return st.context.ip_address
-    except Exception:  # AppTest has no context
-        return None
+def network_key() -> str:
+    return client.address()
 
 
 def try_join(code: str) -> None:

@@ -18,9 +18,10 @@ import streamlit as st
 
 from lib import accounts
 from lib.accounts import CurrentUser
-from lib.core import config, db
+from lib.core import audit, config, db
 from lib.core.config import get_settings
 from lib.core.errors import DomainError
+from lib.ui import client
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,7 @@ def log_out() -> None:
     token = st.session_state.get(_TOKEN_KEY) or _cookie_token()
     with db.transaction() as session:
         accounts.revoke_token(session=session, token=token)
+        audit.record(session=session, event="logout", user_id=st.session_state.get(_USER_KEY))
     for key in (_USER_KEY, _TOKEN_KEY, _SSO_REFUSED_KEY):
         st.session_state.pop(key, None)
     st.session_state[_COOKIE_SCRIPT_KEY] = cookie_script(COOKIE, "", 0)
@@ -179,7 +181,9 @@ def login_page() -> None:
         return
     try:
         with db.transaction() as session:
-            user = accounts.authenticate(session=session, username=username, password=password)
+            user = accounts.authenticate(
+                session=session, username=username, password=password, address=client.address()
+            )
     except DomainError as error:
         st.error(str(error))
         return

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
+from lib.cases import privacy
 from lib.core import audit, policy
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
@@ -87,6 +88,7 @@ def add_contribution(
     text: str,
     author_key: str | None = None,
     actor: CurrentUser | None = None,
+    privacy_confirmed: bool = False,
 ) -> Contribution:
     """What a group captures in the current round: by a scribe's device (`author_key`) or typed on the
     projector by the aanjager (`actor`)."""
@@ -96,6 +98,7 @@ def add_contribution(
         raise NotAllowed("Meedoen kan alleen via de code van de leersessie.")
     kind = _kind(kind)
     text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    privacy.check({"De inbreng": text}, confirmed=privacy_confirmed)
     meeting = open_meeting(session, learning_session_id)
     if meeting.phase != Phase.ROUND:
         raise DomainError("Inbreng kan alleen tijdens een ronde worden toegevoegd.")
@@ -134,9 +137,12 @@ def _own_in_current_round(session: Session, contribution_id: int, author_key: st
     return contribution
 
 
-def edit_contribution(*, session: Session, contribution_id: int, text: str, author_key: str) -> Contribution:
+def edit_contribution(
+    *, session: Session, contribution_id: int, text: str, author_key: str, privacy_confirmed: bool = False
+) -> Contribution:
     contribution = _own_in_current_round(session, contribution_id, author_key)
     contribution.text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    privacy.check({"De inbreng": contribution.text}, confirmed=privacy_confirmed)
     touch(session, contribution.session_id)
     return contribution
 

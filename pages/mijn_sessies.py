@@ -51,7 +51,7 @@ st.title("Mijn sessies")
 flash.show()
 with db.read() as session:
     items = attendance.my_sessions(session=session, user=user, today=dates.local_today())[:SHOWN]
-    files = {item.id: ical.session_ics(session=session, learning_session_id=item.id) for item in items}
+    files = {item.id: ical.session_ics(session=session, learning_session_id=item.id, viewer=user) for item in items}
 if not items:
     st.info("Er zijn geen komende leersessies gepland.")
 for item in items:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
 from lib.cases import privacy
-from lib.core import audit, policy, versions
+from lib.core import audit, policy, versions, visibility
 from lib.core.dates import TZ, local_today
 from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
@@ -95,8 +95,8 @@ def may_change(actor: CurrentUser, action: Action) -> bool:
 
 
 def may_view(actor: CurrentUser, action: Action) -> bool:
-    """Aanjagers, managers and the beheerder see every action; a professional sees the ones they own."""
-    return may_list_all(actor) or (action.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own"))
+    """The one visibility rule (lib/core/visibility.py): all, the own organisation's, or the own ones."""
+    return visibility.may_see_action(actor, action)
 
 
 def may_list_all(actor: CurrentUser) -> bool:
@@ -415,7 +415,7 @@ def _to_row(values: Row[*tuple[Any, ...]]) -> ActionRow:
 
 def _filter_conditions(filters: ActionFilter, actor: CurrentUser, today: dt.date) -> list[ColumnElement[bool]]:
     """The list filters, on the action's own columns only (so a count needs no join)."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [visibility.action_clause(actor)]
     if filters.mine:
         conditions.append(Action.owner_user_id == actor.id)
     if filters.series_id is not None:

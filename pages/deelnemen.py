@@ -15,7 +15,7 @@ from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
 from lib.ui import board, client, flash, live, page, write
 from lib.ui import login as session_cookies
-from lib.ui.text import md_escape
+from lib.ui.text import md_escape, message_escape
 
 page.guard("deelnemen")
 DEVICE_COOKIE = "leersessie_device"
@@ -52,7 +52,7 @@ def try_join(code: str) -> None:
         except DomainError as error:  # caught inside the transaction: the failed attempt is kept
             message = str(error)
     if message:
-        st.error(message)
+        st.error(message_escape(message))
         return
     st.session_state[JOINED] = session_id
     st.query_params["code"] = join.normalise_code(code)
@@ -297,7 +297,7 @@ elif snapshot is None or not snapshot.view.is_open:
     leave_ui()
 else:
     view = snapshot.view
-    st.subheader(view.title)
+    st.subheader(md_escape(view.title))
     group = group_choice_ui(view)
     st.session_state[RENDERED] = snapshot.rendered
     phase_ui(view)

@@ -9,7 +9,7 @@ from lib.followup import actions, terugblik
 from lib.models import ActionStatus
 from lib.ui import flash, page, write
 from lib.ui.review import review_ui
-from lib.ui.text import md_escape
+from lib.ui.text import md_escape, message_escape
 
 user = page.setup("opvolging")
 ALL = 0  # "Alle" in a filter; not None, which a selectbox treats as "no choice"
@@ -102,7 +102,7 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
         with db.read() as session:
             result = actions.list_actions(session=session, actor=user, filters=filters, today=today, page=page_number)
     except DomainError as error:
-        st.error(str(error))
+        st.error(message_escape(str(error)))
         return
     if not result.total:
         st.info("Geen vervolgacties gevonden." if not mine else "U bent van geen enkele vervolgactie de trekker.")

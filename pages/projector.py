@@ -21,6 +21,7 @@ from lib.live import capture, evaluation, join, phases
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, Phase, SessionStatus, kind_label, utcnow
 from lib.ui import board, flash, live, page, write
 from lib.ui.review import review_ui
+from lib.ui.text import md_escape
 from lib.ui.timer import timer_ui
 
 user = page.setup("projector")
@@ -64,7 +65,7 @@ def session_choice_ui() -> phases.SessionChoice | None:
 
 
 def open_session_ui(choice: phases.SessionChoice) -> None:
-    st.title(choice.title)
+    st.title(md_escape(choice.title))
     st.write(f"{dates.long_date(choice.date)} — deze leersessie is nog niet geopend.")
     if st.button("▶️ Sessie openen", key="open_session", type="primary"):
         write.change(

@@ -94,7 +94,7 @@ def one_by_one_ui(items: list[terugblik.ReviewItem], learning_session_id: int, u
 
 def origin_ui(item: terugblik.ReviewItem) -> None:
     when = f" op {dates.long_date(item.from_date)}" if item.from_date else ""
-    st.caption(f"Afgesproken in {item.from_session}{when}")
+    st.caption(f"Afgesproken in {md_escape(item.from_session)}{when}")
     if item.origin is None:
         return
     parts = []

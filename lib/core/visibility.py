@@ -7,7 +7,8 @@ from lib/core/policy.py), so a calendar file or a report cannot show more than t
   are signed up for. Nobody else, not even in a calendar file of a session they attend.
 - An action: every action for `action.list_all` together with `insight.all_organisations` (aanjager,
   beheerder); a manager (`action.list_all` alone) the actions of their own organisation — the same
-  organisations the terugkoppeling shows them; and everyone the actions of which they are the trekker.
+  organisations the terugkoppeling shows them; and (`action.update_own`) the actions of which they are
+  the trekker.
 """
 
 from __future__ import annotations
@@ -48,15 +49,19 @@ def action_clause(viewer: CurrentUser | None) -> ColumnElement[bool]:
         return false()
     if may_see_all_actions(viewer):
         return true()
-    visible: list[ColumnElement[bool]] = [Action.owner_user_id == viewer.id]
+    visible: list[ColumnElement[bool]] = []
+    if policy.allows(viewer.role, "action.update_own"):
+        visible.append(Action.owner_user_id == viewer.id)
     if policy.allows(viewer.role, "action.list_all") and viewer.organisation_id is not None:
         visible.append(Action.organisation_id == viewer.organisation_id)
-    return or_(*visible)
+    return or_(*visible) if visible else false()
 
 
 def may_see_action(viewer: CurrentUser, action: Action) -> bool:
     """The same rule as action_clause, for one loaded action."""
-    if may_see_all_actions(viewer) or action.owner_user_id == viewer.id:
+    if may_see_all_actions(viewer):
+        return True
+    if action.owner_user_id == viewer.id and policy.allows(viewer.role, "action.update_own"):
         return True
     return (
         policy.allows(viewer.role, "action.list_all")

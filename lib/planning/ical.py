@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib.accounts import CurrentUser
-from lib.core import dates, visibility
+from lib.core import dates, policy, visibility
 from lib.models import Case, CaseStatus, LearningSession, SessionStatus, utcnow
 from lib.planning import schedule
 
@@ -74,6 +74,8 @@ def _event(meeting: LearningSession, cases: list[Case]) -> Event:
 def calendar(
     *, session: Session, meetings: list[LearningSession], name: str, viewer: CurrentUser | None = None
 ) -> bytes:
+    if viewer is not None:
+        policy.require(viewer, "case.view")  # the leervragen in it follow lib/core/visibility.py
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

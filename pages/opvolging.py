@@ -8,6 +8,7 @@ from lib.core.errors import DomainError
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
 from lib.ui import flash, page, write
+from lib.ui import privacy as privacy_ui
 from lib.ui.review import review_ui
 from lib.ui.text import md_escape, message_escape
 
@@ -181,10 +182,17 @@ def update_ui(prefix: str, row: actions.ActionRow) -> None:
         key=f"{prefix}_note_{row.id}",
         height=80,
     )
+    confirmed = privacy_ui.confirm_ui(f"{prefix}_privacy_{row.id}")
     if st.button("Status opslaan", key=f"{prefix}_save_{row.id}", type="primary"):
         write.change(
             lambda session: actions.change_status(
-                session=session, action_id=row.id, to_status=status, note=note, actor=user, expected_version=seen
+                session=session,
+                action_id=row.id,
+                to_status=status,
+                note=note,
+                actor=user,
+                expected_version=seen,
+                privacy_confirmed=confirmed,
             ),
             f"Opgeslagen: de status is nu '{actions.status_label(status)}'.",
         )
@@ -212,8 +220,11 @@ def edit_ui(prefix: str, row: actions.ActionRow) -> None:
                 "Naam van de trekker", value=row.owner, max_chars=120, key=f"{prefix}_edit_owner_name_{row.id}"
             )
         due = st.date_input("Streefdatum", value=row.due_date, format="DD-MM-YYYY", key=f"{prefix}_edit_due_{row.id}")
+        confirmed = privacy_ui.confirm_ui(f"{prefix}_edit_privacy_{row.id}")
         if st.button("Wijzigingen opslaan", key=f"{prefix}_edit_save_{row.id}"):
-            data = actions.ActionEdit(title=title, due_date=due, owner_user_id=owner_id, owner_name=owner_name)
+            data = actions.ActionEdit(
+                title=title, due_date=due, owner_user_id=owner_id, owner_name=owner_name, privacy_confirmed=confirmed
+            )
             write.change(
                 lambda session: actions.edit_action(
                     session=session, action_id=row.id, data=data, actor=user, expected_version=seen

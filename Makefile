@@ -28,7 +28,7 @@ migrate: $(VENV)/.installed
 
 run: migrate
 	$(BIN)/python -m lib.cli demo --if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST)
+	FORWARDED_ALLOW_IPS= $(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST)
 
 # The single sign-on test's OpenID provider (npm package oidc-provider, pinned in tests/oidc): installed
 # when npm is there; without it that test skips (CI installs Node.js and fails instead).

@@ -5,6 +5,7 @@ import streamlit as st
 from lib.models import ROLE_LABELS
 from lib.ui import login, page
 from lib.ui.nav import PAGES, pages_for
+from lib.ui.text import md_escape
 
 st.set_page_config(page_title="Leersessie", page_icon="🗣️", layout="wide")
 page.ensure_database()
@@ -33,7 +34,7 @@ if user.must_change_password:
 current = st.navigation(list(registered.values()), position="hidden")
 
 with st.sidebar:
-    st.markdown(f"**{user.display_name}**  \n{ROLE_LABELS[user.role]}")
+    st.markdown(f"**{md_escape(user.display_name)}**  \n{ROLE_LABELS[user.role]}")
     section = None
     for spec in pages_for(user.role):
         if spec.section != section:

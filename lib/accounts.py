@@ -36,8 +36,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("timing-equaliser-for-unknown-users")
 
 LOGIN_FAILED = "Onbekende gebruikersnaam of onjuist wachtwoord."
-LOGIN_LOCKED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
-MAX_FAILED_LOGINS = 10
+MAX_FAILED_LOGINS = throttle.LOGIN_FREE_PER_NAME  # then each attempt waits longer (lib/core/throttle.py)
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 
@@ -100,23 +99,31 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def authenticate(*, session: Session, username: str, password: str) -> CurrentUser | None:
+def authenticate(
+    *, session: Session, username: str, password: str, address: str | None = None, now: dt.datetime | None = None
+) -> CurrentUser | None:
     """The user for these credentials, or None (the failure is recorded: commit the transaction).
 
-    Empty fields and too many recent failures raise a DomainError; a wrong password and an unknown
-    user look the same to the caller (show LOGIN_FAILED).
+    Empty fields and too many recent failures (per user name and per network `address`: lib/core/throttle.py)
+    raise a DomainError; a wrong password and an unknown user look the same to the caller (show LOGIN_FAILED).
     """
     username = (username or "").strip().lower()
     if not username or not password:
         raise DomainError("Vul uw gebruikersnaam en wachtwoord in.")
-    throttle.refuse_if_exceeded(
-        session=session, scope="login", limits=[(username, MAX_FAILED_LOGINS)], message=LOGIN_LOCKED
-    )
+    throttle.check_login(session=session, username=username, address=address, now=now)
     user = session.scalar(select(User).where(User.username == username))
     # Verify against a dummy hash for unknown users so the answer takes as long either way.
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
     if not user or not ok or not user.active:
-        throttle.record_failure(session=session, scope="login", keys=[username])
+        wait = throttle.record_login_failure(session=session, username=username, address=address, now=now)
+        audit.record(session=session, event="login_failed", user_id=user.id if user else None, known_user=bool(user))
+        if wait:
+            audit.record(
+                session=session,
+                event="login_backoff",
+                user_id=user.id if user else None,
+                seconds=int(wait.total_seconds()),
+            )
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -358,11 +365,10 @@ def change_own_password(
     row = session.get(User, user.id)
     if row is None or not row.active:
         raise NotAllowed("Uw account is niet (meer) actief.")
-    throttle.refuse_if_exceeded(
-        session=session, scope="login", limits=[(row.username, MAX_FAILED_LOGINS)], message=LOGIN_LOCKED
-    )
+    throttle.check_login(session=session, username=row.username, address=None)
     if not _verify(row.password_hash, current_password):
-        throttle.record_failure(session=session, scope="login", keys=[row.username])
+        throttle.record_login_failure(session=session, username=row.username, address=None)
+        audit.record(session=session, event="login_failed", user_id=row.id, known_user=True, form="own_password")
         return False
     if new_password == current_password:
         raise DomainError("Kies een ander wachtwoord dan het huidige.")

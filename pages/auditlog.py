@@ -8,6 +8,7 @@ import streamlit as st
 from lib.core import audit, dates, db
 from lib.core.errors import DomainError
 from lib.ui import page
+from lib.ui.text import message_escape
 
 user = page.setup("auditlog")
 PAGE = "audit_page"
@@ -91,7 +92,7 @@ try:
     with db.read() as session:
         result = audit.entries(session=session, actor=user, filters=filters, page=st.session_state.get(PAGE, 0))
 except DomainError as error:
-    st.error(str(error))
+    st.error(message_escape(str(error)))
     st.stop()
 entries_ui(result)
 if result.total > result.page_size:

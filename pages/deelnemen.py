@@ -19,9 +19,9 @@ from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases, timer
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
-from lib.ui import board, flash, live, page, phone, write
+from lib.ui import board, client, flash, live, page, phone, write
 from lib.ui import login as session_cookies
-from lib.ui.text import md_escape
+from lib.ui.text import md_escape, message_escape
 
 user = page.guard("deelnemen")
 DEVICE_COOKIE = "leersessie_device"
@@ -51,11 +51,8 @@ def device_key() -> str:
     return key
 
 
-def network_key() -> str | None:
-    try:
-        return st.context.ip_address
-    except Exception:  # AppTest has no context
-        return None
+def network_key() -> str:
+    return client.address()
 
 
 def try_join(code: str) -> None:
@@ -69,7 +66,7 @@ def try_join(code: str) -> None:
         if message == join.CLOSED_CODE:
             st.info(message)
         else:
-            st.error(message)
+            st.error(message_escape(message))
         return
     st.session_state[JOINED] = session_id
     st.query_params["code"] = join.normalise_code(code)

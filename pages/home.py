@@ -8,6 +8,7 @@ from lib.followup import stuck
 from lib.followup.actions import due_text
 from lib.models import ACTION_STATUS_LABELS, CASE_STATUS_LABELS
 from lib.ui import flash, page
+from lib.ui.text import md_escape
 
 user = page.setup("home")
 
@@ -17,7 +18,7 @@ def next_session_ui(meeting: home.SessionSummary | None) -> None:
     if meeting is None:
         st.info("Er is nog geen leersessie gepland.")
         return
-    st.markdown(f"### {meeting.title}")
+    st.markdown(f"### {md_escape(meeting.title)}")
     st.markdown(f"**{dates.session_when(meeting.date, meeting.start_time, meeting.end_time)}**")
     if meeting.location:
         st.text(meeting.location)
@@ -76,7 +77,7 @@ def todo_ui(todo: list[str]) -> None:
         st.warning(line, icon="📝")
 
 
-st.title(f"Welkom, {user.display_name}")
+st.title(f"Welkom, {md_escape(user.display_name)}")
 flash.show()  # e.g. after choosing a new password at first login
 st.caption(f"Vandaag is het {dates.long_date(dates.local_today())}.")
 with db.read() as session:

@@ -17,7 +17,7 @@ SHOWN = 20
 def calendar_file(learning_session_id: int) -> bytes:
     """Built when the button is clicked, not on every run of the page."""
     with db.read() as session:
-        return ical.session_ics(session=session, learning_session_id=learning_session_id)
+        return ical.session_ics(session=session, learning_session_id=learning_session_id, viewer=user)
 
 
 def session_card_ui(item: attendance.MySession) -> None:

@@ -7,6 +7,7 @@ from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.insight import oogst
 from lib.ui import downloads, page
+from lib.ui.text import md_escape, message_escape
 from lib.ui.themes import over_time_ui  # recurring themes (issue 12)
 
 user = page.setup("oogst")
@@ -71,12 +72,12 @@ def effects_ui(report: oogst.Harvest) -> None:
 
 
 def session_ui(item: oogst.SessionHarvest) -> None:
-    with st.expander(f"{item.title} — {dates.long_date(item.date)}", expanded=False):
+    with st.expander(f"{md_escape(item.title)} — {dates.long_date(item.date)}", expanded=False):
         if item.cases:
             st.markdown("**Casussen**")
             bullets_ui(item.cases)
         for perspective in item.perspectives:
-            st.markdown(f"**Perspectief: {perspective.perspective}**")
+            st.markdown(f"**Perspectief: {md_escape(perspective.perspective)}**")
             left, right = st.columns(2)
             with left:
                 st.caption("Belemmert")
@@ -131,7 +132,7 @@ try:
     with db.read() as session:
         report = oogst.harvest(session=session, series_id=series_id, actor=user)
 except DomainError as error:
-    st.error(str(error))
+    st.error(message_escape(str(error)))
     st.stop()
 if not report.sessions:
     st.info("In deze reeks is nog geen leersessie gehouden.")

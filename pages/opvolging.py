@@ -8,8 +8,9 @@ from lib.core.errors import DomainError
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
 from lib.ui import flash, page, write
+from lib.ui import privacy as privacy_ui
 from lib.ui.review import review_ui
-from lib.ui.text import md_escape
+from lib.ui.text import md_escape, message_escape
 
 user = page.setup("opvolging")
 ALL = 0  # "Alle" in a filter; not None, which a selectbox treats as "no choice"
@@ -104,7 +105,7 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
         with db.read() as session:
             result = actions.list_actions(session=session, actor=user, filters=filters, today=today, page=page_number)
     except DomainError as error:
-        st.error(str(error))
+        st.error(message_escape(str(error)))
         return
     if not result.total:
         st.info("Geen vervolgacties gevonden." if not mine else "U bent van geen enkele vervolgactie de trekker.")
@@ -216,10 +217,17 @@ def update_ui(prefix: str, row: actions.ActionRow) -> None:
         key=f"{prefix}_note_{row.id}",
         height=80,
     )
+    confirmed = privacy_ui.confirm_ui(f"{prefix}_privacy_{row.id}")
     if st.button("Status opslaan", key=f"{prefix}_save_{row.id}", type="primary"):
         write.change(
             lambda session: actions.change_status(
-                session=session, action_id=row.id, to_status=status, note=note, actor=user, expected_version=seen
+                session=session,
+                action_id=row.id,
+                to_status=status,
+                note=note,
+                actor=user,
+                expected_version=seen,
+                privacy_confirmed=confirmed,
             ),
             f"Opgeslagen: de status is nu '{actions.status_label(status)}'.",
         )
@@ -247,8 +255,11 @@ def edit_ui(prefix: str, row: actions.ActionRow) -> None:
                 "Naam van de trekker", value=row.owner, max_chars=120, key=f"{prefix}_edit_owner_name_{row.id}"
             )
         due = st.date_input("Streefdatum", value=row.due_date, format="DD-MM-YYYY", key=f"{prefix}_edit_due_{row.id}")
+        confirmed = privacy_ui.confirm_ui(f"{prefix}_edit_privacy_{row.id}")
         if st.button("Wijzigingen opslaan", key=f"{prefix}_edit_save_{row.id}"):
-            data = actions.ActionEdit(title=title, due_date=due, owner_user_id=owner_id, owner_name=owner_name)
+            data = actions.ActionEdit(
+                title=title, due_date=due, owner_user_id=owner_id, owner_name=owner_name, privacy_confirmed=confirmed
+            )
             write.change(
                 lambda session: actions.edit_action(
                     session=session, action_id=row.id, data=data, actor=user, expected_version=seen

@@ -120,7 +120,7 @@ def session_choice_ui() -> phases.SessionChoice | None:
 
 
 def open_session_ui(choice: phases.SessionChoice) -> None:
-    st.title(choice.title)
+    st.title(md_escape(choice.title))
     st.write(f"{dates.long_date(choice.date)} — deze leersessie is nog niet geopend.")
     if st.button("▶️ Sessie openen", key="open_session", type="primary"):
         write.change(

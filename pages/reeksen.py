@@ -231,7 +231,7 @@ def change_session_ui(series) -> None:
         st.caption(PROJECTOR_HINT[status])
         st.page_link("pages/projector.py", label="Naar de Projector", icon="📽️")
     with db.read() as session:
-        data = ical.session_ics(session=session, learning_session_id=meeting.id)
+        data = ical.session_ics(session=session, learning_session_id=meeting.id, viewer=user)
     st.download_button(
         "📆 Agenda-bestand van deze sessie (.ics)",
         downloads.audited(data, user, ical.filename(meeting.title)),
@@ -328,7 +328,7 @@ def person_row_ui(person: enrolment.Person, note: str) -> None:
 def series_ui(series_id: int, templates) -> None:
     with db.read() as session:
         series = schedule.get_series(session=session, series_id=series_id)
-        series_file = ical.series_ics(session=session, series_id=series_id)
+        series_file = ical.series_ics(session=session, series_id=series_id, viewer=user)
     st.header(md_escape(series.name))
     details = [
         series_kind_label(series.kind),

@@ -210,7 +210,7 @@ def groups_ui(meeting_id: int, default_count: int, seen: int) -> None:
     columns = st.columns(min(len(tables), 4))
     for index, table in enumerate(tables):
         with columns[index % len(columns)], st.container(border=True):
-            st.header(table.name)
+            st.header(md_escape(table.name))
             st.text(table.case_title or "geen casus")
             managers = sum(1 for m in table.members if m.role == "manager")
             st.caption(f"{len(table.members)} deelnemers, {managers} manager(s)")

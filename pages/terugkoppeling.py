@@ -11,6 +11,7 @@ from lib.core.errors import DomainError
 from lib.exports.document import Document
 from lib.insight import terugkoppeling
 from lib.ui import downloads, page
+from lib.ui.text import message_escape
 
 user = page.setup("terugkoppeling")
 
@@ -128,7 +129,7 @@ try:
             session=session, organisation_id=organisation_id, start=start, end=end, actor=user
         )
 except DomainError as error:
-    st.error(str(error))
+    st.error(message_escape(str(error)))
     st.stop()
 st.markdown(f"**{report.summary}** — {dates.long_date(start)} tot en met {dates.long_date(end)}")
 actions_ui(report)

@@ -18,6 +18,8 @@ from stdnum import iban as stdnum_iban
 from stdnum import numdb
 from stdnum.nl import bsn as stdnum_bsn
 
+from lib.core.errors import DomainError
+
 BLOCKING_KINDS = frozenset({"bsn", "iban"})
 
 KIND_LABELS = {
@@ -51,7 +53,12 @@ class Finding:
         return self.kind in BLOCKING_KINDS
 
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Every pattern runs in linear time: a match may only start where its run of characters starts (the
+# look-behind), runs are taken possessively (`{m,n}+`: no backtracking into them) or bounded, so no start
+# position rescans the rest of the text (tests/lib/cases/test_privacy_speed.py).
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+){0,8}\.[A-Za-z]{2,24}+"
+)
 
 # A country code and its check digits, as people type them: "NL02", "NL 02", "nl.02". The rest of the
 # IBAN is read by hand (`_iban_runs`), a bounded walk per start, so the scan stays linear in the text.
@@ -77,7 +84,7 @@ _STREET_SUFFIXES = (
     "allee|haven|wal|veste|burcht|erf|hoeve|akker|weide|baan"
 )
 _STREET = re.compile(
-    rf"(?<![\w-])[A-Za-zÀ-ÿ'-]{{2,}}(?:{_STREET_SUFFIXES})\s+"
+    rf"(?<![\w'-])[A-Za-zÀ-ÿ'-]{{2,}}(?:{_STREET_SUFFIXES})\s{{1,3}}"
     r"(?!(?:19|20)\d\d\b)[1-9]\d{0,3}(?:\s?[a-zA-Z]\b|[-/]\d{1,4}\b)?(?![\d,.]\d)",
 )
 # Postcode: four digits (not starting with 0) and two capitals, except SA, SD and SS (never issued).
@@ -226,14 +233,62 @@ def scan(text: str) -> list[Finding]:
     """Every piece of personal data found in `text`, in order of position, without overlaps."""
     if not text:
         return []
-    kept: list[Finding] = []
+    kept: list[Finding] = []  # sorted by start, apart from each other
+    starts: list[int] = []
     # Earlier detectors win an overlap: an e-mail address may contain digits, a birth date is no phone.
     for detector in (_emails, _ibans, _bsns, _birthdates, _phones, _addresses):
         for finding in detector(text):
-            if not any(finding.start < other.end and other.start < finding.end for other in kept):
-                kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+            index = bisect.bisect_left(starts, finding.start)
+            before = kept[index - 1] if index > 0 else None
+            after = kept[index] if index < len(kept) else None
+            if (before and before.end > finding.start) or (after and after.start < finding.end):
+                continue
+            kept.insert(index, finding)
+            starts.insert(index, finding.start)
+    return kept
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.blocking]
+
+
+# --- the guard every service calls before it stores free text -------------------------------------
+
+BLOCKED = "{label} bevat een {kinds}. Haal dat weg: zo kan het niet worden opgeslagen. Uw tekst blijft staan."
+CONFIRM = (
+    "{label} lijkt persoonsgegevens te bevatten ({kinds}). Haal ze weg, of bevestig dat ze niet naar een "
+    "inwoner te herleiden zijn."
+)
+
+
+class PersonalDataBlocked(DomainError):
+    """A BSN or IBAN in the text: never stored."""
+
+
+class NeedsConfirmation(DomainError):
+    """Other personal data (phone, e-mail, address, birth date): stored only after the user confirms."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+def check(texts: dict[str, str | None], *, confirmed: bool = False) -> None:
+    """The server-side privacy check for free text where case details may land (contributions, action
+    titles and notes, 'waarom niet', effect, evaluation remarks, notes): `texts` maps a Dutch field label
+    to its text. Raises PersonalDataBlocked for a BSN or IBAN, NeedsConfirmation for other personal data
+    unless `confirmed`. The message is short (it shows on a phone); the caller keeps what was typed."""
+    soft: list[Finding] = []
+    soft_labels: list[str] = []
+    for label, text in texts.items():
+        findings = scan(text or "")
+        hard = blocking(findings)
+        if hard:
+            kinds = " en ".join(sorted({KIND_LABELS[f.kind] for f in hard}))
+            raise PersonalDataBlocked(BLOCKED.format(label=label, kinds=kinds))
+        if findings:
+            soft += findings
+            soft_labels.append(label)
+    if soft and not confirmed:
+        kinds = ", ".join(dict.fromkeys(KIND_LABELS[f.kind] for f in soft))
+        raise NeedsConfirmation(CONFIRM.format(label=" en ".join(soft_labels), kinds=kinds), soft)

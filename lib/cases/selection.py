@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
+from lib.cases import privacy
 from lib.cases.submission import (
     UPCOMING_SESSION_STATUSES,
     leave_session,
@@ -255,10 +256,19 @@ def unselect_case(*, session: Session, case_id: int, actor: CurrentUser, expecte
     return case
 
 
-def return_case(*, session: Session, case_id: int, note: str, actor: CurrentUser, expected_version: int) -> Case:
+def return_case(
+    *,
+    session: Session,
+    case_id: int,
+    note: str,
+    actor: CurrentUser,
+    expected_version: int,
+    privacy_confirmed: bool = False,
+) -> Case:
     """Give a casus back to its submitter with a note (what to improve, or why not now)."""
     policy.require(actor, "case.select")
     note = clean_text(note, field="Toelichting voor de indiener", max_length=MAX_NOTE)
+    privacy.check({"De toelichting": note}, confirmed=privacy_confirmed)
     case = load_for_change(session, case_id, expected_version)
     if case.status not in SELECTABLE_STATUSES:
         raise DomainError(f"Deze casus is {status_text(case)} en kan niet worden teruggelegd.")

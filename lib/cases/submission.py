@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
 from lib.cases import privacy
-from lib.core import audit, dates, policy, versions
+from lib.core import audit, dates, policy, versions, visibility
 from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
 from lib.models import (
     CASE_STATUS_LABELS,
-    Attendance,
     Case,
     CaseStatus,
     Group,
@@ -111,16 +110,8 @@ def _validated(session: Session, data: CaseInput) -> CaseInput:
 
 def visible_to(query: Select, actor: CurrentUser) -> Select:
     """Restrict a query on Case to what `actor` may see: everything, or their own cases and those of
-    the sessions they attend, as far as the policy lets their role."""
-    if not policy.allows(actor.role, "case.view"):
-        return query.where(false())
-    if policy.allows(actor.role, "case.view_all"):
-        return query
-    visible = [Case.submitter_id == actor.id]
-    if policy.allows(actor.role, "case.view_attended"):
-        attended = select(Attendance.session_id).where(Attendance.user_id == actor.id)
-        visible.append(Case.session_id.in_(attended))
-    return query.where(or_(*visible))
+    the sessions they attend, as far as the policy lets their role (lib/core/visibility.py)."""
+    return query.where(visibility.case_clause(actor))
 
 
 def load_for_change(session: Session, case_id: int, expected_version: int) -> Case:

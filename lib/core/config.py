@@ -40,6 +40,12 @@ class Settings:
     # signed-in e-mail address without an account ("refuse" or "professional": create one).
     local_login: bool = True
     sso_new_users: str = "refuse"
+    # LEERSESSIE_TRUSTED_PROXIES: the reverse proxies whose X-Forwarded-For is believed (lib/core/network.py).
+    trusted_proxies: str = ""
+    # Reminder e-mail: login and STARTTLS (LEERSESSIE_SMTP_STARTTLS=on) for the SMTP server.
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
 
     @property
     def demo_allowed(self) -> bool:
@@ -106,6 +112,10 @@ def get_settings() -> Settings:
         demo=_flag(value("LEERSESSIE_DEMO", "off")),
         local_login=_flag(value("LEERSESSIE_LOCAL_LOGIN", "on")),
         sso_new_users=(value("LEERSESSIE_SSO_NEW_USERS") or "refuse").strip().lower(),
+        trusted_proxies=value("LEERSESSIE_TRUSTED_PROXIES"),
+        smtp_user=value("LEERSESSIE_SMTP_USER") or None,
+        smtp_password=value("LEERSESSIE_SMTP_PASSWORD") or None,
+        smtp_starttls=_flag(value("LEERSESSIE_SMTP_STARTTLS", "off")),
     )
 
 

@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
-from lib.core import audit, policy, versions
+from lib.cases import privacy
+from lib.core import audit, policy, versions, visibility
 from lib.core.dates import TZ, local_today
 from lib.core.errors import DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
@@ -75,6 +76,7 @@ class NewAction:
     description: str = ""
     session_id: int | None = None
     contribution_id: int | None = None
+    privacy_confirmed: bool = False  # the user confirmed that the texts hold no citizen's personal data
 
 
 # --- who may do what ----------------------------------------------------------------------------
@@ -94,8 +96,8 @@ def may_change(actor: CurrentUser, action: Action) -> bool:
 
 
 def may_view(actor: CurrentUser, action: Action) -> bool:
-    """Aanjagers, managers and the beheerder see every action; a professional sees the ones they own."""
-    return may_list_all(actor) or (action.owner_user_id == actor.id and policy.allows(actor.role, "action.update_own"))
+    """The one visibility rule (lib/core/visibility.py): all, the own organisation's, or the own ones."""
+    return visibility.may_see_action(actor, action)
 
 
 def may_list_all(actor: CurrentUser) -> bool:
@@ -161,6 +163,7 @@ def create_action(*, session: Session, data: NewAction, actor: CurrentUser) -> A
     owner_name = clean_text(data.owner_name, field="Naam van de trekker", max_length=120, required=False) or None
     work_group = clean_text(data.work_group, field="Werkgroep", max_length=120, required=False)
     description = clean_text(data.description, field="Toelichting", max_length=5000, required=False)
+    privacy.check({"De titel": title, "De toelichting": description}, confirmed=data.privacy_confirmed)
     if data.owner_user_id is None and owner_name is None:
         raise DomainError("Kies een trekker: een gebruiker of een naam.")
     _check_owner(session, data.owner_user_id)
@@ -222,6 +225,7 @@ def change_status(
     actor: CurrentUser,
     expected_version: int,
     in_session_id: int | None = None,
+    privacy_confirmed: bool = False,
 ) -> Action:
     """Move an action to another status, with the history entry; refuses stale edits (version).
 
@@ -234,6 +238,7 @@ def change_status(
         raise DomainError("Onbekende status.") from None
     current = ActionStatus(action.status)
     note = clean_text(note, field="Toelichting", max_length=2000, required=False)
+    privacy.check({"De toelichting": note}, confirmed=privacy_confirmed)
     if target == current:
         if not note:
             raise DomainError("De status is niet veranderd: voeg een toelichting toe of kies een andere status.")
@@ -274,6 +279,7 @@ class ActionEdit:
     due_date: dt.date | None
     owner_user_id: int | None = None
     owner_name: str | None = None
+    privacy_confirmed: bool = False
 
 
 def edit_action(
@@ -282,6 +288,7 @@ def edit_action(
     """Change title, trekker or due date; the change is a line in the history, and the version check applies."""
     action = _locked_for_change(session, action_id, actor, expected_version)
     title = clean_text(data.title, field="Titel van de actie", max_length=300)
+    privacy.check({"De titel": title}, confirmed=data.privacy_confirmed)
     owner_name = clean_text(data.owner_name, field="Naam van de trekker", max_length=120, required=False) or None
     if data.owner_user_id is None and owner_name is None:
         raise DomainError("Kies een trekker: een gebruiker of een naam.")
@@ -409,7 +416,7 @@ def _to_row(values: Row[*tuple[Any, ...]]) -> ActionRow:
 
 def _filter_conditions(filters: ActionFilter, actor: CurrentUser, today: dt.date) -> list[ColumnElement[bool]]:
     """The list filters, on the action's own columns only (so a count needs no join)."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [visibility.action_clause(actor)]
     if filters.mine:
         conditions.append(Action.owner_user_id == actor.id)
     if filters.series_id is not None:

@@ -3,6 +3,12 @@
 Off by default: only when LEERSESSIE_SMTP_HOST and LEERSESSIE_SMTP_SENDER are set. Run it daily, e.g.
 from cron: `python -m lib.followup.reminders`. Each trekker gets at most one reminder per day (the audit log
 remembers who was reminded), so running it twice does not send twice.
+
+Mail is sent outside any database transaction: the list is read first, then each message is sent and,
+once the server has accepted it, recorded in its own small transaction. A failing server therefore
+stops nothing that was already sent from being remembered, and the next run sends only the rest.
+With LEERSESSIE_SMTP_STARTTLS the connection is encrypted (certificate checked) before any login; a
+login without STARTTLS is refused, so a password never crosses the network in clear.
 """
 
 from __future__ import annotations
@@ -10,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from lib.core import audit, db
@@ -91,27 +98,67 @@ def compose(reminder: Reminder, *, sender: str, today: dt.date) -> EmailMessage:
     return message
 
 
-def send_reminders(*, session: Session, today: dt.date | None = None, settings: Settings | None = None) -> int:
-    """Send today's reminders; returns how many were sent (0 when e-mail is not configured)."""
+def _tls_context() -> ssl.SSLContext:
+    """The certificate check for STARTTLS: the system's trusted authorities (tests swap in their own)."""
+    return ssl.create_default_context()
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    if settings.smtp_user and not settings.smtp_starttls:
+        raise ValueError(
+            "LEERSESSIE_SMTP_USER zonder LEERSESSIE_SMTP_STARTTLS=on: het wachtwoord zou onversleuteld gaan."
+        )
+    assert settings.smtp_host is not None  # checked by the caller
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15)
+    try:
+        if settings.smtp_starttls:
+            smtp.starttls(context=_tls_context())
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def send_reminders(
+    *, engine: Engine | None = None, today: dt.date | None = None, settings: Settings | None = None
+) -> int:
+    """Send today's reminders; returns how many were sent (0 when e-mail is not configured).
+
+    Each accepted message is recorded (audit log) in its own transaction right after sending; a message
+    the server refuses is logged and tried again on the next run, the others still go out.
+    """
     settings = settings or get_settings()
     if not settings.smtp_host or not settings.smtp_sender:
         return 0
     today = today or local_today()
-    due = reminders_due(session=session, today=today)
+    with db.read(engine) as session:
+        due = reminders_due(session=session, today=today)
     if not due:
         return 0
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+    sent = 0
+    with _connect(settings) as smtp:
         for reminder in due:
-            smtp.send_message(compose(reminder, sender=settings.smtp_sender, today=today))
-            audit.record(
-                session=session,
-                event=EVENT,
-                user_id=None,
-                entity="user",
-                entity_id=reminder.user_id,
-                actions=len(reminder.lines),
-            )
-    return len(due)
+            try:
+                smtp.send_message(compose(reminder, sender=settings.smtp_sender, today=today))
+            except smtplib.SMTPServerDisconnected:
+                log.warning("SMTP-server verbrak de verbinding na %d herinnering(en); de rest volgt later.", sent)
+                break
+            except smtplib.SMTPException as error:
+                log.warning("Herinnering aan gebruiker %d niet verstuurd: %s", reminder.user_id, error)
+                continue
+            with db.transaction(engine) as session:
+                audit.record(
+                    session=session,
+                    event=EVENT,
+                    user_id=None,
+                    entity="user",
+                    entity_id=reminder.user_id,
+                    actions=len(reminder.lines),
+                )
+            sent += 1
+    return sent
 
 
 def main() -> None:
@@ -120,8 +167,7 @@ def main() -> None:
     if not settings.smtp_host or not settings.smtp_sender:
         print("Herinneringen staan uit: stel LEERSESSIE_SMTP_HOST en LEERSESSIE_SMTP_SENDER in.")
         return
-    with db.transaction() as session:
-        sent = send_reminders(session=session, settings=settings)
+    sent = send_reminders(settings=settings)
     print(f"{sent} herinnering(en) verstuurd.")
 
 

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import CurrentUser
-from lib.core import policy
+from lib.core import policy, visibility
 from lib.core.dates import local_today, long_date, short_date
 from lib.core.errors import NotFound
+from lib.core.visibility import HIDDEN_CASE
 from lib.exports.document import Cell, Chart, Document, Section, Table
 from lib.followup import actions, terugblik
 from lib.insight import charts, recurring, stats
@@ -192,7 +194,11 @@ def harvest(
     case_ids: dict[int, set[int]] = {}
     discussed = _discussed_cases(ids)
     case_query = (
-        select(discussed.c.session_id, Case.id, Case.title)
+        select(
+            discussed.c.session_id,
+            Case.id,
+            sql_case((visibility.case_clause(actor), Case.title), else_=HIDDEN_CASE),
+        )
         .join(Case, Case.id == discussed.c.case_id)
         .order_by(discussed.c.session_id, Case.title)
     )
@@ -228,7 +234,7 @@ def harvest(
         .select_from(Action)
         .outerjoin(owner, owner.id == Action.owner_user_id)
         .outerjoin(Organisation, Organisation.id == Action.organisation_id)
-        .where(*stats.action_scope(filters))
+        .where(*stats.action_scope(filters), visibility.action_clause(actor))
         .order_by(Action.session_id, Action.id)
     ).all():
         assert meeting_id is not None  # the action scope of a series holds only actions of its sessions

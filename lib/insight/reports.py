@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.accounts import CurrentUser
-from lib.core import dates, policy
+from lib.core import dates, policy, visibility
 from lib.core.errors import NotFound
 from lib.exports.document import Cell, Document, Table
 from lib.exports.safe_csv import to_csv
@@ -87,9 +87,9 @@ def session_report(*, session: Session, viewer: CurrentUser, learning_session_id
     document = Document(f"Sessieverslag: {meeting.title}", when + place)
 
     attendees = _attendees(session, meeting.id)
-    cases = _cases(session, meeting.id)
+    cases = _cases(session, meeting.id, viewer)
     contributions = _contributions(session, meeting)
-    agreed = _actions_of(session, meeting.id)
+    agreed = _actions_of(session, meeting.id, viewer)
     overview = document.section("Overzicht")
     overview.add(
         Table(
@@ -150,7 +150,7 @@ def session_report(*, session: Session, viewer: CurrentUser, learning_session_id
     document.section("Terugblik").add(
         Table(
             ["Actie", "Trekker", "Van", "Naar", "Toelichting"],
-            _review(session, meeting.id),
+            _review(session, meeting.id, viewer),
             widths=[4, 2, 1, 1, 4],
             empty_text="In deze sessie is niet teruggeblikt op eerdere acties.",
         )
@@ -176,9 +176,16 @@ def _attendees(session: Session, meeting_id: int) -> list[tuple[str, str, str]]:
     return [(name, role_label(role), org) for name, role, org in rows]
 
 
-def _cases(session: Session, meeting_id: int) -> list[list[Cell]]:
+def _cases(session: Session, meeting_id: int, viewer: CurrentUser) -> list[list[Cell]]:
+    """The session's cases; the title and leervraag only of those the viewer may see (lib/core/visibility.py)."""
+    visible = visibility.case_clause(viewer)
     rows = session.execute(
-        select(Group.name, Case.title, Case.learning_question, func.coalesce(Organisation.name, ""))
+        select(
+            Group.name,
+            case((visible, Case.title), else_=visibility.HIDDEN_CASE),
+            case((visible, Case.learning_question), else_=""),
+            func.coalesce(Organisation.name, ""),
+        )
         .select_from(Case)
         .outerjoin(Group, Group.case_id == Case.id)
         .outerjoin(Organisation, Organisation.id == Case.organisation_id)
@@ -210,7 +217,7 @@ def _contributions(session: Session, meeting: LearningSession) -> list[list[Cell
     ]
 
 
-def _actions_of(session: Session, meeting_id: int) -> list[list[Cell]]:
+def _actions_of(session: Session, meeting_id: int, viewer: CurrentUser) -> list[list[Cell]]:
     rows = session.execute(
         select(
             Action.title,
@@ -223,13 +230,13 @@ def _actions_of(session: Session, meeting_id: int) -> list[list[Cell]]:
         .select_from(Action)
         .outerjoin(User, User.id == Action.owner_user_id)
         .outerjoin(Organisation, Organisation.id == Action.organisation_id)
-        .where(Action.session_id == meeting_id)
+        .where(Action.session_id == meeting_id, visibility.action_clause(viewer))
         .order_by(Action.id)
     ).all()
     return [[t, o, org, due, action_status_label(s), why] for t, o, org, due, s, why in rows]
 
 
-def _review(session: Session, meeting_id: int) -> list[list[Cell]]:
+def _review(session: Session, meeting_id: int, viewer: CurrentUser) -> list[list[Cell]]:
     """What the terugblik of this session recorded about actions of earlier sessions."""
     rows = session.execute(
         select(
@@ -242,7 +249,11 @@ def _review(session: Session, meeting_id: int) -> list[list[Cell]]:
         .select_from(ActionUpdate)
         .join(Action, Action.id == ActionUpdate.action_id)
         .outerjoin(User, User.id == Action.owner_user_id)
-        .where(ActionUpdate.session_id == meeting_id, or_(Action.session_id.is_(None), Action.session_id != meeting_id))
+        .where(
+            ActionUpdate.session_id == meeting_id,
+            or_(Action.session_id.is_(None), Action.session_id != meeting_id),
+            visibility.action_clause(viewer),
+        )
         .order_by(ActionUpdate.created_at, ActionUpdate.id)
     ).all()
     return [[t, o, action_status_label(f), action_status_label(to), note] for t, o, f, to, note in rows]
@@ -317,10 +328,10 @@ def late_actions_csv(frame: pd.DataFrame) -> bytes:
 
 def actions_csv(*, session: Session, viewer: CurrentUser, filters: stats.Filters) -> bytes:
     policy.require(viewer, "insight.view")
-    return to_csv(ACTION_COLUMNS, _action_rows(session, filters))
+    return to_csv(ACTION_COLUMNS, _action_rows(session, filters, viewer))
 
 
-def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[Cell]]:
+def _action_rows(session: Session, filters: stats.Filters, viewer: CurrentUser) -> Iterator[list[Cell]]:
     query = (
         select(
             Action.id,
@@ -340,7 +351,7 @@ def _action_rows(session: Session, filters: stats.Filters) -> Iterator[list[Cell
         .outerjoin(User, User.id == Action.owner_user_id)
         .outerjoin(Organisation, Organisation.id == Action.organisation_id)
         .outerjoin(LearningSession, LearningSession.id == Action.session_id)
-        .where(*stats.action_scope(filters))
+        .where(*stats.action_scope(filters), visibility.action_clause(viewer))
         .order_by(Action.id)
     )
     for row in session.execute(query.execution_options(yield_per=1000)):

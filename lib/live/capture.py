@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lib.accounts import CurrentUser
+from lib.cases import privacy
 from lib.core import audit, policy
 from lib.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from lib.core.validation import clean_text
@@ -108,6 +109,7 @@ def add_contribution(
     client_key: str | None = None,
     actor: CurrentUser | None = None,
     now: dt.datetime | None = None,
+    privacy_confirmed: bool = False,
 ) -> Contribution:
     """What a group captures in the current round: by a scribe's device (`author_key`, the phone's
     device key) or typed on the projector by the aanjager (`actor`).
@@ -128,6 +130,7 @@ def add_contribution(
             return stored
     kind = _kind(kind)
     text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    privacy.check({"De inbreng": text}, confirmed=privacy_confirmed)
     # The row lock serialises the rate count and the insert (touch() below would lock it anyway).
     meeting = open_meeting(session, learning_session_id, lock=True)
     if meeting.phase != Phase.ROUND:
@@ -210,10 +213,12 @@ def edit_contribution(
     text: str,
     author_key: str,
     kind: ContributionKind | str | None = None,
+    privacy_confirmed: bool = False,
 ) -> Contribution:
     """A scribe corrects their own contribution during its round: the text, and the kind if given."""
     contribution = _own_in_current_round(session, contribution_id, author_key)
     contribution.text = clean_text(text, field="Inbreng", max_length=MAX_CONTRIBUTION)
+    privacy.check({"De inbreng": contribution.text}, confirmed=privacy_confirmed)
     if kind is not None:
         contribution.kind = _kind(kind)
     touch(session, contribution.session_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lib.cases import privacy
 from lib.core.errors import DomainError, NotAllowed
 from lib.core.validation import clean_text
 from lib.live.join import scoped_key
@@ -41,6 +42,7 @@ def submit_evaluation(
     constructive: int,
     to_the_point: int,
     remark: str = "",
+    privacy_confirmed: bool = False,
 ) -> Evaluation:
     """One evaluation per participant (per phone): answering again replaces the earlier answer.
 
@@ -57,6 +59,7 @@ def submit_evaluation(
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise DomainError(f"{label}: kies een cijfer van 1 tot en met 5.")
     remark = clean_text(remark, field="Opmerking", max_length=MAX_REMARK, required=False)
+    privacy.check({"De opmerking": remark}, confirmed=privacy_confirmed)
     meeting = open_meeting(session, learning_session_id, lock=True)
     scoped = scoped_key(participant_key, meeting.id)
     evaluation = session.scalar(

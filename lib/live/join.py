@@ -11,7 +11,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lib.core import throttle
+from lib.core import audit, throttle
 from lib.core.errors import DomainError
 from lib.models import Case, Group, LearningSession, Phase, SessionStatus
 
@@ -23,7 +23,7 @@ MAX_NETWORK_FAILURES = 100
 
 WRONG_CODE = "Deze code kennen we niet. Controleer de code op het scherm en probeer het opnieuw."
 CLOSED_CODE = "Deze leersessie is afgelopen: de code werkt niet meer."
-TOO_MANY_TRIES = "Te veel onjuiste codes geprobeerd. Wacht een kwartier en probeer het dan opnieuw."
+TOO_MANY_TRIES = "Te veel onjuiste codes geprobeerd. Probeer het over {wait} opnieuw."
 
 
 def new_join_code() -> str:
@@ -63,15 +63,16 @@ def join(
 ) -> int:
     """The id of the open session with this code.
 
-    Wrong codes are counted per `attempt_key` (the visitor's browser) and refused after MAX_JOIN_FAILURES
-    in throttle.WINDOW; and per `network_key` (the address) after MAX_NETWORK_FAILURES, a higher limit because
-    a whole room of phones on one wifi shares an address. Commit the transaction also when this raises,
-    so the failed attempt is kept.
+    Wrong codes are counted per `attempt_key` (the visitor's browser: MAX_JOIN_FAILURES free) and per
+    `network_key` (the address, which a fresh cookie does not reset: MAX_NETWORK_FAILURES free, a higher
+    number because a whole room of phones on one wifi shares an address); beyond them each attempt waits
+    a growing delay (lib/core/throttle.py). Commit the transaction also when this raises, so the failed
+    attempt is kept.
     """
-    limits = [(f"device:{attempt_key or 'onbekend'}", MAX_JOIN_FAILURES)]
+    limits = [throttle.Limit(f"device:{attempt_key or 'onbekend'}", MAX_JOIN_FAILURES)]
     if network_key:
-        limits.append((f"net:{network_key}", MAX_NETWORK_FAILURES))
-    throttle.refuse_if_exceeded(session=session, scope="join", limits=limits, message=TOO_MANY_TRIES, now=now)
+        limits.append(throttle.Limit(f"net:{network_key}", MAX_NETWORK_FAILURES))
+    throttle.check(session=session, scope="join", limits=limits, message=TOO_MANY_TRIES, now=now)
     wanted = normalise_code(code)
     if not wanted:
         raise DomainError("Vul de code in die op het scherm staat.")
@@ -81,11 +82,16 @@ def join(
         )
     ).first()
     if row is None:
-        throttle.record_failure(session=session, scope="join", keys=[key for key, _limit in limits], now=now)
+        throttle.record_failure(session=session, scope="join", keys=[limit.key for limit in limits], now=now)
+        wait = throttle.remaining(session=session, scope="join", limits=limits, now=now)
+        audit.record(session=session, event="join_failed", user_id=None, backoff_seconds=int(wait.total_seconds()))
         raise DomainError(WRONG_CODE)
     learning_session_id, status, phase = row
     if status != SessionStatus.RUNNING or phase == Phase.CLOSED:
         raise DomainError(CLOSED_CODE)
+    audit.record(
+        session=session, event="joined", user_id=None, entity="learning_session", entity_id=learning_session_id
+    )
     return learning_session_id
 
 

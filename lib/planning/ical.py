@@ -12,7 +12,8 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lib.core import dates
+from lib.accounts import CurrentUser
+from lib.core import dates, policy, visibility
 from lib.models import Case, CaseStatus, LearningSession, SessionStatus, utcnow
 from lib.planning import schedule
 
@@ -24,13 +25,19 @@ def uid(meeting: LearningSession) -> str:
     return f"leersessie-{meeting.id}@{UID_DOMAIN}"
 
 
-def _questions(session: Session, meeting_ids: list[int]) -> dict[int, list[Case]]:
+def _questions(session: Session, meeting_ids: list[int], viewer: CurrentUser | None) -> dict[int, list[Case]]:
+    """The leervragen of these sessions that `viewer` may see (lib/core/visibility.py): a calendar file
+    travels to phones and mail servers, so it carries no more than the viewer's screens show."""
     by_meeting: dict[int, list[Case]] = {i: [] for i in meeting_ids}
     if not meeting_ids:
         return by_meeting
     rows = session.scalars(
         select(Case)
-        .where(Case.session_id.in_(meeting_ids), Case.status.in_([CaseStatus.SELECTED, CaseStatus.DISCUSSED]))
+        .where(
+            Case.session_id.in_(meeting_ids),
+            Case.status.in_([CaseStatus.SELECTED, CaseStatus.DISCUSSED]),
+            visibility.case_clause(viewer),
+        )
         .order_by(Case.created_at, Case.id)
     )
     for case in rows:
@@ -64,28 +71,33 @@ def _event(meeting: LearningSession, cases: list[Case]) -> Event:
     return event
 
 
-def calendar(*, session: Session, meetings: list[LearningSession], name: str) -> bytes:
+def calendar(
+    *, session: Session, meetings: list[LearningSession], name: str, viewer: CurrentUser | None = None
+) -> bytes:
+    if viewer is not None:
+        policy.require(viewer, "case.view")  # the leervragen in it follow lib/core/visibility.py
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Amsterdam")
-    questions = _questions(session, [m.id for m in meetings])
+    questions = _questions(session, [m.id for m in meetings], viewer)
     for meeting in meetings:
         cal.add_component(_event(meeting, questions[meeting.id]))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def session_ics(*, session: Session, learning_session_id: int) -> bytes:
+def session_ics(*, session: Session, learning_session_id: int, viewer: CurrentUser | None = None) -> bytes:
+    """One session's calendar file; leervragen only of the cases `viewer` may see (None: none)."""
     meeting = schedule.get_session(session=session, learning_session_id=learning_session_id)
-    return calendar(session=session, meetings=[meeting], name=meeting.title)
+    return calendar(session=session, meetings=[meeting], name=meeting.title, viewer=viewer)
 
 
-def series_ics(*, session: Session, series_id: int) -> bytes:
+def series_ics(*, session: Session, series_id: int, viewer: CurrentUser | None = None) -> bytes:
     series = schedule.get_series(session=session, series_id=series_id)
-    return calendar(session=session, meetings=list(series.sessions), name=series.name)
+    return calendar(session=session, meetings=list(series.sessions), name=series.name, viewer=viewer)
 
 
 def filename(title: str) -> str:

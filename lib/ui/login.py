@@ -26,7 +26,8 @@ from lib.accounts import CurrentUser
 from lib.core import audit, config, db
 from lib.core.config import get_settings
 from lib.core.errors import DomainError
-from lib.ui import flash
+from lib.ui import client, flash
+from lib.ui.text import message_escape
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +207,7 @@ def login_page() -> None:
     st.title("Leersessie")
     refused = st.session_state.get(_SSO_REFUSED_KEY)
     if refused and _sso_claims() is not None:
-        st.error(refused, icon="🚫")
+        st.error(message_escape(refused), icon="🚫")
         if st.button("Uitloggen", key="sso_logout", type="primary"):
             log_out()
         return
@@ -228,9 +229,11 @@ def login_page() -> None:
         return
     try:
         with db.transaction() as session:
-            user = accounts.authenticate(session=session, username=username, password=password)
+            user = accounts.authenticate(
+                session=session, username=username, password=password, address=client.address()
+            )
     except DomainError as error:
-        st.error(str(error))
+        st.error(message_escape(str(error)))
         return
     if user is None:
         st.error(accounts.LOGIN_FAILED)

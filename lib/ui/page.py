@@ -11,6 +11,7 @@ from lib.accounts import CurrentUser
 from lib.core import db, policy
 from lib.ui import login as ui_session
 from lib.ui.nav import BY_KEY
+from lib.ui.text import message_escape
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def ensure_database() -> None:
         _upgrade_once(get_settings().database_url)
     except db.DatabaseUnavailable as error:
         log.error("database unavailable: %s", error)
-        st.error(str(error), icon="🛑")
+        st.error(message_escape(str(error)), icon="🛑")
         st.stop()
 
 

@@ -76,3 +76,12 @@ def privacy_check_ui(fields: dict[str, str]) -> CheckResult:
         )
     st.html(_CSS + "".join(highlighted_html(name, fields[name], findings) for name, findings in found.items()))
     return CheckResult(blocked=blocked, sensitive=True)
+
+
+CONFIRM_LABEL = "Wat ik typ is niet naar een inwoner te herleiden (geen naam, adres, telefoon of geboortedatum)"
+
+
+def confirm_ui(key: str) -> bool:
+    """The tick a service's `privacy_confirmed` takes. The server asks for it only when it finds personal
+    data (lib/cases/privacy.NeedsConfirmation); the typed text stays in its field meanwhile."""
+    return st.checkbox(CONFIRM_LABEL, key=key)

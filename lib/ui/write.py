@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from lib.core import db
 from lib.core.errors import Conflict, DomainError
 from lib.ui import flash, login
+from lib.ui.text import message_escape
 
 T = TypeVar("T")
 _SEEN = "_leersessie_seen_"
@@ -75,10 +76,10 @@ def change(
             result = do(session)
     except Conflict as error:
         _let_go()
-        flash.remember(str(error), error=True, where=where)
+        flash.remember(message_escape(str(error)), error=True, where=where)
         st.rerun()
     except DomainError as error:
-        st.error(str(error))
+        st.error(message_escape(str(error)))
         return
     _let_go()
     if after is not None:

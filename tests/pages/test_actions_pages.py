@@ -37,11 +37,11 @@ def test_manager_sees_own_actions_and_all_of_the_own_organisation_by_default(app
         "Vanaf 17,5 jaar een gezamenlijk gesprek met jeugd- en Wmo-consulent",
     }
     assert set(everything["Organisatie"]) == {"Gemeente Oss"}
-    at.selectbox(key="all_organisation").set_value(0).run()  # Alle
-    assert len(at.table[1].value) == 6
-    at.multiselect(key="all_status").set_value(["niet_gelukt"]).run()
-    reasons = list(at.table[1].value["Waarom niet"])
-    assert reasons == ["Geen capaciteit in het wijkteam om de handreiking te schrijven."]
+    # "Alle" organisations still means: the ones the terugkoppeling shows this manager (lib/core/visibility.py).
+    at.selectbox(key="all_organisation").set_value(0).run()
+    assert set(at.table[1].value["Organisatie"]) == {"Gemeente Oss"}
+    at.multiselect(key="all_status").set_value(["vervallen"]).run()
+    assert len(at.table[1].value) == 1
 
 
 def pick(at, prefix: str, action_id: int):
@@ -71,13 +71,13 @@ def test_manager_marks_an_action_niet_gelukt_only_with_a_reason(app_as, sqlite_e
     assert (stored.status, stored.reason) == (ActionStatus.FAILED, "De corporatie wil geen pilot")
 
 
-def test_manager_cannot_change_an_action_of_another_organisation(app_as, sqlite_engine):
+def test_manager_cannot_see_or_change_an_action_of_another_organisation(app_as, sqlite_engine):
     handreiking = action_of(sqlite_engine, "Handreiking")
     at = app_as("manager", "pages/opvolging.py")
     at.selectbox(key="all_organisation").set_value(0).run()  # Alle
-    pick(at, "all", handreiking.id)
-    assert f"all_save_{handreiking.id}" not in [b.key for b in at.button]
-    assert "Alleen de trekker, een manager van de organisatie of de aanjager" in texts(at)
+    assert handreiking.title not in at.selectbox(key="all_pick").options[0] + "".join(
+        at.selectbox(key="all_pick").options
+    )
 
 
 def test_aanjager_walks_through_the_terugblik_and_records_niet_gelukt(app_as, sqlite_engine):
@@ -136,10 +136,11 @@ def test_oogst_shows_counts_reasons_and_a_chart(app_as):
     at = app_as("manager", "pages/oogst.py")
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Leersessies": "1", "Casussen besproken": "3", "Oplossingen": "6", "Vervolgacties": "6"}
+    # The manager's own organisation's actions only (lib/core/visibility.py): not the other one's handreiking.
+    assert metrics == {"Leersessies": "1", "Casussen besproken": "3", "Oplossingen": "6", "Vervolgacties": "2"}
     reasons = at.dataframe[0].value
-    assert list(reasons["Status"]) == ["niet gelukt", "vervallen"]
-    assert "Geen capaciteit in het wijkteam om de handreiking te schrijven." in list(reasons["Waarom niet"])
+    assert list(reasons["Status"]) == ["vervallen"]
+    assert "Geen capaciteit in het wijkteam om de handreiking te schrijven." not in list(reasons["Waarom niet"])
     assert at.get("plotly_chart")
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lib.core import db
-from lib.models import Action, LearningSession, action_status_label
+from lib.models import Action, LearningSession, User, action_status_label
 from tests.readers import flat, has_row, pdf_text, rows
 
 FORMATS = {"pdf": "PDF", "xlsx": "Excel", "md": "Markdown", "csv": "CSV"}
@@ -55,12 +55,20 @@ def assert_every_format_lists(files, expected: list[tuple[str, str, str]], *, co
                 assert has_row(lines, f"Vervolgacties {status}", str(number)), (kind, status)
 
 
+def visible_to_manager(engine):
+    """The actions the demo manager may see (lib/core/visibility.py): their own organisation's and their own."""
+    with db.read(engine) as session:
+        manager = session.scalar(select(User).where(User.username == "manager"))
+        return or_(Action.organisation_id == manager.organisation_id, Action.owner_user_id == manager.id)
+
+
 def test_every_oogst_download_lists_every_action_with_status_and_reason(app_as, downloads, sqlite_engine):
     at = app_as("manager", "pages/oogst.py")
     assert not at.exception, at.exception
     series_id = at.selectbox(key="harvest_series").value
     files = files_of(at, downloads, "")
-    assert_every_format_lists(files, actions_where(sqlite_engine, LearningSession.series_id == series_id))
+    expected = actions_where(sqlite_engine, LearningSession.series_id == series_id, visible_to_manager(sqlite_engine))
+    assert_every_format_lists(files, expected)
 
 
 def test_every_terugkoppeling_download_lists_the_actions_on_the_page(app_as, downloads):
@@ -82,7 +90,10 @@ def test_rapporten_gives_the_sessieverslag_and_the_oogst_in_every_format(app_as,
     assert not at.exception, at.exception
     session_id = at.selectbox(key="report_session").value
     verslag = files_of(at, downloads, "Sessieverslag")
-    assert_every_format_lists(verslag, actions_where(sqlite_engine, Action.session_id == session_id), counts=False)
+    visible = visible_to_manager(sqlite_engine)
+    assert_every_format_lists(
+        verslag, actions_where(sqlite_engine, Action.session_id == session_id, visible), counts=False
+    )
     series_id = at.selectbox(key="harvest_series").value
     harvest = files_of(at, downloads, "Oogst")
-    assert_every_format_lists(harvest, actions_where(sqlite_engine, LearningSession.series_id == series_id))
+    assert_every_format_lists(harvest, actions_where(sqlite_engine, LearningSession.series_id == series_id, visible))

@@ -16,20 +16,23 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import lib
 from lib import accounts, home, personal_data
 from lib.accounts import CurrentUser
 from lib.cases import retention, selection, submission
-from lib.core import audit, backup, db, policy
+from lib.core import audit, backup, db, policy, visibility
 from lib.core.errors import NotAllowed
 from lib.core.policy import POLICY, Rule
 from lib.followup import actions, stuck
 from lib.insight import oogst, oogstdag, recurring, reports, statement, stats, terugkoppeling
 from lib.live import capture, phases
 from lib.models import (
+    Action,
     ActionStatus,
+    Case,
     CaseStatus,
     ContributionKind,
     Enrolment,
@@ -41,7 +44,7 @@ from lib.models import (
     SessionKind,
     User,
 )
-from lib.planning import attendance, enrolment, groups, schedule, werkvormen
+from lib.planning import attendance, enrolment, groups, ical, schedule, werkvormen
 from lib.ui.nav import PAGES
 from tests import factories as f
 
@@ -700,6 +703,19 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         lambda s, w, me: oogstdag.oogstdag(session=s, learning_session_id=an_oogstdag(s, w), actor=me, today=TODAY),
     ),
     "insight.reports.session_choices": ("insight.view", lambda s, w, me: reports.session_choices(session=s, viewer=me)),
+    # calendar files: anyone; which leervragen they carry follows lib/core/visibility.py (tests/lib/planning)
+    "planning.ical.calendar": (
+        "case.view",
+        lambda s, w, me: ical.calendar(session=s, meetings=[], name="x", viewer=me),
+    ),
+    "planning.ical.session_ics": (
+        "case.view",
+        lambda s, w, me: ical.session_ics(session=s, learning_session_id=w.upcoming_id, viewer=me),
+    ),
+    "planning.ical.series_ics": (
+        "case.view",
+        lambda s, w, me: ical.series_ics(session=s, series_id=w.series_id, viewer=me),
+    ),
     "insight.reports.session_report": (
         "insight.view",
         lambda s, w, me: reports.session_report(session=s, viewer=me, learning_session_id=w.running_id),
@@ -918,7 +934,60 @@ def check_may_record_effect(engine, w: World, monkeypatch) -> None:
         assert not actions.may_record_effect(professional, own) and not actions.may_record_effect(aanjager, own)
 
 
+def check_case_clause(engine, w: World, monkeypatch) -> None:
+    manager = w.actors[Role.MANAGER]
+    with db.transaction(engine) as s:
+        meeting = s.get(LearningSession, w.upcoming_id)
+        f.attendance(s, meeting, me_row(s, manager))
+        case_id = f.case(s, other(s, w), status=CaseStatus.SELECTED, session_id=meeting.id).id
+
+    def sees() -> bool:
+        with db.read(engine) as s:
+            return s.scalar(select(Case.id).where(Case.id == case_id, visibility.case_clause(manager))) is not None
+
+    assert sees()
+    nobody(monkeypatch, "case.view_attended")
+    assert not sees()
+
+
+def _organisation_action(engine, w: World) -> int:
+    with db.transaction(engine) as s:
+        return f.action(s, None, other(s, w), organisation_id=w.organisation_id).id
+
+
+def check_action_clause(engine, w: World, monkeypatch) -> None:
+    manager, action_id = w.actors[Role.MANAGER], _organisation_action(engine, w)
+
+    def sees() -> bool:
+        with db.read(engine) as s:
+            found = s.scalar(select(Action.id).where(Action.id == action_id, visibility.action_clause(manager)))
+            return found is not None
+
+    assert sees()
+    nobody(monkeypatch, "action.list_all")
+    assert not sees()
+
+
+def check_may_see_action(engine, w: World, monkeypatch) -> None:
+    manager, action_id = w.actors[Role.MANAGER], _organisation_action(engine, w)
+    with db.read(engine) as s:
+        row = s.get(Action, action_id)
+    assert visibility.may_see_action(manager, row)
+    nobody(monkeypatch, "action.list_all")
+    assert not visibility.may_see_action(manager, row)
+
+
+def check_may_see_all_actions(engine, w: World, monkeypatch) -> None:
+    assert visibility.may_see_all_actions(w.actors[Role.AANJAGER])
+    nobody(monkeypatch, "insight.all_organisations")
+    assert not visibility.may_see_all_actions(w.actors[Role.AANJAGER])
+
+
 ROW_RULES = {
+    "core.visibility.case_clause": check_case_clause,
+    "core.visibility.action_clause": check_action_clause,
+    "core.visibility.may_see_action": check_may_see_action,
+    "core.visibility.may_see_all_actions": check_may_see_all_actions,
     "followup.actions.may_change": check_may_change,
     "followup.actions.may_record_effect": check_may_record_effect,
     "followup.actions.may_view": check_may_view,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email
 import socket
+import ssl
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -71,14 +73,12 @@ def owners(engine):
 
 
 def test_reminders_are_off_by_default(owners):
-    with db.transaction(owners) as session:
-        assert reminders.send_reminders(session=session, today=TODAY, settings=settings(None, owners)) == 0
+    assert reminders.send_reminders(engine=owners, today=TODAY, settings=settings(None, owners)) == 0
 
 
 def test_a_trekker_gets_one_mail_with_the_late_and_due_actions_once_a_day(owners, smtp):
     inbox, port = smtp
-    with db.transaction(owners) as session:
-        sent = reminders.send_reminders(session=session, today=TODAY, settings=settings(port, owners))
+    sent = reminders.send_reminders(engine=owners, today=TODAY, settings=settings(port, owners))
     assert sent == 1
     [message] = inbox.messages
     assert message["To"] == "olga@example.org" and message["From"] == "leersessie@example.org"
@@ -86,6 +86,129 @@ def test_a_trekker_gets_one_mail_with_the_late_and_due_actions_once_a_day(owners
     body = message.get_payload(decode=True).decode()
     assert "Te late actie (open;" in body and "te laat (3 dagen)" in body and "Binnenkort (bezig;" in body
     assert "Later" not in body and "Al klaar" not in body
-    with db.transaction(owners) as session:
-        assert reminders.send_reminders(session=session, today=TODAY, settings=settings(port, owners)) == 0
+    assert reminders.send_reminders(engine=owners, today=TODAY, settings=settings(port, owners)) == 0
     assert len(inbox.messages) == 1
+
+
+class Refusing(Inbox):
+    """A server that refuses some recipients (a full mailbox, a typo in the address)."""
+
+    def __init__(self, refused: set[str]) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def _serve(handler, **options):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    return controller, port
+
+
+def test_a_refused_message_does_not_make_the_others_go_again(owners):
+    """Sent after commit, one by one: a failure for one trekker keeps the others recorded, and the next
+    run sends only what did not go out."""
+    with db.transaction(owners) as session:
+        karin = factories.user(session, Role.PROFESSIONAL, display_name="Karin", email="karin@example.org")
+        factories.action(session, None, karin, title="Karins actie", due_date=TODAY - dt.timedelta(days=1))
+    inbox = Refusing({"olga@example.org"})
+    controller, port = _serve(inbox)
+    try:
+        assert reminders.send_reminders(engine=owners, today=TODAY, settings=settings(port, owners)) == 1
+        assert [m["To"] for m in inbox.messages] == ["karin@example.org"]
+        inbox.refused.clear()
+        assert reminders.send_reminders(engine=owners, today=TODAY, settings=settings(port, owners)) == 1
+        assert [m["To"] for m in inbox.messages] == ["karin@example.org", "olga@example.org"]
+    finally:
+        controller.stop()
+
+
+def _certificate(tmp_path):
+    """A self-signed certificate for 127.0.0.1 (the test's own authority)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "smtp.pem", tmp_path / "smtp.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+def test_starttls_encrypts_before_the_login(owners, tmp_path, monkeypatch):
+    from aiosmtpd.smtp import AuthResult
+
+    cert_file, key_file = _certificate(tmp_path)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(cert_file, key_file)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((session.ssl is not None, auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"geheim")
+
+    inbox = Inbox()
+    controller, port = _serve(
+        inbox,
+        tls_context=server_context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+    )
+    monkeypatch.setattr(reminders, "_tls_context", lambda: ssl.create_default_context(cafile=str(cert_file)))
+    secure = dataclasses.replace(
+        settings(port, owners), smtp_starttls=True, smtp_user="leersessie", smtp_password="geheim"
+    )
+    try:
+        assert reminders.send_reminders(engine=owners, today=TODAY, settings=secure) == 1
+    finally:
+        controller.stop()
+    assert logins == [(True, b"leersessie", b"geheim")]  # the password went over TLS only
+    assert [m["To"] for m in inbox.messages] == ["olga@example.org"]
+
+
+def test_a_login_without_starttls_is_refused(owners, smtp):
+    _inbox, port = smtp
+    clear = dataclasses.replace(settings(port, owners), smtp_user="leersessie", smtp_password="geheim")
+    with pytest.raises(ValueError, match="onversleuteld"):
+        reminders.send_reminders(engine=owners, today=TODAY, settings=clear)
+
+
+def test_smtp_settings_come_from_the_environment(monkeypatch):
+    from lib.core.config import get_settings
+
+    monkeypatch.setenv("LEERSESSIE_SMTP_STARTTLS", "on")
+    monkeypatch.setenv("LEERSESSIE_SMTP_USER", "leersessie")
+    monkeypatch.setenv("LEERSESSIE_SMTP_PASSWORD", "geheim")
+    monkeypatch.setenv("LEERSESSIE_TRUSTED_PROXIES", "127.0.0.1")
+    found = get_settings()
+    assert (found.smtp_starttls, found.smtp_user, found.smtp_password) == (True, "leersessie", "geheim")
+    assert found.trusted_proxies == "127.0.0.1"

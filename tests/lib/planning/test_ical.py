@@ -63,9 +63,9 @@ def test_series_file_has_every_session_in_amsterdam_time_across_dst(engine):
 
 
 def test_description_has_the_selected_learning_questions_only(engine):
-    _, _series, meetings = _plan(engine)
+    aanjager, _series, meetings = _plan(engine)
     with db.read(engine) as session:
-        _, events = _events(ical.session_ics(session=session, learning_session_id=meetings[0].id))
+        _, events = _events(ical.session_ics(session=session, learning_session_id=meetings[0].id, viewer=aanjager))
     assert len(events) == 1
     text = str(events[0]["DESCRIPTION"])
     assert "Wanneer mogen we ingrijpen bij iemand die geen hulp wil? (Zorgmijder)" in text
@@ -98,3 +98,30 @@ def test_filename_is_safe():
     assert ical.filename("Proeftuin Ruwaard — leersessie 2") == "proeftuin-ruwaard-leersessie-2.ics"
     assert ical.filename("../../etc/passwd") == "etc-passwd.ics"
     assert ical.filename("——") == "leersessie.ics"
+
+
+def test_a_professional_gets_no_other_peoples_case_titles_or_questions(engine):
+    """The .ics of Mijn sessies carries only the leervragen the professional may see: their own."""
+    _aanjager, series, meetings = _plan(engine)
+    with db.transaction(engine) as session:
+        colleague = f.user(session, Role.PROFESSIONAL)
+        f.attendance(session, session.get(type(meetings[0]), meetings[0].id), colleague)
+        f.case(
+            session,
+            colleague,
+            title="Eigen casus",
+            status=CaseStatus.SELECTED,
+            session_id=meetings[0].id,
+            learning_question="Mijn eigen vraag",
+        )
+        viewer = f.current(colleague)
+    with db.read(engine) as session:
+        for data in (
+            ical.session_ics(session=session, learning_session_id=meetings[0].id, viewer=viewer),
+            ical.series_ics(session=session, series_id=series.id, viewer=viewer),
+            ical.session_ics(session=session, learning_session_id=meetings[0].id),  # nobody: no case texts
+        ):
+            text = data.decode()
+            assert "Zorgmijder" not in text and "ingrijpen" not in text
+        own = ical.session_ics(session=session, learning_session_id=meetings[0].id, viewer=viewer).decode()
+    assert "Mijn eigen vraag" in own

@@ -15,12 +15,14 @@ import time
 
 import streamlit as st
 
+from lib.cases import privacy
 from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases, timer
 from lib.models import EVALUATION_LENGTH_LABELS, ContributionKind, EvaluationLength, Phase, kind_label
 from lib.ui import board, client, flash, live, page, phone, write
 from lib.ui import login as session_cookies
+from lib.ui import privacy as privacy_ui
 from lib.ui.text import md_escape, message_escape
 
 user = page.guard("deelnemen")
@@ -33,6 +35,7 @@ RENDERED = "_join_rendered"
 MY_VOTES = "_join_my_votes"
 FORM = "_join_form_number"  # a new number gives a fresh, empty contribution form after a save
 SAVED_AT = "_join_saved_at"
+PRIVACY_ASKED = "_join_privacy_asked"  # per form: the server's question about personal data in the text
 STRAY_TAP = 3.0  # seconds after a save in which an empty submit is the double tap's second tap
 ADDED = "Toegevoegd: het staat nu op het scherm."
 KIND_OPTIONS = [ContributionKind.OBSTACLE, ContributionKind.HELPER, ContributionKind.SOLUTION]
@@ -249,6 +252,11 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
             height=90,
             placeholder="Oplossing, of wat belemmert of helpt" if len(options) == 3 else "Wat belemmert, wat helpt?",
         )
+        # Personal data other than a BSN or IBAN is stored only once the scribe ticks this (the server asks).
+        asked = st.session_state.get(f"{PRIVACY_ASKED}_{number}")
+        if asked:
+            st.warning(asked, icon="⚠️")
+        confirmed = privacy_ui.confirm_ui(f"{PRIVACY_ASKED}_ok_{number}") if asked else False
         submit_key = st.text_input("Verzendsleutel", key=client_key, max_chars=capture.CLIENT_KEY_LENGTH)
         # Per form too: a tap that arrives after the fresh form replaced this one submits nothing.
         submitted = st.form_submit_button("Toevoegen", type="primary", key=f"{phone.SUBMIT_KEY}_{number}")
@@ -257,6 +265,13 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
         st.success(ADDED, icon="✅")
         return
     if submitted:
+        try:  # the same check the service makes: ask for the tick before the write, keeping the text
+            privacy.check({"De inbreng": text}, confirmed=confirmed)
+        except privacy.NeedsConfirmation as error:
+            st.session_state[f"{PRIVACY_ASKED}_{number}"] = str(error)
+            st.rerun()
+        except privacy.PersonalDataBlocked:
+            pass  # the service refuses it with its message; the text stays in the field
         author = device_key()
         write.change(
             lambda session: capture.add_contribution(
@@ -267,6 +282,7 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
                 text=text,
                 author_key=author,
                 client_key=submit_key or fallback_key,
+                privacy_confirmed=confirmed,
             ),
             ADDED,
             where="contribution",

@@ -225,3 +225,27 @@ def test_the_phone_page_has_exactly_one_fragment():
 
     source = (ROOT / "pages" / "deelnemen.py").read_text()
     assert source.count("@st.fragment") == 1
+
+
+def test_personal_data_on_a_phone_asks_first_and_a_bsn_is_refused_keeping_the_text(app_as, sqlite_engine, demo_db):
+    """The server's privacy check on a phone: a phone number needs the tick, a BSN never goes in, and
+    nothing the scribe typed is lost while they fix it."""
+    meeting = open_demo_session(sqlite_engine, demo_db, steps=2)
+    at = phone_page(meeting.join_code, 1)
+    typed = "Mevrouw belde met 06-12345678 over de wachtlijst"
+    at.text_area(key="contribution_text_0").input(typed)
+    toevoegen(at)
+    assert contributions(sqlite_engine, meeting.id) == []
+    assert any("telefoonnummer" in w.value.lower() for w in at.warning), [w.value for w in at.warning]
+    assert at.text_area(key="contribution_text_0").value == typed
+    at.checkbox(key="_join_privacy_asked_ok_0").check()
+    toevoegen(at)
+    assert [c.text for c in contributions(sqlite_engine, meeting.id)] == [typed]
+
+    at = phone_page(meeting.join_code, 1)
+    bsn = "Cliënt met BSN 111222333 wacht al maanden"
+    at.text_area(key="contribution_text_0").input(bsn)
+    toevoegen(at)
+    assert any("BSN" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.text_area(key="contribution_text_0").value == bsn
+    assert len(contributions(sqlite_engine, meeting.id)) == 1

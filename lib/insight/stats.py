@@ -326,9 +326,16 @@ def realisation(*, session: Session, filters: Filters) -> Realisation:
     return Realisation(total, float(expanded.median()), buckets)
 
 
-def late_actions(*, session: Session, filters: Filters, today: dt.date, limit: int = LATE_LIMIT) -> pd.DataFrame:
+def late_actions(
+    *,
+    session: Session,
+    filters: Filters,
+    today: dt.date,
+    limit: int = LATE_LIMIT,
+    visible: ColumnElement[bool] | None = None,
+) -> pd.DataFrame:
     """actie, trekker, organisatie, streefdatum, dagen_te_laat, status: unfinished actions past due,
-    the latest first in line (most days late)."""
+    the latest first in line (most days late); only those matching `visible` (lib/core/visibility.py)."""
     owner = owner_label_sql()
     rows = session.execute(
         select(
@@ -344,6 +351,7 @@ def late_actions(*, session: Session, filters: Filters, today: dt.date, limit: i
         .outerjoin(Organisation, Organisation.id == Action.organisation_id)
         .where(
             *action_scope(filters),
+            *([visible] if visible is not None else []),
             Action.status.notin_(FINISHED_ACTION_STATUSES),
             Action.due_date.is_not(None),
             Action.due_date < today,

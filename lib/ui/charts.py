@@ -3,6 +3,7 @@ large type, a horizontal legend, the same colour for a status everywhere."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import plotly.io as pio
 import streamlit as st
 
 from lib.accounts import CurrentUser
-from lib.core import db, policy
+from lib.core import db, policy, visibility
 from lib.insight import stats
 from lib.models import EVALUATION_SCORE_LABELS
 
@@ -80,7 +81,16 @@ def dashboard(*, viewer: CurrentUser, filters: stats.Filters, today: dt.date) ->
     engine = db.get_engine()
     with db.read(engine) as session:
         stamp = stats.data_stamp(session=session)
-    return _dashboard(str(engine.url), stamp, filters, today)
+    view = _dashboard(str(engine.url), stamp, filters, today)
+    if visibility.may_see_all_actions(viewer):
+        return view
+    # The counts are for everyone who may see the dashboard; the late list names actions, and those
+    # follow the one visibility rule (a manager: the own organisation's, and the own).
+    with db.read(engine) as session:
+        late = stats.late_actions(
+            session=session, filters=filters, today=today, visible=visibility.action_clause(viewer)
+        )
+    return DashboardView(dataclasses.replace(view.board, late=late), view._figures, view._lock)
 
 
 @st.cache_resource(max_entries=32, ttl=DASHBOARD_TTL_SECONDS, show_spinner=False)

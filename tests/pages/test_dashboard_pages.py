@@ -52,6 +52,10 @@ def test_a_manager_can_widen_the_view_to_all_organisations(app_as):
     at.selectbox(key="dash_organisation").select_index(0).run()
     assert not at.exception
     assert at.metric[0].value == "6"
+    # The counts cover every organisation; the late list names actions, and a manager sees only the
+    # own organisation's (and the own) there, as in Opvolging and the exports (lib/core/visibility.py).
+    late = at.dataframe[0].value if at.dataframe else None
+    assert late is None or set(late["organisatie"]) <= {"Gemeente Oss"}
 
 
 def test_an_empty_selection_says_nog_geen_gegevens(app_as):

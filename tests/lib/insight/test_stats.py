@@ -285,3 +285,23 @@ def test_the_data_stamp_moves_with_every_change_the_dashboard_shows(engine, know
         pro_a = session.query(User).filter(User.id == known["pro_a"].id).one()
         session.query(Attendance).filter(Attendance.user_id == pro_a.id).delete()
     assert stamp() != third
+
+
+def test_the_late_list_follows_the_visibility_rule_for_a_manager(engine, known):
+    """The dashboard's counts cover every organisation; its late list names actions, so a manager sees
+    the own organisation's there (as in Opvolging and every export), the aanjager all of them."""
+    from lib.core import visibility
+    from lib.models import Organisation
+
+    with db.transaction(engine) as session:  # a colleague of Manon's: trekker of none of these actions
+        colleague = f.current(f.user(session, Role.MANAGER, organisation=session.get(Organisation, known["org_a"])))
+    with db.read(engine) as session:
+        everyone = stats.late_actions(session=session, filters=stats.Filters(), today=TODAY)
+        mine = stats.late_actions(
+            session=session,
+            filters=stats.Filters(),
+            today=TODAY,
+            visible=visibility.action_clause(colleague),
+        )
+    assert set(everyone["actie"]) == {"a2", "a6"}
+    assert list(mine["actie"]) == ["a2"]

@@ -123,10 +123,10 @@ def list_ui(prefix: str, mine: bool, choices: actions.FilterChoices) -> None:
         list(rows),
         index=None,
         placeholder="Kies een actie…",
-        format_func=lambda i: f"{rows[i].title} — {rows[i].status_label}",
+        format_func=lambda i: f"{rows[i].title} — {rows[i].status_label}" if i in rows else "—",
         key=f"{prefix}_pick",
     )
-    if chosen is not None:
+    if chosen in rows:  # not one left over from another filter or page
         detail_ui(prefix, rows[chosen])
 
 

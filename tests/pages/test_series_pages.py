@@ -137,11 +137,11 @@ def test_the_oogstdag_projector_shows_the_oogst_grouped_by_reason(app_as, sqlite
     assert "Oogst van Proeftuin Ruwaard" in shown
     assert "Van de grond gekomen (2)" in shown  # one gerealiseerd, one bezig in the demo
     assert "Geen capaciteit in het wijkteam" in shown and "Niet van de grond" in shown
-    assert "Terugblik op de vervolgacties" in texts(at)  # the open actions can still be updated
+    assert "open vervolgacties in de terugblik" in texts(at)  # the open actions can still be updated
 
 
 def test_an_ordinary_session_shows_no_oogst(app_as, sqlite_engine, demo_db):
     open_demo_session(sqlite_engine, demo_db, steps=1)
     at = app_as("aanjager", PROJECTOR)
-    assert "Terugblik op de vervolgacties" in texts(at)
+    assert "open vervolgacties in de terugblik" in texts(at)
     assert "Oogst van" not in html(at)

@@ -12,7 +12,19 @@ from lib.core import db, versions
 from lib.core.errors import Conflict
 from lib.followup import actions
 from lib.live import phases
-from lib.models import Action, ActionStatus, Base, Case, CaseStatus, LearningSession, Role, Series, Template, Theme
+from lib.models import (
+    Action,
+    ActionStatus,
+    Base,
+    Case,
+    CaseStatus,
+    LearningSession,
+    PresenceConfirmation,
+    Role,
+    Series,
+    Template,
+    Theme,
+)
 from lib.planning import schedule, werkvormen
 from tests import factories as f
 
@@ -48,7 +60,19 @@ def load(engine, model, row_id):
 def test_every_model_with_a_version_is_versioned_by_sqlalchemy():
     """A new model with a `version` column joins the one mechanism or this fails."""
     with_version = {m.class_ for m in Base.registry.mappers if "version" in m.columns}
-    assert with_version == set(versions.VERSIONED) == {Action, Case, LearningSession, Series, Template, Theme}
+    assert (
+        with_version
+        == set(versions.VERSIONED)
+        == {
+            Action,
+            Case,
+            LearningSession,
+            PresenceConfirmation,
+            Series,
+            Template,
+            Theme,
+        }
+    )
     for model in with_version:
         assert model.__mapper__.version_id_col is model.__table__.c.version
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lib.core import db
 from lib.core.errors import DomainError, NotAllowed
-from lib.models import Attendance, Enrolment, EnrolmentStatus, Role, SeriesKind, SessionStatus
+from lib.models import Attendance, Enrolment, EnrolmentStatus, LearningSession, Role, SeriesKind, SessionStatus
 from lib.planning import enrolment, schedule
 from tests import factories as f
 
@@ -234,10 +234,21 @@ def test_a_session_of_a_circle_is_for_who_is_enrolled(engine, circle):
     from lib.planning import attendance
 
     bram = circle["people"][1]
+
+    def version() -> int:  # the session as Bram's screen shows it
+        with db.read(engine) as s:
+            return s.get(LearningSession, circle["coming"][0]).version
+
     with pytest.raises(DomainError, match="hoort bij de leercirkel 'Leercirkel Schulden'"), db.transaction(engine) as s:
-        attendance.sign_up(session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY)
+        attendance.sign_up(
+            session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY, expected_version=version()
+        )
     enrol(engine, circle["series"], bram)
     with db.transaction(engine) as s:  # enrolled: one session off and on again is fine
-        attendance.sign_off(session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY)
-        attendance.sign_up(session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY)
+        attendance.sign_off(
+            session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY, expected_version=version()
+        )
+        attendance.sign_up(
+            session=s, learning_session_id=circle["coming"][0], actor=bram, today=TODAY, expected_version=version()
+        )
     assert sessions_of(engine, bram.id) == set(circle["coming"])

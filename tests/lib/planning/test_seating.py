@@ -24,7 +24,14 @@ def _room(session, people=9, cases=3):
         f.attendance(session, meeting, person)
     for person in users[:cases]:
         f.case(session, person, status=CaseStatus.SELECTED, session_id=meeting.id)
-    groups.generate(session=session, learning_session_id=meeting.id, group_count=cases, actor=aanjager)
+    session.flush()
+    groups.generate(
+        session=session,
+        learning_session_id=meeting.id,
+        group_count=cases,
+        actor=aanjager,
+        expected_version=meeting.version,
+    )
     return aanjager, meeting, users
 
 

@@ -379,7 +379,18 @@ def evaluation_ui(view: phases.LiveView) -> None:
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
         to_the_point = st.slider("Hoe ter zake was het? (1–5)", 1, 5, 4, key="eval_point")
         remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
+        asked = st.session_state.get(f"{PRIVACY_ASKED}_evaluation")
+        if asked:
+            st.warning(asked, icon="⚠️")
+        confirmed = privacy_ui.confirm_ui(f"{PRIVACY_ASKED}_evaluation_ok") if asked else False
         if st.form_submit_button("Evaluatie versturen", type="primary"):
+            try:  # personal data in the remark: ask for the tick first, keeping what was typed
+                privacy.check({"De opmerking": remark}, confirmed=confirmed)
+            except privacy.NeedsConfirmation as error:
+                st.session_state[f"{PRIVACY_ASKED}_evaluation"] = str(error)
+                st.rerun()
+            except privacy.PersonalDataBlocked:
+                pass  # the service refuses it with its message
             participant = device_key()
             write.change(  # after the rerun the page thanks the participant (has_evaluated)
                 lambda session: evaluation.submit_evaluation(
@@ -390,6 +401,7 @@ def evaluation_ui(view: phases.LiveView) -> None:
                     constructive=constructive,
                     to_the_point=to_the_point,
                     remark=remark,
+                    privacy_confirmed=confirmed,
                 ),
                 "",
             )

@@ -39,6 +39,7 @@ from lib.models import (
 from lib.planning import groups
 from lib.ui import board, flash, live, page, write
 from lib.ui import oogstdag as oogstdag_view  # series helper: the Oogstdag's projector view
+from lib.ui import privacy as privacy_ui
 from lib.ui.review import review_ui
 from lib.ui.text import md_escape
 from lib.ui.themes import themes_ui  # recurring themes (issue 12)
@@ -444,10 +445,18 @@ def type_for_group_ui(view: phases.LiveView) -> None:
         group = st.selectbox("Groep", view.groups, format_func=lambda g: g.name, key="type_group")
         kind = st.radio("Soort", KIND_OPTIONS, format_func=kind_label, horizontal=True, key="type_kind")
         text = st.text_area("Inbreng", max_chars=capture.MAX_CONTRIBUTION, key="type_text")
+        # Personal data other than a BSN or IBAN goes on the board only once the aanjager ticks this.
+        confirmed = st.checkbox(privacy_ui.CONFIRM_LABEL, key="type_privacy_ok")
         if st.form_submit_button("Toevoegen", type="primary"):
             write.change(
                 lambda session: capture.add_contribution(
-                    session=session, learning_session_id=view.id, group_id=group.id, kind=kind, text=text, actor=user
+                    session=session,
+                    learning_session_id=view.id,
+                    group_id=group.id,
+                    kind=kind,
+                    text=text,
+                    actor=user,
+                    privacy_confirmed=confirmed,
                 ),
                 "Toegevoegd: het staat op het bord.",
             )

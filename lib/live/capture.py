@@ -464,6 +464,9 @@ def solution_to_action(
             work_group=work_group,
             session_id=contribution.session_id,
             contribution_id=contribution.id,
+            # The solution's own text was checked when it was stored (and confirmed then if it had to be):
+            # a BSN or IBAN is still refused, other personal data is not asked about a second time.
+            privacy_confirmed=title is None or title == contribution.text,
         ),
     )
     contribution.feasible = True

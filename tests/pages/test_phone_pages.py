@@ -249,3 +249,19 @@ def test_personal_data_on_a_phone_asks_first_and_a_bsn_is_refused_keeping_the_te
     assert any("BSN" in e.value for e in at.error), [e.value for e in at.error]
     assert at.text_area(key="contribution_text_0").value == bsn
     assert len(contributions(sqlite_engine, meeting.id)) == 1
+
+
+def test_personal_data_in_the_evaluation_remark_asks_first_and_keeps_the_remark(app_as, sqlite_engine, demo_db):
+    from lib.models import Evaluation
+
+    meeting = open_demo_session(sqlite_engine, demo_db, steps=5)  # the afsluiting
+    at = phone_page(meeting.join_code, 1)
+    remark = "Bel mij gerust op 06-12345678 voor de volgende keer"
+    at.text_area(key="eval_remark").input(remark)
+    next(b for b in at.button if b.label == "Evaluatie versturen").click().run()
+    assert any("telefoonnummer" in w.value.lower() for w in at.warning), [w.value for w in at.warning]
+    assert at.text_area(key="eval_remark").value == remark
+    at.checkbox(key="_join_privacy_asked_evaluation_ok").check()
+    next(b for b in at.button if b.label == "Evaluatie versturen").click().run()
+    with db.read(sqlite_engine) as session:
+        assert session.scalar(select(Evaluation.remark).where(Evaluation.session_id == meeting.id)) == remark

@@ -123,3 +123,32 @@ def test_a_note_to_the_submitter_is_checked(engine):
         case_id, actor = case.id, factories.current(aanjager)
     with db.transaction(engine) as session, pytest.raises(privacy.PersonalDataBlocked):
         selection.return_case(session=session, case_id=case_id, note=BSN, actor=actor, expected_version=1)
+
+
+def test_a_confirmed_solution_becomes_an_action_without_asking_again(engine):
+    """The scribe confirmed the phone number when the solution was stored: turning it into an action does
+    not ask the aanjager again; a new title with personal data does."""
+    room = open_room(engine)
+    with db.transaction(engine) as session:
+        solution = capture.add_contribution(
+            session=session,
+            learning_session_id=room.session_id,
+            group_id=room.groups[0],
+            kind=ContributionKind.SOLUTION,
+            text="Vast aanspreekpunt, " + PHONE,
+            author_key="telefoon-1",
+            privacy_confirmed=True,
+        ).id
+    with db.transaction(engine) as session, pytest.raises(privacy.NeedsConfirmation):
+        capture.solution_to_action(
+            session=session,
+            contribution_id=solution,
+            actor=room.aanjager,
+            title="Bel 06-87654321 bij spoed",
+            owner_user_id=room.manager_id,
+        )
+    with db.transaction(engine) as session:
+        action = capture.solution_to_action(
+            session=session, contribution_id=solution, actor=room.aanjager, owner_user_id=room.manager_id
+        )
+        assert action.title == "Vast aanspreekpunt, " + PHONE

@@ -11,7 +11,7 @@ from lib.insight import oogst, statement
 from lib.models import role_label
 from lib.planning import attendance
 from lib.ui import downloads, flash, page, write
-from lib.ui.text import md_escape
+from lib.ui.text import md_escape, message_escape
 
 user = page.setup("aanwezigheid")
 
@@ -49,7 +49,7 @@ def confirm_ui(meeting_id: int) -> None:
         ticked = []
         for person in listed.people:
             kind = "gast" if person.is_guest else role_label(person.role)
-            label = f"{person.name} — {person.organisation} ({kind})"
+            label = md_escape(f"{person.name} — {person.organisation} ({kind})")  # labels are Markdown
             default = person.present is not False  # signed up and not marked absent: presumably there
             if st.checkbox(label, value=default, key=f"present_{meeting_id}_{person.attendance_id}"):
                 ticked.append(person.attendance_id)
@@ -132,7 +132,7 @@ def series_statements_ui() -> None:
                 session=session, series_id=series_id, actor=user, today=dates.local_today()
             )
     except DomainError as error:
-        st.info(str(error), icon="ℹ️")
+        st.info(message_escape(str(error)), icon="ℹ️")
         return
     st.dataframe(
         pd.DataFrame(

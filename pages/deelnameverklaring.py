@@ -10,6 +10,7 @@ from lib.core.dates import clock
 from lib.core.errors import DomainError
 from lib.insight import statement
 from lib.ui import downloads, page
+from lib.ui.text import md_escape, message_escape
 
 user = page.setup("deelnameverklaring")
 
@@ -47,7 +48,7 @@ def preview_ui(found: statement.Statement) -> None:
         key="statement_table",
     )
     signers = ", ".join(name for name, _organisation in found.signers)
-    st.caption(f"Aanwezigheid bevestigd door {signers}.")
+    st.caption(f"Aanwezigheid bevestigd door {md_escape(signers)}.")
 
 
 st.title("Deelnameverklaring")
@@ -61,7 +62,7 @@ try:
     with db.read() as session:
         found = statement.own_statement(session=session, user=user, start=start, end=end, today=today)
 except DomainError as error:
-    st.info(str(error), icon="ℹ️")
+    st.info(message_escape(str(error)), icon="ℹ️")
     st.stop()
 preview_ui(found)
 name = statement.statement_file_name(found)

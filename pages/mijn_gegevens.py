@@ -52,6 +52,6 @@ st.caption(
     "verbeterd? Vraag het de beheerder van Leersessie in uw organisatie."
 )
 
-st.subheader("Wachtwoord wijzigen")
+st.header("Wachtwoord wijzigen")
 st.caption("Na het wijzigen blijft u hier ingelogd; op andere apparaten en in andere browsers wordt u uitgelogd.")
 login.password_form(user, key="own_password")

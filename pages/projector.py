@@ -267,6 +267,9 @@ def tools_ui(view: phases.LiveView, snapshot: live.Snapshot) -> None:
     if solutions_round:
         with st.popover("Acties maken", help="Oplossingen → vervolgacties"):
             solutions_ui(view)
+    if presenting() and view.phase in (Phase.ROUND, Phase.CLOSING):
+        with st.popover("🧩 Thema's", help="Inbreng die hetzelfde zegt samenvoegen"):
+            themes_ui(view, user)  # over the board, not under it: the room's view keeps fitting the screen
     with st.popover("☰ Meer"):
         st.caption(KEYS_LEGEND)
         if in_round:
@@ -590,5 +593,5 @@ if choice is not None:
                 count = terugblik.review_count(session=session, learning_session_id=current.id)
             review_ui(learning_session_id=current.id, user=user, count=count, presenting=presenting())
         # --- recurring themes (issue 12): suggestions to samenvoegen, and what comes back -------------
-        if current.phase in (Phase.ROUND, Phase.CLOSING):
+        if current.phase in (Phase.ROUND, Phase.CLOSING) and not presenting():  # presenting: in the bar
             themes_ui(current, user)

@@ -17,9 +17,8 @@ from streamlit.testing.v1 import AppTest
 from lib import demo
 from lib.core import db, policy
 from lib.models import Action, Case, Group, LearningSession, Organisation, Series, Template, User
-from lib.ui.login import _USER_KEY
 from lib.ui.nav import PAGES
-from tests.pages.conftest import APP, DEMO_ACCOUNTS
+from tests.pages.conftest import APP, DEMO_ACCOUNTS, log_in
 
 # One name per column (unique columns get a number): an image (tracking pixel), a link, raw HTML, a
 # bare URL (autolinked by GitHub-flavoured Markdown), and emphasis.
@@ -91,7 +90,7 @@ CASES = [(role, spec.path) for spec in PAGES for role in DEMO_ACCOUNTS if policy
 @pytest.mark.parametrize(("role", "path"), CASES)
 def test_no_page_renders_user_text_as_markdown(hostile_app, role, path):
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[_USER_KEY] = hostile_app[DEMO_ACCOUNTS[role]]
+    log_in(at, db.get_engine(), hostile_app[DEMO_ACCOUNTS[role]])
     at.run()
     at.switch_page(path).run()
     assert not at.exception, at.exception

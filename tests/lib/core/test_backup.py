@@ -14,7 +14,21 @@ from sqlalchemy.exc import IntegrityError
 from lib import cli, demo
 from lib.core import backup, db
 from lib.core.errors import Conflict, DomainError
-from lib.models import AuditLog, AuthToken, Base, Case, Enrolment, LoginAttempt, Organisation, Series, TemplateRound
+from lib.models import (
+    AuditLog,
+    AuthToken,
+    Base,
+    Case,
+    Contribution,
+    Enrolment,
+    LoginAttempt,
+    Organisation,
+    Series,
+    TemplateRound,
+    Theme,
+    ThemeMember,
+    ThemeRejection,
+)
 from tests import factories
 from tests.conftest import _empty_postgres
 from tests.corpus import blns
@@ -52,6 +66,24 @@ def _fill(engine) -> None:
                 user_id=author.id,
                 status="ingeschreven",
                 promoted_at=dt.datetime(2026, 3, 1, 23, 59, 59, 999, tzinfo=dt.UTC),
+            )
+        )
+        # a confirmed theme with a member, and a rejected suggestion (recurring themes)
+        contribution = session.scalars(select(Contribution)).first()
+        theme = Theme(
+            name="Wachtlijst “schuldhulp” ü",
+            kind="obstacle",
+            session_id=contribution.session_id,
+            series_id=session.scalars(select(Series.id)).first(),
+        )
+        session.add(theme)
+        session.flush()
+        session.add(ThemeMember(theme_id=theme.id, contribution_id=contribution.id))
+        session.add(
+            ThemeRejection(
+                session_id=contribution.session_id,
+                contribution_ids=[contribution.id, 0],
+                signature=f"{contribution.id},0",
             )
         )
         template_round = session.scalars(select(TemplateRound)).first()

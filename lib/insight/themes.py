@@ -18,13 +18,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import squareform
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 NGRAM_SIZES = (3, 4, 5)
 # Average cosine distance up to which groups merge. Tuned on tests/lib/insight/test_themes.py's corpus:
@@ -82,6 +81,10 @@ def _ngrams(word: str) -> list[str]:
 def vectors(texts: Sequence[str]) -> sparse.csr_matrix:
     """Rows of L2-normalised TF-IDF weights (smooth idf, as scikit-learn's default); a text without a
     meaningful word gets a row of zeros."""
+    # scipy is imported where it is used: it costs a process ~100 MB and 0.6 s of start-up, which the
+    # phones' and the projector's pages should not pay before anyone groups contributions.
+    from scipy import sparse
+
     vocabulary: dict[str, int] = {}
     per_word: dict[str, list[int]] = {}  # the same words recur: their n-gram ids once
     indptr: list[int] = [0]
@@ -117,6 +120,11 @@ def similarities(texts: Sequence[str]) -> np.ndarray:
 
 
 def _groups_of(similarity: np.ndarray, threshold: float) -> list[list[int]]:
+    from scipy import sparse
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial.distance import squareform
+
     """Average-linkage clusters (positions into `similarity`) of at least two, cut at `threshold`.
 
     Two clusters whose every pair is further apart than `threshold` can never merge (their average

@@ -19,8 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN, not a batch copy: on SQLite a copy of app_user fails (and would cascade) once other
+    # tables reference its rows, as every real database's do.
+    op.add_column(
+        "app_user", sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
 
 
 def downgrade() -> None:

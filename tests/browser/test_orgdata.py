@@ -48,7 +48,7 @@ def test_beheerder_downloads_a_backup_that_names_its_revision(context, page, ser
     login(page, server.base_url, "beheerder")
     page.goto(f"{server.base_url}/gegevensbeheer")
     settle(page)
-    with page.expect_download() as download_info:
+    with page.expect_download(timeout=60_000) as download_info:  # built on click; slow on a busy machine
         page.get_by_role("button", name="Back-up downloaden (JSON)").click()
     data = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     assert data["format"] == "leersessie-backup" and data["revision"]

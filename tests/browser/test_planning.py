@@ -52,7 +52,7 @@ def test_aanjager_plans_a_series_and_composes_groups(page, server, tmp_path):
 
     page.get_by_role("button", name="Sessies toevoegen").click()
     page.get_by_text("4 sessie(s) toegevoegd.").wait_for()
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:  # built on click; slow on a busy machine
         page.get_by_role("button", name=re.compile("Agenda-bestand van de hele reeks")).click()
     path = tmp_path / "reeks.ics"
     info.value.save_as(path)
@@ -141,7 +141,7 @@ def test_a_professional_downloads_a_session_into_the_own_calendar(page, server, 
     page.goto(f"{server.base_url}/mijn_sessies")
     first = page.get_by_role("button", name=re.compile("In mijn agenda")).first
     first.wait_for()
-    with page.expect_download() as info:
+    with page.expect_download(timeout=60_000) as info:  # built on click; slow on a busy machine
         first.click()
     path = tmp_path / "sessie.ics"
     info.value.save_as(path)

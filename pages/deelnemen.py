@@ -15,7 +15,6 @@ import time
 
 import streamlit as st
 
-from lib.cases import privacy
 from lib.core import db
 from lib.core.errors import DomainError
 from lib.live import capture, evaluation, join, phases, timer
@@ -253,10 +252,7 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
             placeholder="Oplossing, of wat belemmert of helpt" if len(options) == 3 else "Wat belemmert, wat helpt?",
         )
         # Personal data other than a BSN or IBAN is stored only once the scribe ticks this (the server asks).
-        asked = st.session_state.get(f"{PRIVACY_ASKED}_{number}")
-        if asked:
-            st.warning(asked, icon="⚠️")
-        confirmed = privacy_ui.confirm_ui(f"{PRIVACY_ASKED}_ok_{number}") if asked else False
+        confirmed = privacy_ui.asked_tick(f"{PRIVACY_ASKED}_{number}", f"{PRIVACY_ASKED}_ok_{number}")
         submit_key = st.text_input("Verzendsleutel", key=client_key, max_chars=capture.CLIENT_KEY_LENGTH)
         # Per form too: a tap that arrives after the fresh form replaced this one submits nothing.
         submitted = st.form_submit_button("Toevoegen", type="primary", key=f"{phone.SUBMIT_KEY}_{number}")
@@ -265,13 +261,7 @@ def add_contribution_ui(view: phases.LiveView, group: phases.GroupInfo, stored: 
         st.success(ADDED, icon="✅")
         return
     if submitted:
-        try:  # the same check the service makes: ask for the tick before the write, keeping the text
-            privacy.check({"De inbreng": text}, confirmed=confirmed)
-        except privacy.NeedsConfirmation as error:
-            st.session_state[f"{PRIVACY_ASKED}_{number}"] = str(error)
-            st.rerun()
-        except privacy.PersonalDataBlocked:
-            pass  # the service refuses it with its message; the text stays in the field
+        privacy_ui.ask_before_writing({"De inbreng": text}, f"{PRIVACY_ASKED}_{number}", confirmed=confirmed)
         author = device_key()
         write.change(
             lambda session: capture.add_contribution(
@@ -379,18 +369,9 @@ def evaluation_ui(view: phases.LiveView) -> None:
         constructive = st.slider("Hoe constructief was het? (1–5)", 1, 5, 4, key="eval_constructive")
         to_the_point = st.slider("Hoe ter zake was het? (1–5)", 1, 5, 4, key="eval_point")
         remark = st.text_area("Opmerking (optioneel)", max_chars=evaluation.MAX_REMARK, key="eval_remark")
-        asked = st.session_state.get(f"{PRIVACY_ASKED}_evaluation")
-        if asked:
-            st.warning(asked, icon="⚠️")
-        confirmed = privacy_ui.confirm_ui(f"{PRIVACY_ASKED}_evaluation_ok") if asked else False
+        confirmed = privacy_ui.asked_tick(f"{PRIVACY_ASKED}_evaluation", f"{PRIVACY_ASKED}_evaluation_ok")
         if st.form_submit_button("Evaluatie versturen", type="primary"):
-            try:  # personal data in the remark: ask for the tick first, keeping what was typed
-                privacy.check({"De opmerking": remark}, confirmed=confirmed)
-            except privacy.NeedsConfirmation as error:
-                st.session_state[f"{PRIVACY_ASKED}_evaluation"] = str(error)
-                st.rerun()
-            except privacy.PersonalDataBlocked:
-                pass  # the service refuses it with its message
+            privacy_ui.ask_before_writing({"De opmerking": remark}, f"{PRIVACY_ASKED}_evaluation", confirmed=confirmed)
             participant = device_key()
             write.change(  # after the rerun the page thanks the participant (has_evaluated)
                 lambda session: evaluation.submit_evaluation(

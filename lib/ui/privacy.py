@@ -85,3 +85,26 @@ def confirm_ui(key: str) -> bool:
     """The tick a service's `privacy_confirmed` takes. The server asks for it only when it finds personal
     data (lib/cases/privacy.NeedsConfirmation); the typed text stays in its field meanwhile."""
     return st.checkbox(CONFIRM_LABEL, key=key)
+
+
+def asked_tick(asked_key: str, tick_key: str) -> bool:
+    """Inside a form: once the server asked about personal data (ask_before_writing), its question and
+    the tick that answers it; False until then, so a form without personal data shows nothing extra."""
+    asked = st.session_state.get(asked_key)
+    if not asked:
+        return False
+    st.warning(asked, icon="⚠️")
+    return confirm_ui(tick_key)
+
+
+def ask_before_writing(texts: dict[str, str | None], asked_key: str, *, confirmed: bool) -> None:
+    """Before a write: the service's own check (lib/cases/privacy.check). When it needs the tick, the
+    question is kept under `asked_key` and the page reruns with the typed text still in its field; a BSN
+    or IBAN is left to the service, which refuses it with its message."""
+    try:
+        privacy.check(texts, confirmed=confirmed)
+    except privacy.NeedsConfirmation as error:
+        st.session_state[asked_key] = str(error)
+        st.rerun()
+    except privacy.PersonalDataBlocked:
+        pass

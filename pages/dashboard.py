@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib.core import dates, db, policy
+from lib.core import dates, db
 from lib.followup import stuck
 from lib.insight import recurring, reports, stats
 from lib.ui import charts, downloads, page
@@ -102,7 +102,7 @@ def stuck_actions_ui(organisation_id: int | None) -> None:
             f"Bij twee terugblikken op rij bezig of niet gelukt, of meer dan {stuck.LATE_DAYS} dagen te laat: "
             "per organisatie, met wat de terugblikken ervan zeiden."
         )
-        own_only = not policy.allows(user.role, "insight.all_organisations")
+        own_only = stuck.own_organisation_only(user)
         with db.read() as session:
             found = stuck.stuck_actions(
                 session=session,

@@ -209,6 +209,11 @@ def _stuck(session: Session, today: dt.date, *conditions: ColumnElement[bool], l
     return found
 
 
+def own_organisation_only(actor: CurrentUser) -> bool:
+    """Whether `actor` sees only the own organisation's vastgelopen actions (a manager)."""
+    return not policy.allows(actor.role, "insight.all_organisations")
+
+
 def stuck_actions(
     *,
     session: Session,
@@ -223,7 +228,7 @@ def stuck_actions(
     organisation, or of `organisation_id`.
     """
     policy.require(actor, "insight.view")
-    if not policy.allows(actor.role, "insight.all_organisations"):
+    if own_organisation_only(actor):
         if organisation_id is not None and organisation_id != actor.organisation_id:
             raise NotAllowed("U kunt alleen de vastgelopen acties van uw eigen organisatie zien.")
         if actor.organisation_id is None:

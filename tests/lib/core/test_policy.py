@@ -983,6 +983,13 @@ def check_may_see_all_actions(engine, w: World, monkeypatch) -> None:
     assert not visibility.may_see_all_actions(w.actors[Role.AANJAGER])
 
 
+def check_own_organisation_only(engine, w: World, monkeypatch) -> None:
+    assert stuck.own_organisation_only(w.actors[Role.MANAGER])
+    assert not stuck.own_organisation_only(w.actors[Role.AANJAGER])
+    nobody(monkeypatch, "insight.all_organisations")
+    assert stuck.own_organisation_only(w.actors[Role.AANJAGER])
+
+
 ROW_RULES = {
     "core.visibility.case_clause": check_case_clause,
     "core.visibility.action_clause": check_action_clause,
@@ -991,6 +998,7 @@ ROW_RULES = {
     "followup.actions.may_change": check_may_change,
     "followup.actions.may_record_effect": check_may_record_effect,
     "followup.actions.may_view": check_may_view,
+    "followup.stuck.own_organisation_only": check_own_organisation_only,
     "followup.actions.may_list_all": check_may_list_all,
     "followup.actions.default_filter": check_default_filter,
     "cases.submission.visible_to": check_visible_to,

@@ -16,6 +16,7 @@ from lib.core.config import Settings
 from lib.followup import reminders
 from lib.models import ActionStatus, Role
 from tests import factories
+from tests.certificates import self_signed_certificate
 
 TODAY = dt.date.today()
 
@@ -131,42 +132,10 @@ def test_a_refused_message_does_not_make_the_others_go_again(owners):
         controller.stop()
 
 
-def _certificate(tmp_path):
-    """A self-signed certificate for 127.0.0.1 (the test's own authority)."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "smtp.pem", tmp_path / "smtp.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
-
-
 def test_starttls_encrypts_before_the_login(owners, tmp_path, monkeypatch):
     from aiosmtpd.smtp import AuthResult
 
-    cert_file, key_file = _certificate(tmp_path)
+    cert_file, key_file = self_signed_certificate(tmp_path, "smtp")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert_file, key_file)
     logins = []

@@ -6,7 +6,6 @@ import streamlit as st
 from lib import accounts
 from lib.cases import selection
 from lib.core import dates, db
-from lib.followup import terugblik
 from lib.models import SESSION_STATUS_LABELS, SessionStatus, role_label
 from lib.planning import agenda, attendance, groups, schedule
 from lib.ui import flash, page, write
@@ -45,12 +44,10 @@ def agenda_ui(meeting_id: int) -> None:
         ]
     )
     st.dataframe(frame, hide_index=True, width="stretch")
-    review = plan.items[0].details
-    with db.read() as session:
-        count = terugblik.review_count(session=session, learning_session_id=meeting_id)
-    st.markdown(f"**Terugblik:** {count.text}")  # counts only: no user text
-    for line in review:
-        st.text(f"• {line}")
+    if plan.review is not None:
+        st.markdown(f"**Terugblik:** {plan.review.text}")  # counts only: no user text
+    if plan.items[0].details:
+        st.text("\n".join(f"• {line}" for line in plan.items[0].details))
 
 
 def cases_ui(meeting_id: int) -> None:

@@ -79,7 +79,9 @@ def generate(engine: Any, scale: int = 1) -> dict[str, int]:
     """Fill an empty database with `scale` × size M; returns the counts per table."""
     db, werkvormen = checkout_modules()
     rng = random.Random(SEED)
-    start_day = TODAY - dt.timedelta(days=365 * YEARS)
+    # The last series runs from about two months ago into the next weeks, so at every size there are
+    # sessions to prepare and a terugblik ahead, as in an organisation that keeps going.
+    start_day = TODAY - dt.timedelta(days=365 * YEARS - 7 * (SESSIONS_PER_SERIES // 2))
     with db.transaction(engine) as session:
         if hasattr(werkvormen, "ensure_builtin"):  # a checkout from before the werkvormen migration
             werkvormen.ensure_builtin(session=session)

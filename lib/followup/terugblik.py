@@ -63,9 +63,10 @@ def _review_query(session: Session, meeting: LearningSession) -> Select[Any]:
     )
 
 
-def actions_for_review(*, session: Session, learning_session_id: int) -> list[Action]:
+def actions_for_review(*, session: Session, learning_session_id: int, limit: int | None = None) -> list[Action]:
     """The terugblik of a session: actions of earlier sessions of its series that are still open,
-    that were due by this session or finished since the previous one; the last agreed first."""
+    that were due by this session or finished since the previous one; the last agreed first (the
+    first `limit` of them when given)."""
     meeting = session.get(LearningSession, learning_session_id)
     if meeting is None:
         raise NotFound("Deze leersessie bestaat niet.")
@@ -80,6 +81,7 @@ def actions_for_review(*, session: Session, learning_session_id: int) -> list[Ac
         )
         .join(LearningSession, LearningSession.id == Action.session_id)
         .order_by(LearningSession.date.desc(), Action.id.desc())
+        .limit(limit)
     )
     return list(session.scalars(query))
 

@@ -6,7 +6,7 @@ Pure arithmetic on the session's own times; a warning when the programme does no
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from lib.models import ACTION_STATUS_LABELS, FINISHED_ACTION_STATUSES, LearningS
 REVIEW_MINUTES = 10  # terugblik on open actions
 SHORT_REVIEW_MINUTES = 5  # welcome only: nothing to look back on
 CLOSING_MINUTES = 10  # actions, evaluation
+REVIEW_LINES = 10  # the agenda names the last agreed actions; the terugblik itself walks through all
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Agenda:
     available_minutes: int
     planned_minutes: int
     warning: str | None
+    review: terugblik.ReviewCount | None = None  # a stored session's terugblik count
 
 
 def minutes_between(start: dt.time, end: dt.time) -> int:
@@ -97,22 +99,33 @@ def build_agenda(
     return Agenda(items, available, planned, warning)
 
 
-def agenda_for_session(*, session: Session, learning_session_id: int) -> Agenda:
-    """The agenda of a stored session, with the open actions of its series in the terugblik."""
+def agenda_for_session(
+    *, session: Session, learning_session_id: int, review_lines: int = REVIEW_LINES
+) -> Agenda:
+    """The agenda of a stored session; its terugblik names the last `review_lines` actions of the
+    series it walks through (the last agreed first) and counts the rest, however long the series."""
     meeting = session.get(LearningSession, learning_session_id)
     if meeting is None:
         raise NotFound("Deze leersessie bestaat niet.")
-    review = terugblik.actions_for_review(session=session, learning_session_id=meeting.id)
+    count = terugblik.review_count(session=session, learning_session_id=meeting.id)
+    review = (
+        terugblik.actions_for_review(session=session, learning_session_id=meeting.id, limit=review_lines)
+        if count.total
+        else []
+    )
     details = [
         f"{a.title} — {a.owner_label}"
         + (f", uiterlijk {dates.short_date(a.due_date)}" if a.due_date else "")
         + (f" ({ACTION_STATUS_LABELS[a.status]})" if a.status in FINISHED_ACTION_STATUSES else "")
         for a in review
     ]
-    return build_agenda(
+    if count.total > len(details):
+        details.append(f"… en {count.total - len(details)} eerder afgesproken (alle in Opvolging)")
+    plan = build_agenda(
         rounds=list(meeting.rounds or []),
         start=meeting.start_time,
         end=meeting.end_time,
-        review_minutes=REVIEW_MINUTES if review else SHORT_REVIEW_MINUTES,
+        review_minutes=REVIEW_MINUTES if count.total else SHORT_REVIEW_MINUTES,
         review_details=details,
     )
+    return replace(plan, review=count)

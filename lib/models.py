@@ -645,7 +645,11 @@ class Action(Base):
     """A vervolgactie: a solution turned into work with a trekker."""
 
     __tablename__ = "action"
-    __table_args__ = (CheckConstraint("owner_user_id IS NOT NULL OR owner_name IS NOT NULL", name="has_owner"),)
+    __table_args__ = (
+        CheckConstraint("owner_user_id IS NOT NULL OR owner_name IS NOT NULL", name="has_owner"),
+        # An organisation's actions in due-date order: the late and vastgelopen lists read the first few.
+        Index("ix_action_organisation_due", "organisation_id", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("learning_session.id"), index=True)

@@ -59,7 +59,7 @@ def chart_ui(title: str, explanation: str, frame, build, key: str) -> None:
         st.plotly_chart(view.figure(build, key, frame), key=key, config=CHART_CONFIG, theme=None)
 
 
-def late_actions_ui(frame) -> None:
+def late_actions_ui(frame, filters: stats.Filters) -> None:
     with st.container(border=True):
         st.header("Te late acties")
         st.caption(
@@ -68,6 +68,8 @@ def late_actions_ui(frame) -> None:
         if frame.empty:
             st.success("Er zijn geen te late acties.", icon="✅")
             return
+        if len(frame) >= stats.LATE_SHOWN:
+            st.caption(f"Hier staan de {stats.LATE_SHOWN} langst te late acties; de CSV bevat ze allemaal.")
         st.dataframe(
             frame,
             key="dash_late_table",
@@ -89,9 +91,14 @@ def late_actions_ui(frame) -> None:
             icon="⬇️",
             on_click="ignore",
             mime="text/csv",
-            data=downloads.audited(reports.late_actions_csv(frame), user, late_file),
+            data=downloads.audited(lambda: late_file_data(filters), user, late_file),
             file_name=late_file,
         )
+
+
+def late_file_data(filters: stats.Filters) -> bytes:
+    with db.read() as session:
+        return reports.late_actions_file(session=session, viewer=user, filters=filters, today=dates.local_today())
 
 
 def stuck_actions_ui(organisation_id: int | None) -> None:
@@ -109,12 +116,18 @@ def stuck_actions_ui(organisation_id: int | None) -> None:
                 actor=user,
                 today=dates.local_today(),
                 organisation_id=None if own_only else organisation_id,
+                limit=stuck.STUCK_SHOWN + 1,
             )
+        found, more = stuck.shortlist(found)
         if own_only:
             st.caption("U ziet de vastgelopen acties van uw eigen organisatie.")
         if not found:
             st.success("Er zijn geen vastgelopen acties.", icon="✅")
             return
+        if more:
+            st.caption(
+                f"Hier staan de {stuck.STUCK_SHOWN} die het langst te laat zijn; alle acties staan onder Opvolging."
+            )
         for index, (name, items) in enumerate(stuck.by_organisation(found).items()):
             st.markdown(f"**{md_escape(name)}** — {len(items)} vastgelopen")
             st.dataframe(stuck_table(items), hide_index=True, width="stretch", key=f"dash_stuck_{index}")
@@ -177,7 +190,7 @@ with right:
         charts.realisation,
         "dash_chart_realisation",
     )
-late_actions_ui(board.late)
+late_actions_ui(board.late, filters)
 stuck_actions_ui(filters.organisation_id)
 left, right = st.columns(2, gap="medium")
 with left:

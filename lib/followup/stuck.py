@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -35,7 +35,8 @@ from lib.models import (
 # Left in one of these at two terugblikken in a row, and still in one: vastgelopen.
 STUCK_STATUSES = (ActionStatus.IN_PROGRESS, ActionStatus.FAILED)
 LATE_DAYS = 30  # more than this many days past the due date (and not finished): vastgelopen
-STUCK_LIMIT = 500  # the dashboard lists at most this many
+STUCK_LIMIT = 500  # a list asks for at most this many
+STUCK_SHOWN = 100  # the dashboard names the longest late of them
 
 
 # --- the rule -----------------------------------------------------------------------------------
@@ -154,38 +155,51 @@ class StuckAction:
 
 def _candidates(today: dt.date) -> ColumnElement[bool]:
     """Actions the rule may call stuck, in SQL: still bezig or niet gelukt after at least two
-    terugblikken, or unfinished more than LATE_DAYS past the due date. `reasons` decides."""
-    reviewed_twice = (
-        select(ActionUpdate.action_id)
-        .join(Action, Action.id == ActionUpdate.action_id)
-        .where(_at_a_terugblik())
-        .group_by(ActionUpdate.action_id)
-        .having(func.count(func.distinct(ActionUpdate.session_id)) >= 2)
+    terugblikken, or unfinished more than LATE_DAYS past the due date. `reasons` decides.
+
+    The terugblikken are counted per candidate through the index on the action's updates, so the
+    cost follows the actions asked for, not the whole history of every action."""
+    terugblikken = (
+        select(func.count(func.distinct(ActionUpdate.session_id)))
+        .where(ActionUpdate.action_id == Action.id, _at_a_terugblik())
+        .correlate(Action)
+        .scalar_subquery()
     )
     return or_(
-        and_(Action.status.in_(STUCK_STATUSES), Action.id.in_(reviewed_twice)),
+        and_(Action.status.in_(STUCK_STATUSES), terugblikken >= 2),
         and_(Action.due_date < late_cutoff(today), Action.status.notin_(FINISHED_ACTION_STATUSES)),
     )
 
 
 def _stuck(session: Session, today: dt.date, *conditions: ColumnElement[bool], limit: int) -> list[StuckAction]:
+    """The first `limit` candidates, longest late first (those without a due date last), judged by
+    `reasons`. Dated and undated actions are read apart, so the dated ones come in the order of the
+    index on (organisation, due date) and the database stops after `limit`."""
     owner = aliased(User)
-    rows = session.execute(
-        select(
-            Action.id,
-            Action.title,
-            owner_label_sql(owner),
-            Action.organisation_id,
-            func.coalesce(Organisation.name, ""),
-            Action.status,
-            Action.due_date,
+
+    def candidates(dated: ColumnElement[bool], count: int) -> list[Any]:
+        return list(
+            session.execute(
+                select(
+                    Action.id,
+                    Action.title,
+                    owner_label_sql(owner),
+                    Action.organisation_id,
+                    func.coalesce(Organisation.name, ""),
+                    Action.status,
+                    Action.due_date,
+                )
+                .outerjoin(owner, owner.id == Action.owner_user_id)
+                .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+                .where(_candidates(today), dated, *conditions)
+                .order_by(Action.due_date, Action.id)
+                .limit(count)
+            ).all()
         )
-        .outerjoin(owner, owner.id == Action.owner_user_id)
-        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
-        .where(_candidates(today), *conditions)
-        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
-        .limit(limit)
-    ).all()
+
+    rows = candidates(Action.due_date.is_not(None), limit)
+    if len(rows) < limit:
+        rows += candidates(Action.due_date.is_(None), limit - len(rows))
     history = terugblik_outcomes(session=session, action_ids=[r[0] for r in rows])
     found = []
     for action_id, title, owner_label, organisation_id, organisation, status, due in rows:
@@ -237,6 +251,12 @@ def stuck_actions(
     conditions = [] if organisation_id is None else [Action.organisation_id == organisation_id]
     found = _stuck(session, today, *conditions, limit=limit)
     return sorted(found, key=lambda a: (a.organisation == "", a.organisation.lower(), -a.days_late, a.id))
+
+
+def shortlist(items: Sequence[StuckAction], shown: int = STUCK_SHOWN) -> tuple[list[StuckAction], bool]:
+    """The `shown` longest late of `items` in the dashboard's order, and whether any were left out."""
+    kept = set(a.id for a in sorted(items, key=lambda a: (-a.days_late, a.id))[:shown])
+    return [a for a in items if a.id in kept], len(items) > shown
 
 
 def my_stuck_actions(*, session: Session, user: CurrentUser, today: dt.date) -> list[StuckAction]:

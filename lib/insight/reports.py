@@ -321,9 +321,18 @@ CONTRIBUTION_COLUMNS = [
 
 
 def late_actions_csv(frame: pd.DataFrame) -> bytes:
-    """The dashboard's late-actions table as a safe CSV file."""
+    """A late-actions table (stats.late_actions) as a safe CSV file."""
     columns = ["Nr", "Actie", "Trekker", "Organisatie", "Streefdatum", "Dagen te laat", "Status"]
     return to_csv(columns, frame.astype(object).values.tolist())
+
+
+def late_actions_file(*, session: Session, viewer: CurrentUser, filters: stats.Filters, today: dt.date) -> bytes:
+    """Every late action of `filters` the viewer may see, as CSV: the whole list the dashboard shortens."""
+    policy.require(viewer, "insight.view")
+    frame = stats.late_actions(
+        session=session, filters=filters, today=today, limit=None, visible=visibility.action_clause(viewer)
+    )
+    return late_actions_csv(frame)
 
 
 def actions_csv(*, session: Session, viewer: CurrentUser, filters: stats.Filters) -> bytes:

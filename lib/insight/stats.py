@@ -59,6 +59,7 @@ STATUS_COLOURS = {
 KIND_COLOURS = {"belemmert": "#C0392B", "helpt": "#2E8540"}
 THEME_TEXT_LIMIT = 5000
 LATE_LIMIT = 1000
+LATE_SHOWN = 100  # the dashboard lists the longest late; its CSV holds every one (reports.late_actions_file)
 
 # Words that say nothing about a theme: Dutch function words plus the words every obstacle uses.
 _STOP_WORDS = """
@@ -331,7 +332,7 @@ def late_actions(
     session: Session,
     filters: Filters,
     today: dt.date,
-    limit: int = LATE_LIMIT,
+    limit: int | None = LATE_LIMIT,
     visible: ColumnElement[bool] | None = None,
 ) -> pd.DataFrame:
     """actie, trekker, organisatie, streefdatum, dagen_te_laat, status: unfinished actions past due,
@@ -569,7 +570,7 @@ def compute_dashboard(*, session: Session, filters: Filters, today: dt.date) -> 
         status_by_session=action_status_by_session(session=session, filters=filters),
         on_time=on_time_share(session=session, filters=filters, today=today),
         realisation=realisation(session=session, filters=filters),
-        late=late_actions(session=session, filters=filters, today=today),
+        late=late_actions(session=session, filters=filters, today=today, limit=LATE_SHOWN),
         perspectives=contributions_per_perspective(session=session, filters=filters),
         themes=recurring_themes(session=session, filters=filters),
         attendance=attendance_by_role(session=session, filters=filters),

@@ -99,9 +99,7 @@ def build_agenda(
     return Agenda(items, available, planned, warning)
 
 
-def agenda_for_session(
-    *, session: Session, learning_session_id: int, review_lines: int = REVIEW_LINES
-) -> Agenda:
+def agenda_for_session(*, session: Session, learning_session_id: int, review_lines: int = REVIEW_LINES) -> Agenda:
     """The agenda of a stored session; its terugblik names the last `review_lines` actions of the
     series it walks through (the last agreed first) and counts the rest, however long the series."""
     meeting = session.get(LearningSession, learning_session_id)

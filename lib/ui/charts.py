@@ -88,7 +88,11 @@ def dashboard(*, viewer: CurrentUser, filters: stats.Filters, today: dt.date) ->
     # follow the one visibility rule (a manager: the own organisation's, and the own).
     with db.read(engine) as session:
         late = stats.late_actions(
-            session=session, filters=filters, today=today, visible=visibility.action_clause(viewer)
+            session=session,
+            filters=filters,
+            today=today,
+            limit=stats.LATE_SHOWN,
+            visible=visibility.action_clause(viewer),
         )
     return DashboardView(dataclasses.replace(view.board, late=late), view._figures, view._lock)
 

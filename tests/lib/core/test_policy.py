@@ -724,6 +724,10 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         "insight.view",
         lambda s, w, me: reports.actions_csv(session=s, viewer=me, filters=stats.Filters()),
     ),
+    "insight.reports.late_actions_file": (
+        "insight.view",
+        lambda s, w, me: reports.late_actions_file(session=s, viewer=me, filters=stats.Filters(), today=TODAY),
+    ),
     "insight.reports.contributions_csv": (
         "insight.view",
         lambda s, w, me: reports.contributions_csv(session=s, viewer=me, filters=stats.Filters()),

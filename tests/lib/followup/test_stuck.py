@@ -210,3 +210,39 @@ def test_the_terugblik_says_2e_keer_besproken_and_vastgelopen(engine, world):
         after = stuck.review_marks(session=s, learning_session_id=third, items=items, today=NOW)
     assert after[world["action"]].label == "2e keer besproken"
     assert after[world["action"]].reasons == ("bij twee terugblikken op rij bezig",)
+
+
+def test_the_dashboard_list_is_the_longest_late_first_and_says_when_it_left_some_out(engine, world):
+    """Years of late actions: the list asks the database for the longest late first and stops; the
+    dashboard keeps the `shown` longest late and knows it left the rest out."""
+    with db.transaction(engine) as s:
+        first = s.get(f.LearningSession, world["sessions"][0])
+        owner = s.get(f.User, world["owner"].id)
+        late = [
+            f.action(s, first, owner, title=f"Laat {days}", due_date=NOW - dt.timedelta(days=days)).id
+            for days in (40, 90, 60, 35)
+        ]
+    with db.read(engine) as s:
+        three = stuck.stuck_actions(session=s, actor=world["aanjager"], today=NOW, limit=3)
+        everything = stuck.stuck_actions(session=s, actor=world["aanjager"], today=NOW)
+    assert sorted(a.id for a in three) == sorted([late[1], late[2], late[0]])  # 90, 60, 40 days
+    assert len(everything) == 4
+    shown, more = stuck.shortlist(everything, shown=2)
+    assert [a.days_late for a in shown] == [90, 60] and more
+    assert stuck.shortlist(everything, shown=4) == (everything, False)
+
+
+def test_undated_actions_stuck_at_two_terugblikken_come_after_the_dated_ones(engine, world):
+    _first, second, third = world["sessions"]
+    with db.transaction(engine) as s:
+        s.get(f.Action, world["action"]).due_date = None
+        meeting = s.get(f.LearningSession, world["sessions"][0])
+        owner = s.get(f.User, world["owner"].id)
+        dated = f.action(s, meeting, owner, title="Laat", due_date=NOW - dt.timedelta(days=45)).id
+    at_terugblik(engine, world, second, BEZIG)
+    at_terugblik(engine, world, third, BEZIG)
+    with db.read(engine) as s:
+        both = stuck.stuck_actions(session=s, actor=world["aanjager"], today=NOW, limit=2)
+        one = stuck.stuck_actions(session=s, actor=world["aanjager"], today=NOW, limit=1)
+    assert {a.id for a in both} == {dated, world["action"]}
+    assert [a.id for a in one] == [dated]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 
@@ -305,3 +307,36 @@ def test_the_late_list_follows_the_visibility_rule_for_a_manager(engine, known):
         )
     assert set(everyone["actie"]) == {"a2", "a6"}
     assert list(mine["actie"]) == ["a2"]
+
+
+def test_the_dashboard_names_the_longest_late_and_the_csv_holds_every_one_the_viewer_may_see(engine, monkeypatch):
+    """More late actions than the dashboard lists: the list has the LATE_SHOWN longest late, the CSV
+    (built when clicked) every one, and a manager's CSV only the own organisation's."""
+    from lib.insight import reports
+
+    monkeypatch.setattr(stats, "LATE_SHOWN", 3)
+    with db.transaction(engine) as session:
+        own, other = f.organisation(session, "Gemeente Ëde"), f.organisation(session, "Wijkteam West")
+        manager = f.user(session, Role.MANAGER, organisation=own)
+        trekker = f.user(session, Role.PROFESSIONAL, organisation=own)
+        meeting = f.learning_session(session, series_row=f.series(session), date=dt.date(2026, 1, 5))
+        for days in range(1, 6):
+            for org in (own, other):
+                f.action(
+                    session,
+                    meeting,
+                    trekker,
+                    organisation_id=org.id,
+                    due_date=TODAY - dt.timedelta(days=days),
+                    title=f"{org.name} {days}",
+                )
+        viewer, aanjager = f.current(manager), f.current(f.user(session, Role.AANJAGER))
+    with db.read(engine) as session:
+        board = stats.compute_dashboard(session=session, filters=stats.Filters(), today=TODAY)
+        everything = reports.late_actions_file(session=session, viewer=aanjager, filters=stats.Filters(), today=TODAY)
+        own_only = reports.late_actions_file(session=session, viewer=viewer, filters=stats.Filters(), today=TODAY)
+    assert list(board.late["dagen_te_laat"]) == [5, 5, 4]
+    rows = list(csv.reader(io.StringIO(everything.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1 + 10
+    mine = list(csv.reader(io.StringIO(own_only.decode("utf-8-sig")), delimiter=";"))
+    assert [r[1] for r in mine[1:]] == [f"Gemeente Ëde {d}" for d in (5, 4, 3, 2, 1)]

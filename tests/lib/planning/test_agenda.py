@@ -60,3 +60,24 @@ def test_stored_session_lists_open_actions_in_its_terugblik(engine):
     assert plan.items[0].details == ["Vast aanspreekpunt bij de corporatie — Marco de Bruijn, uiterlijk 6 okt 2026"]
     assert plan.items[0].minutes == agenda.REVIEW_MINUTES
     assert first.items[0].minutes == agenda.SHORT_REVIEW_MINUTES and first.items[0].details == []
+
+
+def test_the_agenda_names_the_last_agreed_actions_and_counts_the_rest(engine):
+    """A long series: the agenda names `review_lines` actions (the last agreed first) and counts the
+    others, where the terugblik itself walks through all of them."""
+    with db.transaction(engine) as session:
+        series = f.series(session)
+        owner = f.user(session, Role.MANAGER, display_name="Marco de Bruijn")
+        earlier = f.learning_session(session, series_row=series, date=dt.date(2026, 9, 1))
+        later = f.learning_session(session, series_row=series, date=dt.date(2026, 9, 15))
+        coming = f.learning_session(session, series_row=series, date=dt.date(2026, 10, 6))
+        for number in range(4):
+            f.action(session, earlier, owner, title=f"Eerder {number}", due_date=None)
+        f.action(session, later, owner, title="Laatst afgesproken", due_date=None)
+        plan = agenda.agenda_for_session(session=session, learning_session_id=coming.id, review_lines=2)
+    assert plan.items[0].details == [
+        "Laatst afgesproken — Marco de Bruijn",
+        "Eerder 3 — Marco de Bruijn",
+        "… en 3 eerder afgesproken (alle in Opvolging)",
+    ]
+    assert plan.review is not None and (plan.review.total, plan.review.open) == (5, 5)

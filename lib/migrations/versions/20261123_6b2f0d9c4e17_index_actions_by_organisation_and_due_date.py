@@ -1,0 +1,27 @@
+"""index actions by organisation and due date
+
+A manager's dashboard lists the own organisation's late and vastgelopen actions, longest late first.
+With only the index on the organisation, the database sorted every action of the organisation (8,000
+at L size) for the first hundred; with this one it reads them in due-date order and stops.
+
+Revision ID: 6b2f0d9c4e17
+Revises: 9a3ee92e5fb6
+Create Date: 2026-11-23 07:10:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "6b2f0d9c4e17"
+down_revision: str | None = "9a3ee92e5fb6"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_action_organisation_due", "action", ["organisation_id", "due_date"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_action_organisation_due", table_name="action")

@@ -11,7 +11,7 @@ from lib.ui.text import md_escape
 
 user = page.setup("mijn_sessies")
 
-SHOWN = 20
+SHOWN = 10  # session cards per page
 
 
 def calendar_file(learning_session_id: int) -> bytes:
@@ -119,9 +119,16 @@ if circles:
     for circle in circles:
         circle_card_ui(circle)
     st.header("Komende leersessies")
+shown = st.session_state.get("my_sessions_shown", SHOWN)
 with db.read() as session:
-    items = attendance.my_sessions(session=session, user=user, today=dates.local_today())[:SHOWN]
+    items = attendance.my_sessions(session=session, user=user, today=dates.local_today(), limit=shown + 1)
 if not items:
     st.info("Er zijn geen komende leersessies gepland.")
-for item in items:
+for item in items[:shown]:
     session_card_ui(item)
+if len(items) > shown:  # a page of cards at a time: how far ahead to look is the user's choice
+    st.button(
+        f"Meer sessies tonen (de volgende {SHOWN})",
+        key="my_sessions_more",
+        on_click=lambda: st.session_state.update(my_sessions_shown=shown + SHOWN),
+    )

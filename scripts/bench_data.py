@@ -45,6 +45,7 @@ def checkout_modules() -> tuple[Any, Any]:
 SEED = 20160905
 YEARS = 5
 SESSIONS_PER_SERIES = 15
+WEEKS_AHEAD = 8
 GROUPS = 3
 # Size M per unit of scale: 250 sessions, 3,000 cases, ~30,000 contributions, 10,000 actions, 400 users.
 SESSIONS = 250
@@ -79,9 +80,11 @@ def generate(engine: Any, scale: int = 1) -> dict[str, int]:
     """Fill an empty database with `scale` × size M; returns the counts per table."""
     db, werkvormen = checkout_modules()
     rng = random.Random(SEED)
-    # The last series runs from about two months ago into the next weeks, so at every size there are
-    # sessions to prepare and a terugblik ahead, as in an organisation that keeps going.
-    start_day = TODAY - dt.timedelta(days=365 * YEARS - 7 * (SESSIONS_PER_SERIES // 2))
+    # The planning reaches WEEKS_AHEAD weeks past today at every size (the last series ends then), so
+    # there are sessions to sign up for and to prepare, as in an organisation that keeps going.
+    series_count = -(-SESSIONS * scale // SESSIONS_PER_SERIES)
+    last_series_start = (365 * YEARS) * (series_count - 1) // series_count
+    start_day = TODAY + dt.timedelta(days=7 * (WEEKS_AHEAD - SESSIONS_PER_SERIES + 1) - last_series_start)
     with db.transaction(engine) as session:
         if hasattr(werkvormen, "ensure_builtin"):  # a checkout from before the werkvormen migration
             werkvormen.ensure_builtin(session=session)
@@ -119,7 +122,6 @@ def generate(engine: Any, scale: int = 1) -> dict[str, int]:
 
         series_rows, session_rows = [], []
         session_id = 0
-        series_count = -(-SESSIONS * scale // SESSIONS_PER_SERIES)
         for s in range(series_count):
             series_rows.append(
                 {

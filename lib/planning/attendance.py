@@ -266,11 +266,18 @@ class MySession:
     version: int  # what a sign-up or sign-off from this card expects (attendance.sign_up)
 
 
-def my_sessions(*, session: Session, user: CurrentUser, today: dt.date) -> list[MySession]:
-    """Upcoming sessions for the Mijn sessies page, with whether this user comes."""
+def my_sessions(*, session: Session, user: CurrentUser, today: dt.date, limit: int | None = None) -> list[MySession]:
+    """Upcoming sessions for the Mijn sessies page (the first `limit`, soonest first), with whether
+    this user comes."""
     policy.require(user, "session.sign_up")
-    meetings = schedule.upcoming_sessions(session=session, today=today)
-    mine = set(session.scalars(select(Attendance.session_id).where(Attendance.user_id == user.id)))
+    meetings = schedule.upcoming_sessions(session=session, today=today, limit=limit)
+    mine = set(
+        session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.user_id == user.id, Attendance.session_id.in_([m.id for m in meetings])
+            )
+        )
+    )
     return [
         MySession(
             m.id,

@@ -482,12 +482,15 @@ def set_status(
     return meeting
 
 
-def upcoming_sessions(*, session: Session, today: dt.date, include_cancelled: bool = True) -> list[LearningSession]:
-    """Sessions from today on, soonest first."""
+def upcoming_sessions(
+    *, session: Session, today: dt.date, include_cancelled: bool = True, limit: int | None = None
+) -> list[LearningSession]:
+    """Sessions from today on, soonest first (the first `limit` when given)."""
     query = select(LearningSession).where(LearningSession.date >= today)
     if not include_cancelled:
         query = query.where(LearningSession.status != SessionStatus.CANCELLED)
-    return list(session.scalars(query.order_by(LearningSession.date, LearningSession.start_time)))
+    order = (LearningSession.date, LearningSession.start_time, LearningSession.id)
+    return list(session.scalars(query.order_by(*order).limit(limit)))
 
 
 def sessions_to_prepare(*, session: Session, today: dt.date) -> list[LearningSession]:

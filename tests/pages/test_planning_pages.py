@@ -212,6 +212,33 @@ def test_professional_signs_up_and_off_on_mijn_sessies(app_as, sqlite_engine):
     assert "U bent afgemeld voor" in texts(at)
 
 
+def test_mijn_sessies_shows_ten_cards_at_a_time_and_more_on_request(app_as, sqlite_engine):
+    """A year of planning ahead: ten cards, soonest first, and 'Meer sessies tonen' for the next ten."""
+    with db.transaction(sqlite_engine) as session:
+        series = session.scalars(select(Series)).first()
+        start = dt.date.today() + dt.timedelta(days=60)
+        for week in range(25):
+            session.add(
+                LearningSession(
+                    series_id=series.id,
+                    title=f"Extra sessie {week + 1:02d}",
+                    date=start + dt.timedelta(days=7 * week),
+                    start_time=dt.time(9),
+                    end_time=dt.time(10, 30),
+                    template_name="Standaard",
+                    rounds=[],
+                )
+            )
+    at = app_as("professional", MIJN)
+    cards = [h.value for h in at.header]
+    assert len(cards) == 10 and md_escape("Extra sessie 25") not in cards  # the soonest ten
+    at.button(key="my_sessions_more").click().run()
+    assert len(at.header) == 20 and not at.exception
+    at.button(key="my_sessions_more").click().run()
+    assert [h.value for h in at.header][-1] == md_escape("Extra sessie 25")
+    assert not [b for b in at.button if b.key == "my_sessions_more"]  # everything shown
+
+
 def test_mijn_sessies_calendar_file_is_a_valid_ics(app_as):
     at = app_as("manager", MIJN)
     downloads = at.get("download_button")

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.core import audit, policy, throttle
 from lib.core.errors import DomainError, NotAllowed
-from lib.core.validation import clean_text
+from lib.core.validation import LIKE_ESCAPE, clean_text, contains_pattern
 from lib.models import AuthToken, Organisation, Role, User, utcnow
 
 _hasher = PasswordHasher()
@@ -381,6 +381,26 @@ def change_own_password(
 
 def list_users(*, session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.display_name)))
+
+
+USERS_SHOWN = 50  # the beheerder's list: a search narrows it, however many accounts there are
+
+
+def find_users(*, session: Session, search: str = "", limit: int = USERS_SHOWN) -> tuple[list[User], int]:
+    """Accounts whose name, user name or e-mail address contains `search` (any case), by name, at most
+    `limit` of them, and how many match in all."""
+    query = select(User)
+    if search.strip():
+        pattern = contains_pattern(search)
+        query = query.where(
+            or_(
+                User.display_name.ilike(pattern, escape=LIKE_ESCAPE),
+                User.username.ilike(pattern, escape=LIKE_ESCAPE),
+                User.email.ilike(pattern, escape=LIKE_ESCAPE),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(User.display_name, User.id).limit(limit))), total
 
 
 def list_organisations(*, session: Session, include_inactive: bool = False) -> list[Organisation]:

@@ -144,16 +144,29 @@ def organisations_ui(organisations) -> None:
             )
 
 
+def found_users() -> list:
+    """The accounts the search finds, at most USERS_SHOWN, and a line that says how many there are."""
+    search = st.text_input(
+        "Zoek op naam, gebruikersnaam of e-mailadres", max_chars=120, key="user_search", placeholder="bijv. Jansen"
+    )
+    with db.read() as session:
+        users, total = accounts.find_users(session=session, search=search)
+    found = "gevonden" if search.strip() else "in totaal"
+    more = f"; de eerste {len(users)} op naam staan hier, zoek om er een te vinden" if total > len(users) else ""
+    st.caption(f"{total} {'gebruiker' if total == 1 else 'gebruikers'} {found}{more}.")
+    return users
+
+
 st.title("Gebruikers en organisaties")
 flash.show()
 with db.read() as session:
-    all_users = accounts.list_users(session=session)
     organisations = accounts.list_organisations(session=session)
 
 users_tab, new_tab, org_tab = st.tabs(["Gebruikers", "Nieuwe gebruiker", "Organisaties"])
 with users_tab:
-    users_table_ui(all_users, organisations)
-    manage_user_ui(all_users)
+    shown_users = found_users()
+    users_table_ui(shown_users, organisations)
+    manage_user_ui(shown_users)
 with new_tab:
     new_user_ui(organisations)
 with org_tab:

@@ -22,3 +22,13 @@ def clean_text(value: str | None, *, field: str, max_length: int, required: bool
     if len(value) > max_length:
         raise DomainError(f"{field} mag hoogstens {max_length} tekens lang zijn (nu {len(value)}).")
     return value
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(search: str) -> str:
+    """A LIKE pattern for 'contains `search`' where %, _ and the escape itself are plain characters
+    (use with `escape=LIKE_ESCAPE`): a search for '50%' finds '50%', not everything."""
+    plain = search.strip().replace(LIKE_ESCAPE, 2 * LIKE_ESCAPE).replace("%", r"\%").replace("_", r"\_")
+    return f"%{plain}%"

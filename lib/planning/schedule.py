@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from lib.accounts import CurrentUser
 from lib.core import audit, dates, policy, versions
 from lib.core.errors import DomainError, NotFound
-from lib.core.validation import clean_text
+from lib.core.validation import LIKE_ESCAPE, clean_text, contains_pattern
 from lib.models import (
     SERIES_KIND_LABELS,
     SESSION_KIND_LABELS,
@@ -541,7 +541,7 @@ def selectable_cases(*, session: Session, search: str = "", limit: int = CASE_CH
         Case.status.in_([CaseStatus.SUBMITTED, CaseStatus.RETURNED])
     )
     if search.strip():
-        query = query.where(Case.title.ilike(f"%{search.strip()}%"))
+        query = query.where(Case.title.ilike(contains_pattern(search), escape=LIKE_ESCAPE))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(Case.created_at, Case.id).limit(limit)).all()
     return [CaseChoice(*row) for row in rows], total

@@ -168,3 +168,25 @@ def test_beheerder_cannot_lock_themselves_out(engine, people):
 def test_organisation_names_are_unique_ignoring_case(engine, people):
     with pytest.raises(DomainError, match="bestaat al"), db.transaction(engine) as session:
         accounts.create_organisation(session=session, name="wijkteam noord", kind="wijkteam", actor=people["admin"])
+
+
+def test_find_users_searches_name_user_name_and_email_and_counts_all(engine):
+    with db.transaction(engine) as session:
+        factories.user(session, display_name="Özlem Jansen", username="ozlem.j")
+        factories.user(session, display_name="Piet Bakker", username="piet_b", email="p.bakker@wijk.example")
+        factories.user(session, display_name="Korting 50% Kees", username="kees")
+        for number in range(5):
+            factories.user(session, display_name=f"Zz Collega {number}", username=f"collega{number}")
+    with db.read(engine) as session:
+        by_name, one = accounts.find_users(session=session, search="jansen")
+        by_mail, _ = accounts.find_users(session=session, search="BAKKER@")
+        percent, _ = accounts.find_users(session=session, search="50%")
+        underscore, _ = accounts.find_users(session=session, search="_")  # a plain character, not "any"
+        page, total = accounts.find_users(session=session, search="collega", limit=3)
+        nothing, none = accounts.find_users(session=session, search="<script>")
+    assert [u.username for u in by_name] == ["ozlem.j"] and one == 1
+    assert [u.username for u in by_mail] == ["piet_b"]
+    assert [u.username for u in percent] == ["kees"]
+    assert [u.username for u in underscore] == ["piet_b"]
+    assert [u.username for u in page] == ["collega0", "collega1", "collega2"] and total == 5
+    assert nothing == [] and none == 0

@@ -12,7 +12,7 @@ from lib.accounts import CurrentUser
 from lib.core import policy
 from lib.followup.terugblik import review_count
 from lib.models import (
-    FINISHED_ACTION_STATUSES,
+    UNFINISHED_ACTION_STATUSES,
     Action,
     Attendance,
     Case,
@@ -114,7 +114,7 @@ def my_open_actions(*, session: Session, user: CurrentUser, today: dt.date, limi
         select(Action.id, Action.title, Action.status, Action.due_date)
         .where(
             Action.owner_user_id == user.id,
-            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            Action.status.in_(UNFINISHED_ACTION_STATUSES),
             Action.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS),
         )
         .order_by(Action.due_date, Action.id)
@@ -132,7 +132,7 @@ def my_other_open_actions(*, session: Session, user: CurrentUser, today: dt.date
             .select_from(Action)
             .where(
                 Action.owner_user_id == user.id,
-                Action.status.notin_(FINISHED_ACTION_STATUSES),
+                Action.status.in_(UNFINISHED_ACTION_STATUSES),
                 or_(Action.due_date.is_(None), Action.due_date > today + dt.timedelta(days=DUE_SOON_DAYS)),
             )
         )

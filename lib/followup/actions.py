@@ -24,6 +24,7 @@ from lib.core.validation import clean_text
 from lib.models import (
     ACTION_STATUS_LABELS,
     FINISHED_ACTION_STATUSES,
+    UNFINISHED_ACTION_STATUSES,
     Action,
     ActionEffect,
     ActionStatus,
@@ -113,7 +114,7 @@ def is_late(due_date: dt.date | None, status: str, today: dt.date) -> bool:
 
 
 def _late_clause(today: dt.date) -> ColumnElement[bool]:
-    return and_(Action.due_date < today, Action.status.notin_(FINISHED_ACTION_STATUSES))
+    return and_(Action.due_date < today, Action.status.in_(UNFINISHED_ACTION_STATUSES))
 
 
 def due_text(due_date: dt.date | None, status: str, today: dt.date) -> str:

@@ -28,7 +28,7 @@ from lib.core.config import Settings, get_settings
 from lib.core.dates import TZ, local_today, long_date
 from lib.followup.actions import due_text, status_label
 from lib.home import DUE_SOON_DAYS
-from lib.models import FINISHED_ACTION_STATUSES, Action, AuditLog, User
+from lib.models import UNFINISHED_ACTION_STATUSES, Action, AuditLog, User
 
 log = logging.getLogger(__name__)
 EVENT = "action_reminder"
@@ -60,7 +60,7 @@ def reminders_due(*, session: Session, today: dt.date, days: int = DUE_SOON_DAYS
         .where(
             User.active.is_(True),
             func.coalesce(User.email, "") != "",
-            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            Action.status.in_(UNFINISHED_ACTION_STATUSES),
             Action.due_date <= today + dt.timedelta(days=days),
             User.id.notin_(reminded),
         )

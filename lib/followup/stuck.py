@@ -22,6 +22,7 @@ from lib.core import dates, policy
 from lib.core.errors import NotAllowed, NotFound
 from lib.models import (
     FINISHED_ACTION_STATUSES,
+    UNFINISHED_ACTION_STATUSES,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -167,7 +168,7 @@ def _candidates(today: dt.date) -> ColumnElement[bool]:
     )
     return or_(
         and_(Action.status.in_(STUCK_STATUSES), terugblikken >= 2),
-        and_(Action.due_date < late_cutoff(today), Action.status.notin_(FINISHED_ACTION_STATUSES)),
+        and_(Action.due_date < late_cutoff(today), Action.status.in_(UNFINISHED_ACTION_STATUSES)),
     )
 
 

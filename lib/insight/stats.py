@@ -24,7 +24,7 @@ from lib.core import policy
 from lib.models import (
     ACTION_STATUS_LABELS,
     CONTRIBUTION_KIND_LABELS,
-    FINISHED_ACTION_STATUSES,
+    UNFINISHED_ACTION_STATUSES,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -214,7 +214,7 @@ def _frame(rows: Any, columns: list[str]) -> pd.DataFrame:
 
 def headline(*, session: Session, filters: Filters, today: dt.date) -> Headline:
     """The four numbers above the charts."""
-    unfinished = Action.status.notin_(FINISHED_ACTION_STATUSES)
+    unfinished = Action.status.in_(UNFINISHED_ACTION_STATUSES)
     past_due = and_(Action.due_date.is_not(None), Action.due_date < today)
     on_time = and_(
         Action.status == ActionStatus.DONE,
@@ -353,7 +353,7 @@ def late_actions(
         .where(
             *action_scope(filters),
             *([visible] if visible is not None else []),
-            Action.status.notin_(FINISHED_ACTION_STATUSES),
+            Action.status.in_(UNFINISHED_ACTION_STATUSES),
             Action.due_date.is_not(None),
             Action.due_date < today,
         )

@@ -1,8 +1,10 @@
-"""index actions by organisation and due date
+"""index actions by organisation and due date, and by status and due date
 
 A manager's dashboard lists the own organisation's late and vastgelopen actions, longest late first.
 With only the index on the organisation, the database sorted every action of the organisation (8,000
-at L size) for the first hundred; with this one it reads them in due-date order and stops.
+at L size) for the first hundred; with (organisation, due date) it reads them in due-date order and
+stops. Opvolging counts the late actions of all organisations: with (status, due date) that count
+reads the index alone (L size: 172 ms to 8 ms on SQLite).
 
 Revision ID: 6b2f0d9c4e17
 Revises: 9a3ee92e5fb6
@@ -21,7 +23,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index("ix_action_organisation_due", "action", ["organisation_id", "due_date"])
+    op.create_index("ix_action_status_due", "action", ["status", "due_date"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_action_status_due", table_name="action")
     op.drop_index("ix_action_organisation_due", table_name="action")

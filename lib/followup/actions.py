@@ -113,7 +113,12 @@ def is_late(due_date: dt.date | None, status: str, today: dt.date) -> bool:
     return due_date is not None and due_date < today and status not in FINISHED_ACTION_STATUSES
 
 
-def _late_clause(today: dt.date) -> ColumnElement[bool]:
+def _late_clause(today: dt.date, *, in_due_order: bool = False) -> ColumnElement[bool]:
+    """Past due and not finished. Counted as status IN (unfinished), which the index on (status, due
+    date) answers alone; `in_due_order` says NOT IN (finished) instead, which no status index serves,
+    so a list in due-date order walks the due-date index and stops after one page."""
+    if in_due_order:
+        return and_(Action.due_date < today, Action.status.notin_(FINISHED_ACTION_STATUSES))
     return and_(Action.due_date < today, Action.status.in_(UNFINISHED_ACTION_STATUSES))
 
 
@@ -466,8 +471,9 @@ def list_actions(
     query = _row_query(today).where(*conditions)
     rows: list[Row[Any]] = []
     if offset < late_total:
+        in_due_order = _late_clause(today, in_due_order=True)
         rows += session.execute(
-            query.where(late).order_by(Action.due_date, Action.id).limit(page_size).offset(offset)
+            query.where(in_due_order).order_by(Action.due_date, Action.id).limit(page_size).offset(offset)
         ).all()
     if len(rows) < page_size and not filters.late_only:
         rows += session.execute(

@@ -10,7 +10,7 @@ from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.exports.document import Document
 from lib.insight import terugkoppeling
-from lib.ui import downloads, page
+from lib.ui import downloads, page, tables
 from lib.ui.text import message_escape
 
 user = page.setup("terugkoppeling")
@@ -56,7 +56,7 @@ def actions_ui(report: terugkoppeling.Feedback) -> None:
                     "Laatste toelichting": a.last_note,
                     "Leersessie": a.session_title,
                 }
-                for a in report.actions
+                for a in tables.paged(report.actions, "feedback_actions_page", "vervolgacties")
             ]
         ),
         hide_index=True,
@@ -72,7 +72,12 @@ def effects_ui(report: terugkoppeling.Feedback) -> None:
         st.caption(terugkoppeling.NO_EFFECTS)
         return
     st.dataframe(
-        pd.DataFrame([{"Actie": a.title, "Effect": report.effects[a.id], "Trekker": a.owner} for a in realised]),
+        pd.DataFrame(
+            [
+                {"Actie": a.title, "Effect": report.effects[a.id], "Trekker": a.owner}
+                for a in tables.paged(realised, "feedback_effects_page", "gerealiseerde acties")
+            ]
+        ),
         hide_index=True,
         width="stretch",
         key="feedback_effects",
@@ -94,7 +99,7 @@ def solutions_ui(report: terugkoppeling.Feedback) -> None:
                     "Datum": dates.short_date(s.session_date),
                     "Werd actie": "; ".join(s.action_titles),
                 }
-                for s in report.solutions
+                for s in tables.paged(report.solutions, "feedback_solutions_page", "oplossingen")
             ]
         ),
         hide_index=True,
@@ -124,10 +129,9 @@ if organisation_id is None:
     st.info("Er is geen organisatie om terug te koppelen.")
     st.stop()
 try:
-    with db.read() as session:
-        report = terugkoppeling.feedback(
-            session=session, organisation_id=organisation_id, start=start, end=end, actor=user
-        )
+    report = tables.cached_feedback(
+        viewer=user, organisation_id=organisation_id, start=start, end=end, today=dates.local_today()
+    )
 except DomainError as error:
     st.error(message_escape(str(error)))
     st.stop()

@@ -177,3 +177,44 @@ def test_oogst_draws_each_list_of_contributions_as_one_element(app_as):
     lists = [t.value for t in at.text if t.value.startswith("• ")]
     assert lists and any("\n• " in value for value in lists)
     assert all(line.startswith("• ") for value in lists for line in value.split("\n"))
+
+
+def test_terugkoppeling_pages_long_tables_and_follows_a_change_at_once(app_as, sqlite_engine):
+    """An organisation with hundreds of actions in the period: the table shows a hundred at a time with
+    a page number; a change made elsewhere shows on the next run (the report is cached per change)."""
+    oss = organisation_id(sqlite_engine, "Gemeente Oss")
+    with db.transaction(sqlite_engine) as session:
+        shown = session.scalars(select(Action).where(Action.organisation_id == oss)).first()
+        for number in range(120):
+            session.add(
+                Action(
+                    session_id=shown.session_id,
+                    title=f"Extra actie {number:03d}",
+                    owner_name="Trekker",
+                    organisation_id=oss,
+                    due_date=shown.due_date,
+                )
+            )
+    at = app_as("manager", "pages/terugkoppeling.py")
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 100
+    assert "1–100 van 122 vervolgacties; de download bevat ze allemaal." in [c.value for c in at.caption]
+    at.number_input(key="feedback_actions_page").set_value(2).run()
+    assert len(at.dataframe[0].value) == 22
+    with db.transaction(sqlite_engine) as session:
+        from lib.followup import actions
+        from tests import factories as f
+
+        target = session.scalars(select(Action).where(Action.title == "Extra actie 119")).one()
+        aanjager = f.current(f.user(session, f.Role.AANJAGER))
+        actions.change_status(
+            session=session,
+            action_id=target.id,
+            to_status=ActionStatus.DONE,
+            note="Klaar.",
+            actor=aanjager,
+            expected_version=target.version,
+        )
+    at.run()
+    frame = at.dataframe[0].value
+    assert frame.set_index("Actie").loc["Extra actie 119", "Status"] == "gerealiseerd"

@@ -117,6 +117,23 @@ def test_a_manager_without_cases_is_told_so(app_as):
 # --- Casusinbox -----------------------------------------------------------------------------------
 
 
+def opened(at, *case_ids: int):
+    """Open these cases' expanders, as a click does (a closed case runs none of its content)."""
+    for case_id in case_ids:
+        at.session_state[f"inbox_case_{case_id}"] = True
+    return at.run()
+
+
+def test_a_closed_case_sends_nothing_of_its_text_and_opening_shows_it(app_as, sqlite_engine):
+    case = stored_case(sqlite_engine, "Terugval na ontslag uit de kliniek")
+    at = app_as("aanjager", "pages/casussen.py")
+    assert any("kliniek" in e.label for e in at.expander)
+    assert case.learning_question not in texts(at) and not at.get("selectbox")[2:]
+    opened(at, case.id)
+    assert case.learning_question in texts(at)
+    assert at.selectbox(key=f"inbox_session_{case.id}")
+
+
 def test_inbox_shows_upcoming_sessions_with_cases_and_learning_questions(app_as):
     at = app_as("aanjager", "pages/casussen.py")
     assert not at.exception
@@ -131,6 +148,7 @@ def test_inbox_search_and_select_for_a_session_says_when_full(app_as, sqlite_eng
     at = app_as("aanjager", "pages/casussen.py")
     at.text_input(key="inbox_search").input("kliniek").run()
     assert len(at.expander) == 1
+    opened(at, case.id)
     at.selectbox(key=f"inbox_session_{case.id}").select(demo_db["next_session_id"]).run()
     # A full session offers a swap instead of a button that can only be refused.
     assert not [b for b in at.button if b.key == f"inbox_select_{case.id}"]
@@ -147,7 +165,7 @@ def test_inbox_search_and_select_for_a_session_says_when_full(app_as, sqlite_eng
 def test_inbox_session_picker_says_full_first(app_as, sqlite_engine, demo_db):
     """The picker's labels start with how full a session is, so a narrow box never cuts 'vol' off."""
     case = stored_case(sqlite_engine, "Terugval na ontslag uit de kliniek")
-    at = app_as("aanjager", "pages/casussen.py")
+    at = opened(app_as("aanjager", "pages/casussen.py"), case.id)
     picker = at.selectbox(key=f"inbox_session_{case.id}")
     labels = picker.options  # AppTest gives the labels as drawn
     assert labels[0].startswith("3 van 3 — vol · ")
@@ -157,7 +175,7 @@ def test_inbox_session_picker_says_full_first(app_as, sqlite_engine, demo_db):
 def test_a_full_sessions_casus_is_replaced_in_one_click(app_as, sqlite_engine, demo_db):
     """On a full session one click swaps the casus in for a chosen one, which goes back to the inbox."""
     case = stored_case(sqlite_engine, "Terugval na ontslag uit de kliniek")
-    at = app_as("aanjager", "pages/casussen.py")
+    at = opened(app_as("aanjager", "pages/casussen.py"), case.id)
     at.selectbox(key=f"inbox_session_{case.id}").select(demo_db["next_session_id"]).run()
     swap = next(b for b in at.button if b.key.startswith(f"inbox_replace_{case.id}_"))
     replaced_id = int(swap.key.rsplit("_", 1)[1])
@@ -172,7 +190,7 @@ def test_a_full_sessions_casus_is_replaced_in_one_click(app_as, sqlite_engine, d
 
 def test_inbox_returns_a_case_with_a_note_the_submitter_then_sees(app_as, sqlite_engine):
     case = stored_case(sqlite_engine, "Terugval na ontslag uit de kliniek")
-    at = app_as("aanjager", "pages/casussen.py")
+    at = opened(app_as("aanjager", "pages/casussen.py"), case.id)
     at.text_input(key=f"inbox_note_{case.id}").input("Maak de leervraag concreter.").run()
     button(at, f"inbox_return_{case.id}").click().run()
     assert "teruggelegd" in texts(at)
@@ -205,6 +223,9 @@ def test_naughty_strings_are_shown_inert_in_the_inbox_and_my_cases(app_as, sqlit
         at = app_as(role, path)
         if role == "aanjager":
             at.multiselect(key="inbox_status").set_value(list(CaseStatus)).run()
+            with db.read(sqlite_engine) as session:
+                naughty_ids = session.scalars(select(Case.id).where(Case.description.in_(naughty))).all()
+            opened(at, *naughty_ids)
         assert not at.exception
         shown_as_typed = {t.value for t in at.text} & set(naughty)
         assert len(shown_as_typed) == (20 if role == "aanjager" else len(naughty))  # a page of 20 vs. all own
@@ -235,6 +256,6 @@ def test_selection_is_visible_as_new_status_for_the_professional(app_as, sqlite_
 
 def test_inbox_proposes_the_submitters_preferred_session(app_as, sqlite_engine, demo_db):
     case = stored_case(sqlite_engine, "Eén gezin, zeven hulpverleners")
-    at = app_as("aanjager", "pages/casussen.py")
+    at = opened(app_as("aanjager", "pages/casussen.py"), case.id)
     assert at.selectbox(key=f"inbox_session_{case.id}").value == demo_db["next_session_id"]
     assert "Voorkeur van de indiener: Proeftuin Ruwaard — leersessie 2" in texts(at)

@@ -46,6 +46,8 @@ def test_inbox_teruggeven_after_someone_selected_the_case_is_refused(app_as, sql
         case = session.scalar(select(Case).where(Case.title == "Terugval na ontslag uit de kliniek"))
     assert case.status == CaseStatus.SUBMITTED
     at = app_as("aanjager", "pages/casussen.py")
+    at.session_state[f"inbox_case_{case.id}"] = True  # opened, as a click does
+    at.run()
     at.text_input(key=f"inbox_note_{case.id}").input("Maak de leervraag concreter.").run()
     later = demo_db["session_ids"][2]
     with db.transaction(sqlite_engine) as session:

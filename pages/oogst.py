@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.insight import oogst
-from lib.ui import downloads, page
+from lib.ui import cached, downloads, page
 from lib.ui.text import md_escape, message_escape
 from lib.ui.themes import over_time_ui  # recurring themes (issue 12)
 
@@ -72,7 +72,13 @@ def effects_ui(report: oogst.Harvest) -> None:
 
 
 def session_ui(item: oogst.SessionHarvest) -> None:
-    with st.expander(f"{md_escape(item.title)} — {dates.long_date(item.date)}", expanded=False):
+    # Only an opened session runs its content: a series of fifteen sessions sends nothing it does not show.
+    expander = st.expander(
+        f"{md_escape(item.title)} — {dates.long_date(item.date)}", key=f"harvest_session_{item.id}", on_change="rerun"
+    )
+    with expander:
+        if not expander.open:
+            return
         if item.cases:
             st.markdown("**Casussen**")
             bullets_ui(item.cases)
@@ -129,8 +135,7 @@ if not series:
     st.stop()
 series_id = st.selectbox("Reeks", list(series), format_func=series.get, key="harvest_series")
 try:
-    with db.read() as session:
-        report = oogst.harvest(session=session, series_id=series_id, actor=user)
+    report, outcomes = cached.harvest(viewer=user, series_id=series_id, today=dates.local_today())
 except DomainError as error:
     st.error(message_escape(str(error)))
     st.stop()
@@ -138,7 +143,7 @@ if not report.sessions:
     st.info("In deze reeks is nog geen leersessie gehouden.")
     st.stop()
 counts_ui(report)
-st.plotly_chart(oogst.outcomes_figure(report), key="harvest_chart")
+st.plotly_chart(outcomes, key="harvest_chart")
 reasons_ui(report)
 effects_ui(report)
 

@@ -10,7 +10,7 @@ from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.exports.document import Document
 from lib.insight import terugkoppeling
-from lib.ui import downloads, page, tables
+from lib.ui import cached, downloads, page, tables
 from lib.ui.text import message_escape
 
 user = page.setup("terugkoppeling")
@@ -129,7 +129,7 @@ if organisation_id is None:
     st.info("Er is geen organisatie om terug te koppelen.")
     st.stop()
 try:
-    report = tables.cached_feedback(
+    report = cached.feedback(
         viewer=user, organisation_id=organisation_id, start=start, end=end, today=dates.local_today()
     )
 except DomainError as error:

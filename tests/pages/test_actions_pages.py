@@ -174,6 +174,11 @@ def test_oogst_draws_each_list_of_contributions_as_one_element(app_as):
     """A series holds thousands of contributions: one element per list, not per line."""
     at = app_as("aanjager", "pages/oogst.py")
     assert not at.exception, at.exception
+    sessions = [e.key for e in at.expander if (e.key or "").startswith("harvest_session_")]
+    assert sessions and not [t for t in at.text if t.value.startswith("• ")]  # closed: nothing sent
+    for key in sessions:  # opened, as a click does
+        at.session_state[key] = True
+    at.run()
     lists = [t.value for t in at.text if t.value.startswith("• ")]
     assert lists and any("\n• " in value for value in lists)
     assert all(line.startswith("• ") for value in lists for line in value.split("\n"))

@@ -292,12 +292,13 @@ if actions.may_list_all(user):
     names.append("Alle acties")
 if policy.allows(user.role, "action.review"):
     names.append("Terugblik")
-tabs = dict(zip(names, st.tabs(names), strict=True))
-with tabs["Mijn acties"]:
-    list_ui("mine", True, choices)
-if "Alle acties" in tabs:
-    with tabs["Alle acties"]:
-        list_ui("all", False, choices)
-if "Terugblik" in tabs:
-    with tabs["Terugblik"]:
-        terugblik_ui()
+# Only the open tab runs (its lists, counts and terugblik read the database); the others wait for a click.
+drawn = {
+    "Mijn acties": lambda: list_ui("mine", True, choices),
+    "Alle acties": lambda: list_ui("all", False, choices),
+    "Terugblik": terugblik_ui,
+}
+for name, tab in zip(names, st.tabs(names, key="opvolging_tab", on_change="rerun"), strict=True):
+    with tab:
+        if tab.open:
+            drawn[name]()

@@ -270,14 +270,14 @@ _, _, group_count, status, version = next(m for m in meetings if m[0] == meeting
 seen = write.seen_version(f"prepare_{meeting_id}", version)
 status_ui(meeting_id, SessionStatus(status), seen)
 
-agenda_tab, cases_tab, people_tab, groups_tab = st.tabs(
-    ["Agenda", "Casussen", "Deelnemers", "Groepen"], key="prep_tab", on_change="rerun"
-)  # stays put on reruns
-with agenda_tab:
-    agenda_ui(meeting_id)
-with cases_tab:
-    cases_ui(meeting_id)
-with people_tab:
-    attendees_ui(meeting_id)
-with groups_tab:
-    groups_ui(meeting_id, group_count, seen)
+# The tab stays put on reruns, and only the open one runs.
+drawn = {
+    "Agenda": lambda: agenda_ui(meeting_id),
+    "Casussen": lambda: cases_ui(meeting_id),
+    "Deelnemers": lambda: attendees_ui(meeting_id),
+    "Groepen": lambda: groups_ui(meeting_id, group_count, seen),
+}
+for tab, draw in zip(st.tabs(list(drawn), key="prep_tab", on_change="rerun"), drawn.values(), strict=True):
+    with tab:
+        if tab.open:
+            draw()

@@ -59,6 +59,12 @@ def app_as(sqlite_engine, demo_db) -> Callable[..., AppTest]:
     return open_page
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Click the tab `label` of the tabs `key` (a page runs only its open tab)."""
+    at.session_state[key] = label
+    return at.run()
+
+
 def texts(at: AppTest) -> str:
     """Everything the page shows as text, for 'the user sees X' assertions."""
     parts = [

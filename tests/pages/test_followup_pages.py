@@ -26,7 +26,7 @@ from lib.models import (
     User,
 )
 from tests import factories as f
-from tests.pages.conftest import texts
+from tests.pages.conftest import open_tab, texts
 from tests.readers import flat, pdf_text
 
 TODAY = local_today()
@@ -100,7 +100,7 @@ def test_the_terugblik_says_2e_keer_besproken_then_vastgelopen(app_as, sqlite_en
             title="Tussensessie",
         )
         f.action_update(session, session.get(Action, spoed.id), ActionStatus.IN_PROGRESS, session_id=between.id)
-    at = app_as("aanjager", "pages/opvolging.py")
+    at = open_tab(app_as("aanjager", "pages/opvolging.py"), "opvolging_tab", "Terugblik")
     at.selectbox(key="review_session").set_value(demo_db["next_session_id"]).run()
     for _ in range(6):  # the terugblik starts with the action agreed last: go to the Spoedprocedure card
         if any(b.key == f"review_same_{spoed.id}" for b in at.button):
@@ -137,7 +137,7 @@ def test_a_manager_who_is_not_the_trekker_reads_the_effect_but_cannot_write_it(a
     with db.transaction(sqlite_engine) as session:  # a manager of its organisation who is not its trekker
         organisation = session.get(Organisation, done.organisation_id)
         f.user(session, Role.MANAGER, username="collega", organisation=organisation)
-    at = app_as("collega", "pages/opvolging.py")
+    at = open_tab(app_as("collega", "pages/opvolging.py"), "opvolging_tab", "Alle acties")
     at.selectbox(key="all_organisation").set_value(0).run()
     at.selectbox(key="all_pick").set_value(done.id).run()
     assert EFFECT in texts(at)

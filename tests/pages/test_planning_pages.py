@@ -21,7 +21,7 @@ from lib.models import (
     User,
 )
 from lib.ui.text import md_escape
-from tests.pages.conftest import texts
+from tests.pages.conftest import open_tab, texts
 
 REEKSEN = "pages/reeksen.py"
 WERKVORMEN = "pages/werkvormen.py"
@@ -157,18 +157,19 @@ def test_beheerder_edits_a_werkvorm_and_zero_minutes_is_refused(app_as, sqlite_e
 def test_voorbereiden_shows_agenda_cases_attendees_and_managers(app_as):
     at = app_as("aanjager", VOORBEREIDEN)
     assert not at.exception
-    shown = texts(at)
     agenda = at.dataframe[0].value
     assert agenda["Tijd"].iloc[0].startswith("09:00–")
     assert "Ronde 1: het systeem" in list(agenda["Onderdeel"])
+    shown = texts(open_tab(at, "prep_tab", "Casussen"))
     assert "Statushouder en de wachtlijst voor taalles" in shown  # a selected case
+    open_tab(at, "prep_tab", "Deelnemers")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Managers"] == "5"
     assert int(metrics["Aangemeld"]) >= 14
 
 
 def test_voorbereiden_generates_groups_and_moves_a_person(app_as, sqlite_engine):
-    at = app_as("aanjager", VOORBEREIDEN)
+    at = open_tab(app_as("aanjager", VOORBEREIDEN), "prep_tab", "Groepen")
     group_count(at).set_value(3)
     button(at, "Opnieuw indelen").click().run()  # the demo session already has groups
     assert "De deelnemers zijn in 3 groepen ingedeeld." in texts(at)
@@ -192,7 +193,7 @@ def test_voorbereiden_generates_groups_and_moves_a_person(app_as, sqlite_engine)
 
 
 def test_too_many_groups_is_refused_in_dutch(app_as):
-    at = app_as("aanjager", VOORBEREIDEN)
+    at = open_tab(app_as("aanjager", VOORBEREIDEN), "prep_tab", "Groepen")
     group_count(at).set_value(5)
     button(at, "Opnieuw indelen").click().run()  # the demo session already has groups
     assert any("maak hoogstens 3 groepen" in e.value for e in at.error)
@@ -297,7 +298,7 @@ def test_beheerder_creates_a_werkvorm_with_two_rounds(app_as, sqlite_engine):
 
 
 def test_aanjager_adds_a_guest_and_sees_the_counts_change(app_as):
-    at = app_as("aanjager", VOORBEREIDEN)
+    at = open_tab(app_as("aanjager", VOORBEREIDEN), "prep_tab", "Deelnemers")
     before = int(next(m.value for m in at.metric if m.label == "Aangemeld"))
     at.text_input(key="guest_name").input("Els de Wit (wijkverpleging)")
     button(at, "Gast toevoegen").click().run()
@@ -306,7 +307,7 @@ def test_aanjager_adds_a_guest_and_sees_the_counts_change(app_as):
 
 
 def test_swap_cases_between_two_groups(app_as):
-    at = app_as("aanjager", VOORBEREIDEN)
+    at = open_tab(app_as("aanjager", VOORBEREIDEN), "prep_tab", "Groepen")
     group_count(at).set_value(2)
     button(at, "Opnieuw indelen").click().run()  # the demo session already has groups
     before = [label.split(": ", 1)[1] for label in at.selectbox(key="swap_a").options]
@@ -328,7 +329,7 @@ def test_mark_a_planned_session_prepared(app_as):
 
 def test_voorbereiden_says_which_table_has_no_casus(app_as, sqlite_engine):
     """A casus taken out after the groups were made leaves its table empty: the page names that table."""
-    at = app_as("aanjager", VOORBEREIDEN)
+    at = open_tab(app_as("aanjager", VOORBEREIDEN), "prep_tab", "Groepen")
     meeting_id = at.selectbox(key="prep_session").value
     assert not any("geen casus" in w.value for w in at.warning)
     with db.transaction(sqlite_engine) as session:

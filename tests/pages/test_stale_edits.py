@@ -23,7 +23,7 @@ from lib.models import (
     SessionStatus,
 )
 from lib.planning import groups, schedule
-from tests.pages.conftest import texts, user_id
+from tests.pages.conftest import open_tab, texts, user_id
 
 
 def other_aanjager(engine) -> CurrentUser:
@@ -174,7 +174,7 @@ def test_mijn_sessies_sign_up_for_a_session_moved_since_is_refused(app_as, sqlit
 
 def test_opnieuw_indelen_after_another_aanjager_moved_someone_is_refused(app_as, sqlite_engine, demo_db):
     """A's Groepen tab is drawn; B seats someone at another table; A's 'Opnieuw indelen' changes nothing."""
-    at = app_as("aanjager", "pages/sessie_voorbereiden.py")
+    at = open_tab(app_as("aanjager", "pages/sessie_voorbereiden.py"), "prep_tab", "Groepen")
     meeting_id = at.selectbox(key="prep_session").value
     with db.read(sqlite_engine) as session:
         tables = groups.groups_of(session=session, learning_session_id=meeting_id)

@@ -230,11 +230,9 @@ def change_session_ui(series) -> None:
         # Starting and closing go through the Projector: the join code, and the cases become besproken.
         st.caption(PROJECTOR_HINT[status])
         st.page_link("pages/projector.py", label="Naar de Projector", icon="📽️")
-    with db.read() as session:
-        data = ical.session_ics(session=session, learning_session_id=meeting.id, viewer=user)
     st.download_button(
         "📆 Agenda-bestand van deze sessie (.ics)",
-        downloads.audited(data, user, ical.filename(meeting.title)),
+        downloads.audited(lambda: session_file(meeting.id), user, ical.filename(meeting.title)),
         file_name=ical.filename(meeting.title),
         mime="text/calendar",
         key="session_ics",
@@ -325,10 +323,20 @@ def person_row_ui(person: enrolment.Person, note: str) -> None:
         )
 
 
+def session_file(learning_session_id: int) -> bytes:
+    """Built when the button is clicked, not on every run of the page."""
+    with db.read() as session:
+        return ical.session_ics(session=session, learning_session_id=learning_session_id, viewer=user)
+
+
+def series_file(series_id: int) -> bytes:
+    with db.read() as session:
+        return ical.series_ics(session=session, series_id=series_id, viewer=user)
+
+
 def series_ui(series_id: int, templates) -> None:
     with db.read() as session:
         series = schedule.get_series(session=session, series_id=series_id)
-        series_file = ical.series_ics(session=session, series_id=series_id, viewer=user)
     st.header(md_escape(series.name))
     details = [
         series_kind_label(series.kind),
@@ -348,7 +356,7 @@ def series_ui(series_id: int, templates) -> None:
         st.warning(notice, icon="🌾")
     st.download_button(
         "📆 Agenda-bestand van de hele reeks (.ics)",
-        downloads.audited(series_file, user, ical.filename(series.name)),
+        downloads.audited(lambda: series_file(series_id), user, ical.filename(series.name)),
         file_name=ical.filename(series.name),
         mime="text/calendar",
         key="series_ics",

@@ -124,10 +124,13 @@ def test_cancel_a_session_keeps_it_as_geannuleerd(app_as):
     assert list(frame["Status"])[-1] == "geannuleerd"
 
 
-def test_series_ics_download_is_offered(app_as):
+def test_series_ics_is_built_when_clicked_and_holds_every_session(app_as, downloads):
     at = app_as("aanjager", REEKSEN)
-    download = next(e for e in at.get("download_button") if e.proto.label.startswith("📆 Agenda-bestand van de hele"))
-    assert download is not None  # the file itself is checked in tests/lib/planning/test_ical.py
+    button = next(e for e in at.get("download_button") if e.proto.label.startswith("📆 Agenda-bestand van de hele"))
+    assert button.proto.deferred_file_id  # not built on every run of the page
+    got = downloads(button)
+    events = Calendar.from_ical(got.data).walk("VEVENT")
+    assert got.file_name.endswith(".ics") and len(events) >= 3  # the file itself: tests/lib/planning/test_ical.py
 
 
 def test_werkvormen_read_only_for_the_aanjager(app_as):

@@ -10,7 +10,8 @@ Parts (`make bench PART=gen,pages,live,reports`, default all):
 - themes: `suggest_themes` (lib/insight/themes.py) on 100, 500 and 2,000 contributions of one round.
 With BASELINE=/path/to/an/older/checkout every part also runs against that checkout and the table
 shows before → after. With BENCH_DATABASE_URL=postgresql+psycopg://user@host/db (a server where that
-user may create databases) it runs on PostgreSQL instead of temporary SQLite files.
+user may create databases) the data parts run on PostgreSQL instead of temporary SQLite files, and the
+live part runs on both.
 """
 
 from __future__ import annotations
@@ -371,65 +372,62 @@ def print_pages(figures: dict, databases: Databases, filled: dict, checkouts: di
             url = databases.new(f"{size}_pages_{label}", filled[size])
             users = "demo" if SIZES[size] == 0 else "generated"
             results.setdefault(size, {})[label] = run_worker(
-                ["--checkout", str(path), "--users", users], url, script="bench_pages.py"
-            ) or {"floor_best_ms": None, "best": {}, "pages": {}}
+                ["--checkout", str(path), "--users", users, "--runs", "7"], url, script="bench_pages.py"
+            ) or {"floor_ms": None, "best": {}, "pages": {}}
     figures["pages"] = results
     render_pages(results, list(checkouts), sizes)
 
 
 def render_pages(results: dict, labels: list[str], sizes: list[str]) -> None:
     print(
-        "\n## Pages: best of 5 warm script runs (ms; medians in --json) of each page for its main role;"
-        " the floor is an empty guarded page"
+        "\n## Pages: the median of 7 warm script runs (ms) of each page for its main role; the floor is an"
+        " empty guarded page; the first visit (at L) fills the page's caches"
     )
     from bench_pages import MAIN_ROLE
 
-    head = " | ".join(f"{size}" for size in sizes)
-    print(f"| page (role) | {head} | × floor at M | L / M |\n|---|" + "---|" * (len(sizes) + 2))
-    rows = [("floor", "")] + [(page, role) for page, role in MAIN_ROLE.items()]
-    for page, role in rows:
-        row = []
-        for size in sizes:
-            values = [
-                results[size][label].get("floor_best_ms") if page == "floor" else results[size][label]["best"].get(page)
-                for label in labels
-            ]
-            row.append(cells(values))
-        ratios = []
-        for ratio in ("floor", "growth"):
-            values = []
-            for label in labels:
-                m = results.get("M", {}).get(label, {})
-                big = results.get("L", {}).get(label, {})
-                value_m = m.get("floor_best_ms") if page == "floor" else (m.get("best") or {}).get(page)
-                value_l = big.get("floor_best_ms") if page == "floor" else (big.get("best") or {}).get(page)
-                base = m.get("floor_best_ms") if ratio == "floor" else value_m
-                top = value_m if ratio == "floor" else value_l
-                values.append(round(top / base, 1) if top and base else None)
-            ratios.append(cells(values, unit="×"))
-        print(f"| {page}{f' ({role})' if role else ''} | " + " | ".join(row) + " | " + " | ".join(ratios) + " |")
+    def value(size: str, label: str, page: str, kind: str = "pages") -> float | None:
+        result = results.get(size, {}).get(label) or {}
+        if page == "floor":
+            return result.get("floor_ms") if kind == "pages" else None
+        return (result.get(kind) or {}).get(page)
+
+    def ratio(top: float | None, base: float | None) -> float | None:
+        return round(top / base, 1) if top and base else None
+
+    head = " | ".join(sizes)
+    print(f"| page (role) | {head} | × floor at M | L / M | first visit at L |\n|---|" + "---|" * (len(sizes) + 3))
+    for page, role in [("floor", ""), *MAIN_ROLE.items()]:
+        row = [cells([value(size, label, page) for label in labels]) for size in sizes]
+        row.append(cells([ratio(value("M", lb, page), value("M", lb, "floor")) for lb in labels], unit="×"))
+        row.append(cells([ratio(value("L", lb, page), value("M", lb, page)) for lb in labels], unit="×"))
+        row.append(cells([value("L", lb, page, "first") for lb in labels]))
+        print(f"| {page}{f' ({role})' if role else ''} | " + " | ".join(row) + " |")
     for size in sizes:
         for label in labels:
-            for page, error in (results[size][label].get("errors") or {}).items():
+            for page, error in ((results[size][label] or {}).get("errors") or {}).items():
                 print(f"- error: {page} at {size} ({label}): {error}")
 
 
 def print_live(figures: dict, databases: Databases, checkouts: dict, phones: str, processes: int = 1) -> None:
+    """One process: on SQLite, and on PostgreSQL too when BENCH_DATABASE_URL is set; several processes
+    (behind nginx) need PostgreSQL."""
+    kinds = ["PostgreSQL"] if processes > 1 else ["SQLite"] + (["PostgreSQL"] if databases.server else [])
     where = f"{processes} processes behind nginx, " if processes > 1 else ""
-    print(f"\n## Live: a Chromium projector and {phones} phones in round 1 ({where}{databases.kind})")
-    if processes > 1 and not databases.server:
-        print("- skipped: several processes need BENCH_DATABASE_URL (PostgreSQL)")
-        return
-    results = {}
-    for label, path in checkouts.items():
-        args = ["--checkout", str(path), "--phones", phones]
-        if databases.server:
-            args += ["--database-url", databases.new(f"live_{label}")]
-        if processes > 1:
-            args += ["--processes", str(processes)]
-        results[label] = run_worker(args, script="bench_live.py")
-    figures["live"] = results
-    render_live(results, list(checkouts))
+    for kind in kinds:
+        print(f"\n## Live: a Chromium projector and {phones} phones in round 1 ({where}{kind})")
+        if kind == "PostgreSQL" and not databases.server:
+            print("- skipped: several processes need BENCH_DATABASE_URL (PostgreSQL)")
+            return
+        results = {}
+        for label, path in checkouts.items():
+            args = ["--checkout", str(path), "--phones", phones]
+            if kind == "PostgreSQL":
+                args += ["--database-url", databases.new(f"live_{label}")]
+            if processes > 1:
+                args += ["--processes", str(processes)]
+            results[label] = run_worker(args, script="bench_live.py")
+        figures.setdefault("live", {})[kind] = results
+        render_live(results, list(checkouts))
 
 
 def render_live(results: dict, checkouts: list[str]) -> None:

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
     .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
+RUN_FINISHED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    return state !== null && state !== 'running' && state !== 'rerunRequested'
+        && !document.querySelector('[data-stale="true"]');
+}"""
 BEHEER_PAGES = ["gebruikers", "werkvormen", "gegevensbeheer", "auditlog", "mijn_gegevens"]
 
 
@@ -31,7 +37,9 @@ def skipped_levels(headings: list[list]) -> list[str]:
 def headings_of(page, base_url: str, name: str) -> list[list]:
     page.goto(f"{base_url}/{name}")
     page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
-    page.wait_for_timeout(1500)  # tabs, charts and tables render after the title
+    # The headings (also those in tabs) are the script's own output: they are all there once its run has
+    # finished and nothing of the previous page is left (a fixed 1.5 s per page before).
+    page.wait_for_function(RUN_FINISHED)
     return page.evaluate(HEADINGS)
 
 

@@ -7,19 +7,13 @@ import itertools
 
 import pytest
 
-from tests.browser.conftest import login, settle
+from tests.browser.conftest import finished, login, settle
 from tests.browser.test_accessibility import PAGES
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 HEADINGS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
     .map(h => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
-RUN_FINISHED = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    return state !== null && state !== 'running' && state !== 'rerunRequested'
-        && !document.querySelector('[data-stale="true"]');
-}"""
 BEHEER_PAGES = ["gebruikers", "werkvormen", "gegevensbeheer", "auditlog", "mijn_gegevens"]
 
 
@@ -37,9 +31,7 @@ def skipped_levels(headings: list[list]) -> list[str]:
 def headings_of(page, base_url: str, name: str) -> list[list]:
     page.goto(f"{base_url}/{name}")
     page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
-    # The headings (also those in tabs) are the script's own output: they are all there once its run has
-    # finished and nothing of the previous page is left (a fixed 1.5 s per page before).
-    page.wait_for_function(RUN_FINISHED)
+    finished(page)  # the headings, also those in tabs, are the script's own output (not drawn later)
     return page.evaluate(HEADINGS)
 
 

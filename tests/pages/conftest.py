@@ -50,23 +50,26 @@ def _demo_template(
     return templates[today]
 
 
-@pytest.fixture
-def demo_db(sqlite_engine, sqlite_template, demo_templates, tmp_path_factory):
-    """A SQLite database with the demo series (dates relative to today).
+def load_demo(engine, sqlite_template: Path, templates: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The demo series in `engine`'s fresh database; returns what `demo.load` returns.
 
-    Loading the demo takes a good part of a second; it is loaded once into a template file, copied over
-    the test's still untouched database (the test's own engine has not opened it yet). Should anything
-    have written to it already, the demo is loaded into it as before."""
-    path = Path(sqlite_engine.url.database)
-    untouched = not Path(f"{path}-wal").exists() and filecmp.cmp(path, sqlite_template, shallow=False)
-    if untouched:
-        template, ids = _demo_template(demo_templates, sqlite_template, tmp_path_factory)
-        sqlite_engine.dispose()
+    Loading the demo takes a good part of a second; on SQLite it is loaded once into a template file and
+    copied over the test's still untouched database (its engine has not opened it yet). Should anything
+    have written to it already, or on PostgreSQL, the demo is loaded into it as before."""
+    path = Path(engine.url.database or "") if engine.url.get_backend_name() == "sqlite" else None
+    if path and path.exists() and not Path(f"{path}-wal").exists() and filecmp.cmp(path, sqlite_template, False):
+        template, ids = _demo_template(templates, sqlite_template, tmp_path_factory)
+        engine.dispose()
         shutil.copy(template, path)
         return copy.deepcopy(ids)
-    with db.transaction(sqlite_engine) as session:
-        ids = demo.load(session=session, today=dt.date.today())
-    return ids
+    with db.transaction(engine) as session:
+        return demo.load(session=session, today=dt.date.today())
+
+
+@pytest.fixture
+def demo_db(sqlite_engine, sqlite_template, demo_templates, tmp_path_factory):
+    """A SQLite database with the demo series (dates relative to today)."""
+    return load_demo(sqlite_engine, sqlite_template, demo_templates, tmp_path_factory)
 
 
 def user_id(engine, username: str) -> int:

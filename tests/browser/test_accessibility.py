@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, PHONE, login
+from tests.browser.conftest import ARTIFACTS, PHONE, login, rendered
 
 PAGES = [
     "",
@@ -79,7 +79,7 @@ def test_the_aanjagers_pages_have_no_serious_accessibility_issue(aanjager_page, 
     for name in PAGES:
         aanjager_page.goto(f"{server.base_url}/{name}")
         aanjager_page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
-        aanjager_page.wait_for_timeout(1500)  # charts and tables render after the heading
+        rendered(aanjager_page)  # charts and tables render after the heading
         violations = serious_violations(aanjager_page, name or "home")
         if violations:
             found[name or "home"] = violations

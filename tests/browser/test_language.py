@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from tests.browser.conftest import login, settle
+from tests.browser.conftest import finished, login, settle
 from tests.browser.test_accessibility import PAGES
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -31,7 +31,7 @@ def skipped_levels(headings: list[list]) -> list[str]:
 def headings_of(page, base_url: str, name: str) -> list[list]:
     page.goto(f"{base_url}/{name}")
     page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
-    page.wait_for_timeout(1500)  # tabs, charts and tables render after the title
+    finished(page)  # the headings, also those in tabs, are the script's own output (not drawn later)
     return page.evaluate(HEADINGS)
 
 

@@ -10,7 +10,7 @@ import zipfile
 import pypdf
 
 from lib.core.config import ROOT
-from tests.browser.conftest import login, settle
+from tests.browser.conftest import login, rendered, settle
 from tests.browser.test_accessibility import serious_violations
 
 SCREENSHOT = ROOT / "docs" / "screenshots" / "deelnameverklaring.png"
@@ -78,7 +78,7 @@ def test_the_new_pages_have_no_serious_accessibility_issue(page, server):
         page.goto(f"{server.base_url}/{name}")
         page.locator('[data-testid="stMainBlockContainer"] h1').first.wait_for()
         settle(page)
-        page.wait_for_timeout(1500)  # tables render after the heading
+        rendered(page)  # tables render after the heading
         violations = serious_violations(page, name)
         if violations:
             found[name] = violations

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import filecmp
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,12 +26,50 @@ APP = str(ROOT / "app.py")
 DEMO_ACCOUNTS = {"professional": "professional", "aanjager": "aanjager", "manager": "manager", "beheerder": "beheerder"}
 
 
+@pytest.fixture(scope="session")
+def demo_templates() -> dict[dt.date, tuple[Path, dict]]:
+    """The demo data loaded once per day of the run into a copy of the migrated template (a run that
+    passes midnight gets a second one), with the ids that `demo.load` returned."""
+    return {}
+
+
+def _demo_template(
+    templates: dict[dt.date, tuple[Path, dict]], sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict]:
+    today = dt.date.today()
+    if today not in templates:
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        shutil.copy(sqlite_template, path)
+        engine = db.engine_for(f"sqlite:///{path}")
+        with db.transaction(engine) as session:
+            ids = demo.load(session=session, today=today)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        templates[today] = (path, ids)
+    return templates[today]
+
+
+def load_demo(engine, sqlite_template: Path, templates: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The demo series in `engine`'s fresh database; returns what `demo.load` returns.
+
+    Loading the demo takes a good part of a second; on SQLite it is loaded once into a template file and
+    copied over the test's still untouched database (its engine has not opened it yet). Should anything
+    have written to it already, or on PostgreSQL, the demo is loaded into it as before."""
+    path = Path(engine.url.database or "") if engine.url.get_backend_name() == "sqlite" else None
+    if path and path.exists() and not Path(f"{path}-wal").exists() and filecmp.cmp(path, sqlite_template, False):
+        template, ids = _demo_template(templates, sqlite_template, tmp_path_factory)
+        engine.dispose()
+        shutil.copy(template, path)
+        return copy.deepcopy(ids)
+    with db.transaction(engine) as session:
+        return demo.load(session=session, today=dt.date.today())
+
+
 @pytest.fixture
-def demo_db(sqlite_engine):
+def demo_db(sqlite_engine, sqlite_template, demo_templates, tmp_path_factory):
     """A SQLite database with the demo series (dates relative to today)."""
-    with db.transaction(sqlite_engine) as session:
-        ids = demo.load(session=session, today=dt.date.today())
-    return ids
+    return load_demo(sqlite_engine, sqlite_template, demo_templates, tmp_path_factory)
 
 
 def user_id(engine, username: str) -> int:

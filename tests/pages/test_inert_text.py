@@ -7,14 +7,12 @@ reads the raw Markdown each element is given and checks that the hostile name on
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
-from lib import demo
 from lib.core import db, policy
 from lib.models import Action, Case, Group, LearningSession, Organisation, Series, Template, User
 from lib.ui.nav import PAGES
@@ -75,9 +73,7 @@ def _markdown_texts(at: AppTest) -> list[str]:
 
 
 @pytest.fixture
-def hostile_app(sqlite_engine):
-    with db.transaction(sqlite_engine) as session:
-        demo.load(session=session, today=dt.date.today())
+def hostile_app(sqlite_engine, demo_db):
     _hostile(sqlite_engine)
     with db.read(sqlite_engine) as session:
         ids = {name: session.scalar(select(User.id).where(User.username == name)) for name in DEMO_ACCOUNTS.values()}

@@ -3,19 +3,17 @@ refuses sees "Geen toegang" and nothing of the page; a role it allows sees the p
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from lib import demo
 from lib.core import db, policy
 from lib.core.policy import POLICY, Rule
 from lib.models import Role, User
 from lib.ui.nav import PAGES, pages_for
-from tests.pages.conftest import APP, DEMO_ACCOUNTS, log_in, texts
+from tests.pages.conftest import APP, DEMO_ACCOUNTS, load_demo, log_in, texts
 
 # What each page shows of its own once it has rendered for an allowed role (with the demo data).
 # A new page without an entry here fails test_every_page_has_its_own_content_to_check.
@@ -45,10 +43,9 @@ OWN_CONTENT = {
 
 
 @pytest.fixture
-def open_as(engine) -> Callable[[Role, str], AppTest]:
+def open_as(engine, sqlite_template, demo_templates, tmp_path_factory) -> Callable[[Role, str], AppTest]:
     """`open_as(role, path)`: that page as the demo user of `role`, on the backend under test."""
-    with db.transaction(engine) as session:
-        demo.load(session=session, today=dt.date.today())
+    load_demo(engine, sqlite_template, demo_templates, tmp_path_factory)
     with db.read(engine) as session:
         ids = {name: session.scalar(select(User.id).where(User.username == name)) for name in DEMO_ACCOUNTS.values()}
 

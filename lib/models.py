@@ -701,6 +701,8 @@ class ActionUpdate(Base):
     """One step in an action's history: who, when, from which status to which, and why."""
 
     __tablename__ = "action_update"
+    # An action's latest note (the terugkoppeling): read backwards from the newest, not over all history.
+    __table_args__ = (Index("ix_action_update_action_created", "action_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)

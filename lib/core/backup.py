@@ -320,4 +320,5 @@ def restore(engine: Engine, source: IO[str] | IO[bytes], *, actor_id: int | None
             source=data.get("source"),
             rows=sum(counts.values()),
         )
+    db.refresh_statistics(engine)  # the planner learns the restored tables' sizes now, not at autovacuum
     return RestoreResult(revision, counts)

@@ -9,7 +9,7 @@ from lib import accounts
 from lib.cases import selection, submission
 from lib.core import dates, db
 from lib.models import CASE_STATUS_LABELS, Case, CaseStatus
-from lib.ui import case_form, downloads, flash, page, write
+from lib.ui import case_form, downloads, flash, lazy, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("casussen")
@@ -144,20 +144,9 @@ def manage_ui(case: Case, slots: list[selection.SessionSlot]) -> None:
 def case_ui(case: Case, status: str, slots: list[selection.SessionSlot]) -> None:
     label = f"{md_escape(case.title)} — {md_escape(status)}"
     key = f"inbox_case_{case.id}"
-    # Opening a case to read it in full is recorded in the audit log. Only an opened case runs its
-    # content: a page of closed cases sends no case text to the browser and costs almost nothing.
-    # Streamlit ties an expander to its label, which holds the status: when somebody else changes the
-    # status, the case stays open (`expanded`), so a click on it still gets its answer.
-    expander = st.expander(
-        label,
-        key=key,
-        expanded=st.session_state.get(f"{key}_open", False),
-        on_change=downloads.record_opened,
-        args=(user, "case", case.id, key),
-    )
-    st.session_state[f"{key}_open"] = expander.open
-    with expander:
-        if not expander.open:
+    # Opening a case to read it in full is recorded in the audit log; a closed case runs nothing.
+    with lazy.expander(label, key=key, on_change=downloads.record_opened, args=(user, "case", case.id, key)) as opened:
+        if not opened:
             return
         submitter = case.submitter.display_name if case.submitter else "?"
         st.caption(

@@ -111,14 +111,12 @@ def stuck_actions_ui(organisation_id: int | None) -> None:
         )
         own_only = stuck.own_organisation_only(user)
         with db.read() as session:
-            found = stuck.stuck_actions(
+            found, more = stuck.dashboard_list(
                 session=session,
                 actor=user,
                 today=dates.local_today(),
                 organisation_id=None if own_only else organisation_id,
-                limit=stuck.STUCK_SHOWN + 1,
             )
-        found, more = stuck.shortlist(found)
         if own_only:
             st.caption("U ziet de vastgelopen acties van uw eigen organisatie.")
         if not found:

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core import dates, db
 from lib.core.errors import DomainError
 from lib.insight import oogst
-from lib.ui import cached, downloads, page
+from lib.ui import cached, downloads, lazy, page
 from lib.ui.text import md_escape, message_escape
 from lib.ui.themes import over_time_ui  # recurring themes (issue 12)
 
@@ -73,11 +73,10 @@ def effects_ui(report: oogst.Harvest) -> None:
 
 def session_ui(item: oogst.SessionHarvest) -> None:
     # Only an opened session runs its content: a series of fifteen sessions sends nothing it does not show.
-    expander = st.expander(
-        f"{md_escape(item.title)} — {dates.long_date(item.date)}", key=f"harvest_session_{item.id}", on_change="rerun"
-    )
-    with expander:
-        if not expander.open:
+    with lazy.expander(
+        f"{md_escape(item.title)} — {dates.long_date(item.date)}", key=f"harvest_session_{item.id}"
+    ) as opened:
+        if not opened:
             return
         if item.cases:
             st.markdown("**Casussen**")

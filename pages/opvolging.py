@@ -7,7 +7,7 @@ from lib.core import dates, db, policy
 from lib.core.errors import DomainError
 from lib.followup import actions, terugblik
 from lib.models import ActionStatus
-from lib.ui import flash, page, write
+from lib.ui import flash, lazy, page, write
 from lib.ui import privacy as privacy_ui
 from lib.ui.review import review_ui
 from lib.ui.text import md_escape, message_escape
@@ -292,13 +292,9 @@ if actions.may_list_all(user):
     names.append("Alle acties")
 if policy.allows(user.role, "action.review"):
     names.append("Terugblik")
-# Only the open tab runs (its lists, counts and terugblik read the database); the others wait for a click.
 drawn = {
     "Mijn acties": lambda: list_ui("mine", True, choices),
     "Alle acties": lambda: list_ui("all", False, choices),
     "Terugblik": terugblik_ui,
 }
-for name, tab in zip(names, st.tabs(names, key="opvolging_tab", on_change="rerun"), strict=True):
-    with tab:
-        if tab.open:
-            drawn[name]()
+lazy.tabs({name: drawn[name] for name in names}, key="opvolging_tab")  # only the open tab reads its lists

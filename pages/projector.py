@@ -449,7 +449,7 @@ def type_for_group_ui(view: phases.LiveView) -> None:
         kind = st.radio("Soort", KIND_OPTIONS, format_func=kind_label, horizontal=True, key="type_kind")
         text = st.text_area("Inbreng", max_chars=capture.MAX_CONTRIBUTION, key="type_text")
         # Personal data other than a BSN or IBAN goes on the board only once the aanjager ticks this.
-        confirmed = st.checkbox(privacy_ui.CONFIRM_LABEL, key="type_privacy_ok")
+        confirmed = privacy_ui.confirm_ui("type_privacy_ok")
         if st.form_submit_button("Toevoegen", type="primary"):
             write.change(
                 lambda session: capture.add_contribution(

@@ -8,7 +8,7 @@ from lib.cases import selection
 from lib.core import dates, db
 from lib.models import SESSION_STATUS_LABELS, SessionStatus, role_label
 from lib.planning import agenda, attendance, groups, schedule
-from lib.ui import flash, page, write
+from lib.ui import flash, lazy, page, write
 from lib.ui.text import md_escape
 
 user = page.setup("sessie_voorbereiden")
@@ -270,14 +270,12 @@ _, _, group_count, status, version = next(m for m in meetings if m[0] == meeting
 seen = write.seen_version(f"prepare_{meeting_id}", version)
 status_ui(meeting_id, SessionStatus(status), seen)
 
-# The tab stays put on reruns, and only the open one runs.
-drawn = {
-    "Agenda": lambda: agenda_ui(meeting_id),
-    "Casussen": lambda: cases_ui(meeting_id),
-    "Deelnemers": lambda: attendees_ui(meeting_id),
-    "Groepen": lambda: groups_ui(meeting_id, group_count, seen),
-}
-for tab, draw in zip(st.tabs(list(drawn), key="prep_tab", on_change="rerun"), drawn.values(), strict=True):
-    with tab:
-        if tab.open:
-            draw()
+lazy.tabs(  # the tab stays put on reruns, and only the open one runs
+    {
+        "Agenda": lambda: agenda_ui(meeting_id),
+        "Casussen": lambda: cases_ui(meeting_id),
+        "Deelnemers": lambda: attendees_ui(meeting_id),
+        "Groepen": lambda: groups_ui(meeting_id, group_count, seen),
+    },
+    key="prep_tab",
+)

@@ -260,6 +260,17 @@ def shortlist(items: Sequence[StuckAction], shown: int = STUCK_SHOWN) -> tuple[l
     return [a for a in items if a.id in kept], len(items) > shown
 
 
+def dashboard_list(
+    *, session: Session, actor: CurrentUser, today: dt.date, organisation_id: int | None = None
+) -> tuple[list[StuckAction], bool]:
+    """The dashboard's list: the STUCK_SHOWN longest late of `stuck_actions`, and whether it left any out
+    (one more is read to know)."""
+    found = stuck_actions(
+        session=session, actor=actor, today=today, organisation_id=organisation_id, limit=STUCK_SHOWN + 1
+    )
+    return shortlist(found)
+
+
 def my_stuck_actions(*, session: Session, user: CurrentUser, today: dt.date) -> list[StuckAction]:
     """The vastgelopen actions of which `user` is the trekker, for the Start page."""
     policy.require(user, "home.overview")

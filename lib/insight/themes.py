@@ -120,16 +120,16 @@ def similarities(texts: Sequence[str]) -> np.ndarray:
 
 
 def _groups_of(similarity: np.ndarray, threshold: float) -> list[list[int]]:
-    from scipy import sparse
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.sparse.csgraph import connected_components
-    from scipy.spatial.distance import squareform
-
     """Average-linkage clusters (positions into `similarity`) of at least two, cut at `threshold`.
 
     Two clusters whose every pair is further apart than `threshold` can never merge (their average
     distance is too), so the linkage runs per connected component of the 'close enough' graph, and a
     text close to nothing is left out at once: the same clusters, far less work on real rounds."""
+    from scipy import sparse
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial.distance import squareform
+
     close = similarity >= np.float32(1.0 - threshold)
     np.fill_diagonal(close, False)
     _count, component = connected_components(sparse.csr_matrix(close), directed=False)

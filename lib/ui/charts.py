@@ -19,6 +19,8 @@ from lib.accounts import CurrentUser
 from lib.core import db, policy, visibility
 from lib.insight import stats
 from lib.models import EVALUATION_SCORE_LABELS
+from lib.ui import cached
+from lib.ui.cached import PreparedFigure
 
 FONT_SIZE = 18
 HEIGHT = 440
@@ -35,22 +37,6 @@ pio.templates["leersessie"] = go.layout.Template(
     },
 )
 px.defaults.template = "leersessie"
-
-
-class PreparedFigure(go.Figure):
-    """A finished figure whose plain form is computed once: st.plotly_chart calls `to_dict()` on every
-    run, and on a figure of a few hundred points that deep copy and array encoding cost more than the
-    rest of the page. Shared read-only: nothing changes a figure after it is built."""
-
-    def __init__(self, built: go.Figure) -> None:
-        super().__init__(built)
-        self._plain = built.to_dict()
-
-    def to_dict(self) -> dict:
-        return self._plain
-
-
-DASHBOARD_TTL_SECONDS = 300  # what the data stamp cannot see is at most this old
 
 
 @dataclass
@@ -78,15 +64,12 @@ def dashboard(*, viewer: CurrentUser, filters: stats.Filters, today: dt.date) ->
     the day, so everyone allowed to see a filter shares one computation.
     """
     policy.require(viewer, "insight.view")
-    engine = db.get_engine()
-    with db.read(engine) as session:
-        stamp = stats.data_stamp(session=session)
-    view = _dashboard(str(engine.url), stamp, filters, today)
+    view = _dashboard(*cached.stamp(), filters, today)
     if visibility.may_see_all_actions(viewer):
         return view
     # The counts are for everyone who may see the dashboard; the late list names actions, and those
     # follow the one visibility rule (a manager: the own organisation's, and the own).
-    with db.read(engine) as session:
+    with db.read() as session:
         late = stats.late_actions(
             session=session,
             filters=filters,
@@ -97,7 +80,7 @@ def dashboard(*, viewer: CurrentUser, filters: stats.Filters, today: dt.date) ->
     return DashboardView(dataclasses.replace(view.board, late=late), view._figures, view._lock)
 
 
-@st.cache_resource(max_entries=32, ttl=DASHBOARD_TTL_SECONDS, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=cached.TTL_SECONDS, show_spinner=False)
 def _dashboard(url: str, stamp: tuple[int, ...], filters: stats.Filters, today: dt.date) -> DashboardView:
     with db.read(db.engine_for(url)) as session:
         return DashboardView(stats.compute_dashboard(session=session, filters=filters, today=today))

@@ -672,6 +672,10 @@ SERVICES: dict[str, tuple[str | tuple[str, ...], Recipe]] = {
         "home.overview",
         lambda s, w, me: stuck.my_stuck_actions(session=s, user=me, today=TODAY),
     ),
+    "followup.stuck.dashboard_list": (
+        "insight.view",
+        lambda s, w, me: stuck.dashboard_list(session=s, actor=me, today=TODAY),
+    ),
     "followup.actions.list_actions": (
         "action.list_all",
         lambda s, w, me: actions.list_actions(session=s, actor=me, filters=actions.ActionFilter()),

@@ -17,6 +17,7 @@ import pytest
 from lib.exports.document import Chart, Document, Table
 from lib.exports.pdf import render_pdf
 from lib.insight import charts
+from tests.corpus import blns
 
 STATUSES = ["belemmert", "gerealiseerd", "vervallen", "niet gelukt", "oplossing", "casuïstiekaanjager"]
 LONG = ["ontruimingsprocedure", "schuldhulpverlening", "jeugdconsulent", "Wmo-consulent", "huisuitzetting"]
@@ -135,3 +136,40 @@ def test_count_axes_show_whole_numbers(monkeypatch):
     for values in ticks:
         assert len(values) >= 2
         assert all(float(v).is_integer() for v in values), values
+
+
+def test_a_long_table_repeats_its_heading_on_every_page_and_keeps_every_row():
+    """An oogst lists hundreds of contributions: each printed page starts with the column names, and every
+    row is there once, in order."""
+    texts = [f"Inbreng {n:03} over de wachtlijst bij schuldhulpverlening" for n in range(300)]
+    document = Document("Oogst")
+    document.section("Wat de groepen inbrachten").add(
+        Table(["Leersessie", "Soort", "Tekst"], [["Sessie 1", "belemmert", t] for t in texts], widths=[2, 1, 6])
+    )
+    pages = page_texts(render_pdf(document))
+    assert len(pages) > 3
+    assert all("Leersessie Soort Tekst" in page for page in pages)
+    found = re.findall(r"Inbreng (\d{3})", "\n".join(pages))
+    assert found == [f"{n:03}" for n in range(300)]
+
+
+def test_a_cell_taller_than_a_page_continues_on_the_next_and_loses_no_word():
+    words = [f"woord{n}" for n in range(2500)]
+    document = Document("Verslag")
+    document.section("Lang").add(Table(["Groep", "Tekst"], [["Groep 1", " ".join(words)], ["Groep 2", "kort"]]))
+    pages = page_texts(render_pdf(document))
+    assert len(pages) > 2
+    assert re.findall(r"woord\d+", "\n".join(pages)) == words
+    assert "kort" in pages[-1]
+
+
+def test_every_naughty_string_prints_in_a_table():
+    """Odd unicode, control characters, right-to-left text and HTML-like strings neither crash the PDF nor
+    shift the rows: each row's number is still there."""
+    strings = blns()
+    document = Document("Naughty")
+    document.section("Tabel").add(
+        Table(["Nr", "Tekst"], [[f"rij{n}", s] for n, s in enumerate(strings)], widths=[1, 6])
+    )
+    text = "\n".join(page_texts(render_pdf(document)))
+    assert set(re.findall(r"rij\d+", text)) == {f"rij{n}" for n in range(len(strings))}

@@ -9,6 +9,7 @@ import re
 import struct
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -36,6 +37,7 @@ class _Pdf(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.report_title = title
+        self.measures: dict[tuple[str, float], Callable[[str], float]] = {}  # see _measurer
         folder = font_folder()
         self.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
@@ -269,12 +271,13 @@ def _fitting_prefix(measure: Callable[[str], float], word: str, width: float) ->
 def _measurer(pdf: FPDF, style: str, size: float) -> Callable[[str], float]:
     """The width (mm) of a text in FONT at `size` points: from the font's character widths, remembered per
     word (a report repeats its words; fpdf2's get_string_width goes through bidirectional text runs)."""
-    cache = pdf.__dict__.setdefault("_leersessie_widths", {})
+    cache = pdf.measures if isinstance(pdf, _Pdf) else {}
     key = (style, size)
     if key not in cache:
         pdf.set_font(FONT, style, size)
         assert pdf.current_font is not None
-        font_widths, scale = pdf.current_font.cw, size * 0.001 / pdf.k
+        font_widths: Any = pdf.current_font.cw  # a TTF font's: code point → width in 1/1000 of the size
+        scale = size * 0.001 / pdf.k
         words: dict[str, float] = {}
 
         def measure(text: str) -> float:

@@ -451,11 +451,12 @@ def render_live(results: dict, checkouts: list[str]) -> None:
         def cell(key: str, unit: str = "", rows: dict = row) -> str:
             return cells([rows[label].get(key) for label in checkouts], unit=unit)
 
-        latency = " ; ".join(
-            f"{row[label].get('latency_median_s', '—')} / {row[label].get('latency_p90_s', '—')} / "
-            f"{row[label].get('latency_worst_s', '—')}"
-            for label in checkouts
-        )
+        def latency_of(level: dict) -> str:
+            if level and level.get("latency_median_s") is None:
+                return "nothing arrived"
+            return " / ".join(str(level.get(k, "—")) for k in ("latency_median_s", "latency_p90_s", "latency_worst_s"))
+
+        latency = " ; ".join(latency_of(row[label]) for label in checkouts)
         missed = cell("projector_missed") + " (projector), " + cell("phone_deliveries_missed") + " (phones)"
         print(
             f"| {phones_count} | {cell('loaded')} | {cell('load_worst_s')} | {cell('cpu_pct', '%')} | "

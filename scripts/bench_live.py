@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -393,6 +394,10 @@ def measure_level(
     runs = sum(p.runs for p in room.phones) - runs_before
     rss = servers.rss_mb()
     latencies, missing = [], 0
+    # Submits 1.5 to 2.5 s apart, at random within that: at a fixed spacing every sample met the
+    # projector's one-second poll at the same one or two points of its cycle, and eight such samples
+    # measured the phase more than the app.
+    spacing = random.Random(target)
     for n in range(samples):
         text = f"Meting {target}-{n} {time.time():.0f}"
         group_index = n % len(groups)
@@ -403,7 +408,7 @@ def measure_level(
             latencies.append(time.monotonic() - saved)
         except Exception:
             missing += 1
-        time.sleep(max(0.0, 1.5 - (time.monotonic() - saved)))
+        time.sleep(max(0.0, 1.5 + spacing.random() - (time.monotonic() - saved)))
     time.sleep(3)
     phones_missed = 0
     last = time.monotonic() - 30 - samples * 3
@@ -436,7 +441,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--settle", type=float, default=8)
     parser.add_argument("--window", type=float, default=20)
-    parser.add_argument("--samples", type=int, default=8)
+    parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--soak-minutes", type=float, default=0)
     parser.add_argument(
         "--processes", type=int, default=1, help="app processes behind the shipped nginx site (needs PostgreSQL)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from sqlalchemy.engine import make_url
 from lib.core import db
 from lib.core.config import SECRETS_FILE_VARIABLE
 from lib.models import Base
+
+# The app's "today" is Amsterdam's (lib/core/dates.local_today); the tests build their data with
+# dt.date.today(). Between midnight in Amsterdam and midnight UTC the two differ by a day, and
+# demo sessions "today" became yesterday's: the tests (and the servers they start) live in Amsterdam.
+os.environ["TZ"] = "Europe/Amsterdam"
+time.tzset()
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -190,12 +190,12 @@ class _Grid:
         self._heading()
         for row in lines:
             while row:
-                # At least a line a page, so that even a heading row taller than a page cannot stall it.
-                room = max(1, int((pdf.page_break_trigger - pdf.get_y() - 2 * ROW_PADDING) // self.line))
+                room = int((pdf.page_break_trigger - pdf.get_y() - 2 * ROW_PADDING) // self.line)
                 tallest = max(len(cell) for cell in row)
                 if tallest > room and pdf.get_y() > self.top:
                     self._next_page()
                     continue
+                room = max(1, room)  # at the top of a page: a line at least, so nothing can stall the drawing
                 self._cells([cell[:room] for cell in row], heading=False)
                 row = [cell[room:] for cell in row] if tallest > room else []
                 if row:
